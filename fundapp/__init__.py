@@ -1,0 +1,129 @@
+"""fundapp: runs national start-up funds."""
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from fundapp import database  # noqa: F401  (connection settings for SQLite)
+from fundapp.config import Config, database_url, development_secret_key
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, commands."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                instance_path=os.environ.get("INSTANCE_PATH", str(ROOT / "instance")))
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_request_hooks(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    production = app.config["ENVIRONMENT"] == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError("SECRET_KEY must be set when FUNDAPP_ENV=production.")
+        app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        if production:
+            raise RuntimeError("DATABASE_URL must be set when FUNDAPP_ENV=production.")
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
+            Path(app.instance_path) / "fundapp.db")
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config.setdefault("UPLOAD_DIR", None)
+    app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(Path(app.instance_path) / "uploads")
+    app.config["REPORTS_DIR"] = app.config["REPORTS_DIR"] or str(ROOT / "reports")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def register_extensions(app: Flask) -> None:
+    from fundapp import models  # noqa: F401  (every model known before the first query)
+    from fundapp.auth.session import load_user, select_locale
+    from fundapp.extensions import (babel, bootstrap, csrf, db, limiter, login_manager, migrate,
+                                    talisman)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        session_cookie_http_only=True,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        strict_transport_security=True,
+        x_content_type_options=True,
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    from fundapp.admin.views import blueprint as admin
+    from fundapp.api import register_api
+    from fundapp.auth.views import blueprint as auth
+    from fundapp.funds.views import blueprint as funds
+    from fundapp.main.views import blueprint as main
+
+    for blueprint in (main, auth, funds, admin):
+        app.register_blueprint(blueprint)
+    register_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from fundapp.errors import register_errorhandlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from fundapp.cli import commands
+
+    for command in commands:
+        app.cli.add_command(command)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from fundapp.auth.session import enforce_idle_timeout, navigation
+    from fundapp.extensions import db
+    from fundapp.formatting import register_filters
+
+    app.before_request(enforce_idle_timeout)
+    app.context_processor(navigation)
+    register_filters(app)
+
+    @app.teardown_request
+    def _rollback_unfinished(error):
+        if error is not None:
+            db.session.rollback()

@@ -1,0 +1,32 @@
+"""The JSON API under /api/v1, documented by the OpenAPI document generated from its schemas."""
+from flask import Flask
+from flask_smorest import Api
+
+from fundapp.api.schemas import ErrorSchema
+from fundapp.errors import handle_http_exception
+
+
+class FundAPI(Api):
+    """flask-smorest with fundapp's error body: {"error": {"code", "message", "fields"}}."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+
+api = FundAPI(spec_kwargs={
+    "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"bearerAuth": []}],
+})
+
+
+def register_api(app: Flask) -> None:
+    from fundapp.api import funds, tokens, users
+    from fundapp.extensions import csrf
+
+    api.init_app(app)
+    for module in (tokens, users, funds):
+        # Bearer tokens, not cookies, authenticate the API: CSRF does not apply.
+        csrf.exempt(module.blp)
+        api.register_blueprint(module.blp)

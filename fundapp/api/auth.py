@@ -1,0 +1,40 @@
+"""Bearer-token authentication of API requests."""
+from datetime import timedelta
+from functools import wraps
+
+from flask import abort, g, request
+
+from fundapp.auth import services
+from fundapp.auth.models import User
+from fundapp.auth.permissions import require_admin
+from fundapp.extensions import db
+
+
+def _bearer_user() -> User | None:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return services.user_for_token(secret.strip(), touch_after=timedelta(minutes=5))
+
+
+def authenticated(view):
+    """Require a valid bearer token; the view finds its user in g.api_user."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        user = _bearer_user()
+        if user is None:
+            abort(401)
+        db.session.commit()  # keeps the token's last use; nothing else is pending yet
+        g.api_user = user
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def admin_only(view):
+    """Require an admin's bearer token."""
+    @wraps(view)
+    @authenticated
+    def wrapper(*args, **kwargs):
+        require_admin(g.api_user)
+        return view(*args, **kwargs)
+    return wrapper

@@ -1,0 +1,119 @@
+"""/api/v1/funds: funds, their partner entities and role grants."""
+from flask import g
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from sqlalchemy.orm import joinedload
+
+from fundapp.api.auth import admin_only, authenticated
+from fundapp.api.schemas import FundSchema, GrantSchema, PartnerSchema
+from fundapp.auth import services as accounts
+from fundapp.auth.models import User
+from fundapp.auth.permissions import fund_or_404, visible_funds
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.funds import services
+from fundapp.funds.models import Fund, Partner
+from fundapp.money import to_major
+
+blp = Blueprint("api_funds", __name__, url_prefix="/api/v1/funds",
+                description="Funds, partner entities and role grants.")
+
+
+def fund_json(fund: Fund) -> dict:
+    return {
+        "id": fund.id, "name": fund.name, "country": fund.country.code, "currency": fund.currency,
+        "language": fund.language, "vintage_year": fund.vintage_year,
+        "target_size": to_major(fund.target_size, fund.currency),
+        "min_ticket": to_major(fund.min_ticket, fund.currency),
+        "max_ticket": to_major(fund.max_ticket, fund.currency),
+        "sectors": fund.sectors, "employee_cap": fund.employee_cap,
+        "match_target": float(fund.match_target),
+        "open_for_applications": fund.open_for_applications,
+    }
+
+
+def partner_json(partner: Partner, currency: str) -> dict:
+    return {"id": partner.id, "name": partner.name, "kind": partner.kind,
+            "commitment": to_major(partner.commitment, currency)}
+
+
+ERRORS = ((401, "No valid bearer token."), (404, "No such fund, or none of yours."),
+          (422, "Invalid input; 'fields' names each problem."))
+
+
+def documented_errors(view):
+    for status, description in ERRORS:
+        view = blp.alt_response(status, schema="Error", description=description)(view)
+    return view
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, FundSchema(many=True))
+@documented_errors
+@authenticated
+def list_funds():
+    """The funds the caller holds a role in (every fund for an admin)."""
+    return [fund_json(fund) for fund in db.session.scalars(visible_funds(g.api_user))]
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(FundSchema)
+@blp.response(201, FundSchema)
+@documented_errors
+@admin_only
+def create_fund(body):
+    """Create a fund (admins only); its country is created the first time it is named."""
+    country = services.country_for_code(g.api_user, body.pop("country"))
+    fund = services.create_fund(g.api_user, country, body)
+    db.session.commit()
+    return fund_json(db.session.get(Fund, fund.id, options=[joinedload(Fund.country)]))
+
+
+@blp.route("/<int:fund_id>", methods=["GET"])
+@blp.response(200, FundSchema)
+@documented_errors
+@authenticated
+def get_fund(fund_id: int):
+    """One fund the caller holds a role in."""
+    return fund_json(fund_or_404(g.api_user, fund_id))
+
+
+@blp.route("/<int:fund_id>/partners", methods=["GET"])
+@blp.response(200, PartnerSchema(many=True))
+@documented_errors
+@authenticated
+def list_partners(fund_id: int):
+    """The fund's partner entities and their commitments."""
+    fund = fund_or_404(g.api_user, fund_id)
+    return [partner_json(partner, fund.currency) for partner in services.partners_of(fund)]
+
+
+@blp.route("/<int:fund_id>/partners", methods=["POST"])
+@blp.arguments(PartnerSchema)
+@blp.response(201, PartnerSchema)
+@documented_errors
+@authenticated
+def create_partner(body, fund_id: int):
+    """Add a partner entity and its commitment (managers of the fund)."""
+    fund = fund_or_404(g.api_user, fund_id, "manage_partners")
+    partner = services.create_partner(g.api_user, fund, body["name"], body["kind"],
+                                      body["commitment"])
+    db.session.commit()
+    return partner_json(partner, fund.currency)
+
+
+@blp.route("/<int:fund_id>/grants", methods=["POST"])
+@blp.arguments(GrantSchema)
+@blp.response(201, GrantSchema)
+@documented_errors
+@admin_only
+def create_grant(body, fund_id: int):
+    """Grant a user a role in the fund (admins only)."""
+    fund = fund_or_404(g.api_user, fund_id)
+    user = db.session.get(User, body["user_id"])
+    if user is None:
+        raise Refused({"user_id": _("No such user.")})
+    grant = accounts.grant_role(g.api_user, user, fund, body["role"], body["partner_id"])
+    db.session.commit()
+    return {"id": grant.id, "fund_id": grant.fund_id, "user_id": grant.user_id,
+            "role": grant.role, "partner_id": grant.partner_id}

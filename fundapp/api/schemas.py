@@ -1,0 +1,83 @@
+"""Request and response bodies of the API (SPEC section 7's field names)."""
+from marshmallow import Schema, fields, validate
+
+from fundapp.auth.constants import ROLES
+from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS
+
+AMOUNT = validate.Regexp(r"^\d{1,15}(\.\d{1,6})?$",
+                         error="Give an amount in major units as a string, e.g. \"1250000.00\".")
+
+
+def amount_field(**kwargs) -> fields.String:
+    """An amount as a string in major units with the currency's decimals."""
+    return fields.String(validate=AMOUNT, metadata={"example": "1250000.00"}, **kwargs)
+
+
+class ErrorDetailSchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    field_messages = fields.Dict(keys=fields.String(), values=fields.String(), data_key="fields")
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorDetailSchema)
+
+
+class TokenRequestSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+    name = fields.String(load_default="API", validate=validate.Length(max=100))
+
+
+class TokenSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    token = fields.String(metadata={"description": "Shown once; send as 'Authorization: Bearer …'."})
+
+
+class UserSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(load_only=True, validate=validate.Length(max=256),
+                             metadata={"description": "Omit to invite the user by activation link."})
+    language = fields.String(load_default="en", validate=validate.OneOf(list(LANGUAGES)))
+    is_admin = fields.Boolean(load_default=False)
+    account_type = fields.String(dump_only=True)
+    active = fields.Boolean(dump_only=True)
+    activation_link = fields.String(dump_only=True)
+
+
+class GrantSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    fund_id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    partner_id = fields.Integer(allow_none=True, load_default=None,
+                                validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class FundSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    country = fields.String(required=True, validate=validate.Length(equal=2),
+                            metadata={"description": "ISO 3166 alpha-2"})
+    currency = fields.String(required=True, validate=validate.Length(equal=3),
+                             metadata={"description": "ISO 4217"})
+    language = fields.String(required=True, validate=validate.OneOf(list(LANGUAGES)))
+    vintage_year = fields.Integer(required=True, validate=validate.Range(min=1990, max=2100))
+    target_size = amount_field(required=True)
+    min_ticket = amount_field(required=True)
+    max_ticket = amount_field(required=True)
+    sectors = fields.List(fields.String(), load_default=list)
+    employee_cap = fields.Integer(required=True, validate=validate.Range(min=1, max=10**9))
+    match_target = fields.Float(required=True, allow_nan=False,
+                                validate=validate.Range(min=0, max=1000))
+    open_for_applications = fields.Boolean(load_default=False)
+
+
+class PartnerSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(list(PARTNER_KINDS)))
+    commitment = amount_field(required=True)

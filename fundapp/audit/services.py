@@ -1,0 +1,47 @@
+"""One channel for recording changes in the audit log."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import inspect
+
+from fundapp.audit.models import AuditEntry
+from fundapp.extensions import db
+
+# Never copied into the log, whatever the object.
+SECRET_COLUMNS = frozenset({"password_hash", "session_token", "token_hash"})
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj) -> dict:
+    """The object's columns as JSON-ready values, secrets left out."""
+    mapper = inspect(obj).mapper
+    return {
+        column.key: _plain(getattr(obj, column.key))
+        for column in mapper.column_attrs
+        if column.key not in SECRET_COLUMNS
+    }
+
+
+def record(actor, action: str, obj, *, before: dict | None = None, fund_id: int | None = None,
+           after: dict | None = None) -> AuditEntry:
+    """Append an entry for a change to obj made by actor (None for the system itself)."""
+    db.session.flush()
+    entry = AuditEntry(
+        user_id=actor.id if actor is not None and actor.is_authenticated else None,
+        fund_id=fund_id,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=getattr(obj, "id", None),
+        before=before,
+        after=snapshot(obj) if after is None else after,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry

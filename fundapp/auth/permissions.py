@@ -1,0 +1,81 @@
+"""Every access rule of fundapp. Pages, downloads and the API ask here, nowhere else."""
+from flask import abort
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from fundapp.auth.models import Grant, User
+from fundapp.extensions import db
+from fundapp.funds.models import Fund
+
+# What each role may do in a fund it holds; an admin may do everything everywhere.
+ROLE_ABILITIES = {
+    "manager": {"view_fund", "manage_fund", "manage_partners", "view_all_partners"},
+    "reviewer": {"view_fund"},
+    "partner": {"view_fund"},
+}
+
+
+def fund_roles(user: User, fund_id: int) -> set[str]:
+    """The roles the user holds in one fund."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Grant.role).where(Grant.user_id == user.id, Grant.fund_id == fund_id)
+        )
+    )
+
+
+def can(user: User, ability: str, fund_id: int) -> bool:
+    """Whether the user may exercise the ability in the fund."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return any(ability in ROLE_ABILITIES[role] for role in fund_roles(user, fund_id))
+
+
+def visible_funds(user: User) -> Select:
+    """A query of the funds the user may see: all for an admin, else those it holds a role in."""
+    query = select(Fund).options(joinedload(Fund.country)).order_by(Fund.name)
+    if user.is_admin:
+        return query
+    held = select(Grant.fund_id).where(Grant.user_id == user.id)
+    return query.where(Fund.id.in_(held))
+
+
+def fund_or_404(user: User, fund_id: int, ability: str = "view_fund") -> Fund:
+    """The fund if the user may exercise the ability in it.
+
+    A fund the user holds no role in answers 404, so that its existence is not leaked; a fund it
+    sees but may not act on answers 403.
+    """
+    fund = db.session.get(Fund, fund_id, options=[joinedload(Fund.country)])
+    if fund is None or not can(user, "view_fund", fund_id):
+        abort(404)
+    if not can(user, ability, fund_id):
+        abort(403)
+    return fund
+
+
+def require_admin(user: User) -> None:
+    """Stop anyone but an admin; others learn nothing of what lies behind (404)."""
+    if not (user.is_authenticated and user.is_admin):
+        abort(404)
+
+
+def partner_of(user: User, fund_id: int) -> int | None:
+    """The partner entity the user speaks for in the fund, if it is a partner there."""
+    return db.session.scalar(
+        select(Grant.partner_id).where(
+            Grant.user_id == user.id, Grant.fund_id == fund_id, Grant.role == "partner"
+        )
+    )
+
+
+def partners_visible(user: User, fund_id: int, partners: list) -> list:
+    """All partner entities for those who run the fund; a partner sees only its own."""
+    if can(user, "view_all_partners", fund_id):
+        return partners
+    own = partner_of(user, fund_id)
+    return [partner for partner in partners if partner.id == own]

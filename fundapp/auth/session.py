@@ -1,0 +1,63 @@
+"""The signed-in user of a request: loading, idle timeout, language and navigation."""
+import time
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from sqlalchemy import select
+
+from fundapp.auth.models import Grant, User
+from fundapp.extensions import db
+from fundapp.funds.models import Fund
+
+
+def load_user(session_token: str) -> User | None:
+    """Flask-Login's loader: the session holds the alternative id, never the primary key."""
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    return user if user is not None and user.is_active else None
+
+
+def select_locale() -> str:
+    """The user's language when signed in, else the one chosen on the page, else the browser's."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def enforce_idle_timeout():
+    """Sign out a session left idle for longer than IDLE_TIMEOUT."""
+    if request.endpoint == "static" or request.path.startswith("/api/"):
+        return None
+    now = time.time()
+    if current_user.is_authenticated:
+        last_seen = session.get("last_seen", 0)
+        if now - last_seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
+            logout_user()
+            session.clear()
+            flash(_("You were signed out after a period of inactivity."), "info")
+            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["last_seen"] = now
+    session.permanent = True
+    return None
+
+
+def navigation() -> dict:
+    """What the navigation shows: the user's funds and the roles it holds in each."""
+    if not current_user.is_authenticated or current_user.is_founder:
+        return {"nav_funds": []}
+    if current_user.is_admin:
+        funds = db.session.execute(select(Fund.id, Fund.name).order_by(Fund.name)).all()
+        return {"nav_funds": [(fund_id, name, ("admin",)) for fund_id, name in funds]}
+    rows = db.session.execute(
+        select(Fund.id, Fund.name, Grant.role)
+        .join(Grant, Grant.fund_id == Fund.id)
+        .where(Grant.user_id == current_user.id)
+        .order_by(Fund.name, Grant.role)
+    ).all()
+    funds: dict[int, tuple[str, list[str]]] = {}
+    for fund_id, name, role in rows:
+        funds.setdefault(fund_id, (name, []))[1].append(role)
+    return {"nav_funds": [(fund_id, name, tuple(roles)) for fund_id, (name, roles) in funds.items()]}

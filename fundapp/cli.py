@@ -1,0 +1,63 @@
+"""Commands: flask --app wsgi demo | create-admin | create-token."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from fundapp import demo as demo_data
+from fundapp.auth import services
+from fundapp.errors import Refused
+from fundapp.extensions import db
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Migrate and seed, then stop.")
+@with_appcontext
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Migrate the database, seed the demo funds when it is empty, print the logins and serve."""
+    upgrade()
+    if demo_data.is_empty():
+        logins = demo_data.seed()
+        click.echo("Demo data created. Sign in with any of these accounts:")
+    else:
+        logins = [("every demo account", "…@fundapp.example", demo_data.DEMO_PASSWORD)]
+        click.echo("The database already holds data; it was left as it is.")
+    for who, email, password in logins:
+        click.echo(f"  {who:<70} {email:<40} {password}")
+    if not no_serve:
+        click.echo(f"Serving on http://{host}:{port}")
+        current_app.run(host=host, port=port, use_reloader=False)
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--password", required=True, help="At least 12 characters, not a common one.")
+@click.option("--name", default="Administrator")
+@with_appcontext
+def create_admin(email: str, password: str, name: str) -> None:
+    """Create a platform administrator."""
+    try:
+        user, _link = services.create_staff(None, email, name, "en", is_admin=True, password=password)
+    except Refused as refusal:
+        raise click.ClickException("; ".join(f"{k}: {v}" for k, v in refusal.fields.items())) from None
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created.")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="command line")
+@with_appcontext
+def create_token(email: str, name: str) -> None:
+    """Create an API token for a user and print it (it is shown only once)."""
+    user = services.user_by_email(email)
+    if user is None or not user.is_active:
+        raise click.ClickException(f"No active user with email {email}.")
+    _token, secret = services.create_token(user, name)
+    db.session.commit()
+    click.echo(secret)
+
+
+commands = [demo, create_admin, create_token]

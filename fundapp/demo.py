@@ -1,0 +1,75 @@
+"""The demo: three national funds, each with a person for every role."""
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from fundapp.auth import services as accounts
+from fundapp.auth.models import User
+from fundapp.extensions import db
+from fundapp.funds import services as funds
+
+DEMO_PASSWORD = "fundapp-demo-2026"
+
+DEMO_FUNDS = [
+    {
+        "country": "KE", "slug": "kenya", "name": "Kenya National Start-up Fund",
+        "currency": "KES", "language": "en", "vintage_year": 2024,
+        "target_size": "6500000000.00", "min_ticket": "5000000.00", "max_ticket": "130000000.00",
+        "sectors": ["agriculture", "ai", "climate", "fintech", "health", "logistics"],
+        "employee_cap": 250, "match_target": Decimal("1.0"), "open_for_applications": True,
+        "partners": [("Ministry of Investments, Trade and Industry", "government", "3250000000.00"),
+                     ("OpenAI", "co_investor", "3250000000.00")],
+    },
+    {
+        "country": "SN", "slug": "senegal", "name": "Fonds national d'amorçage du Sénégal",
+        "currency": "XOF", "language": "fr", "vintage_year": 2024,
+        "target_size": "30000000000", "min_ticket": "15000000", "max_ticket": "600000000",
+        "sectors": ["agriculture", "ai", "education", "fintech", "tourism"],
+        "employee_cap": 200, "match_target": Decimal("1.0"), "open_for_applications": True,
+        "partners": [("Ministère des Finances et du Budget", "government", "18000000000"),
+                     ("OpenAI", "co_investor", "12000000000")],
+    },
+    {
+        "country": "JO", "slug": "jordan", "name": "Jordan Innovation Fund",
+        "currency": "JOD", "language": "en", "vintage_year": 2025,
+        "target_size": "35000000.000", "min_ticket": "50000.000", "max_ticket": "700000.000",
+        "sectors": ["ai", "creative", "education", "health", "software"],
+        "employee_cap": 150, "match_target": Decimal("0.75"), "open_for_applications": False,
+        "partners": [("Ministry of Digital Economy and Entrepreneurship", "government", "20000000.000"),
+                     ("OpenAI", "co_investor", "15000000.000")],
+    },
+]
+
+
+def is_empty() -> bool:
+    return not db.session.scalar(select(func.count(User.id)))
+
+
+def seed() -> list[tuple[str, str, str]]:
+    """Create the demo data in an empty database; returns (who, email, password) per login."""
+    admin, _link = accounts.create_staff(None, "admin@fundapp.example", "Amina Admin", "en",
+                                         is_admin=True, password=DEMO_PASSWORD)
+    logins = [("admin", admin.email, DEMO_PASSWORD)]
+    for spec in DEMO_FUNDS:
+        country = funds.country_for_code(admin, spec["country"])
+        values = {key: spec[key] for key in funds.FUND_FIELDS}
+        fund = funds.create_fund(admin, country, values)
+        partners = [funds.create_partner(admin, fund, name, kind, commitment)
+                    for name, kind, commitment in spec["partners"]]
+        language, slug = spec["language"], spec["slug"]
+        people = [
+            ("manager", f"manager.{slug}@fundapp.example", "Fund manager", None),
+            ("reviewer", f"reviewer.{slug}@fundapp.example", "Reviewer", None),
+            ("partner", f"government.{slug}@fundapp.example", "Government partner", partners[0].id),
+            ("partner", f"openai.{slug}@fundapp.example", "OpenAI partner", partners[1].id),
+        ]
+        for role, email, title, partner_id in people:
+            user, _link = accounts.create_staff(admin, email, f"{title} ({country.name})", language,
+                                                password=DEMO_PASSWORD)
+            accounts.grant_role(admin, user, fund, role, partner_id)
+            logins.append((f"{role} — {fund.name}" + (f" ({title})" if partner_id else ""), email,
+                           DEMO_PASSWORD))
+    founder = accounts.register_founder("founder@fundapp.example", "Zoë Founder", DEMO_PASSWORD, "en")
+    logins.append(("founder", founder.email, DEMO_PASSWORD))
+    db.session.commit()
+    return logins

@@ -1,0 +1,55 @@
+"""Numbers, money and dates formatted for the reader's language (Babel), and amount parsing."""
+from decimal import Decimal
+
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import lazy_gettext as _l
+
+from fundapp.auth.constants import role_label
+from fundapp.funds.constants import PARTNER_KINDS, SECTORS
+from fundapp.money import AmountError, parse_amount, to_decimal
+
+AMOUNT_MESSAGES = {
+    "not_a_number": _l("Enter an amount such as 1250000."),
+    "negative": _l("The amount cannot be negative."),
+    "too_precise": _l("This currency does not have that many decimals."),
+}
+
+
+def amount_from_text(text: str, currency: str) -> int:
+    """Minor units from what a user typed; AmountError carries a translated message."""
+    try:
+        return parse_amount(text, currency)
+    except AmountError as error:
+        raise AmountError(str(AMOUNT_MESSAGES[str(error)])) from None
+
+
+def money(minor: int | None, currency: str) -> str:
+    """An amount in minor units, formatted with its currency for the current locale."""
+    if minor is None:
+        return "—"
+    return format_currency(to_decimal(minor, currency), currency)
+
+
+def ratio(value: Decimal | float | None, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, format=f"#,##0.{'0' * digits}")
+
+
+def sector_label(code: str) -> str:
+    return str(SECTORS.get(code, code))
+
+
+def partner_kind_label(kind: str) -> str:
+    return str(PARTNER_KINDS.get(kind, kind))
+
+
+def register_filters(app) -> None:
+    app.jinja_env.globals.update(role_label=role_label, sector_label=sector_label,
+                                 partner_kind_label=partner_kind_label)
+    app.jinja_env.filters.update(
+        money=money,
+        ratio=ratio,
+        date=lambda value: format_date(value, "medium") if value else "—",
+        datetime=lambda value: format_datetime(value, "short") if value else "—",
+    )

@@ -1,0 +1,50 @@
+"""Forms of funds: countries, fund settings, partner entities."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DecimalField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, SubmitField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
+
+
+class CountryForm(FlaskForm):
+    code = StringField(_l("ISO code"), validators=[DataRequired(), Length(min=2, max=2)],
+                       description=_l("Two letters, e.g. KE for Kenya."))
+    name = StringField(_l("Name"), validators=[Length(max=100)],
+                       description=_l("Leave empty to use the standard English name."))
+    submit = SubmitField(_l("Add country"))
+
+
+class FundForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    country_id = SelectField(_l("Country"), coerce=int)
+    currency = StringField(_l("Currency"), validators=[DataRequired(), Length(min=3, max=3)],
+                           description=_l("ISO 4217 code, e.g. KES, XOF, JOD."))
+    language = SelectField(_l("Default language"), choices=lambda: list(LANGUAGES.items()))
+    vintage_year = IntegerField(_l("Vintage year"), validators=[InputRequired()])
+    target_size = StringField(_l("Target size"), validators=[DataRequired()],
+                              description=_l("In the fund's currency, e.g. 1500000000.00"))
+    min_ticket = StringField(_l("Minimum ticket"), validators=[DataRequired()])
+    max_ticket = StringField(_l("Maximum ticket"), validators=[DataRequired()])
+    sectors = SelectMultipleField(_l("Sectors"), choices=lambda: list(SECTORS.items()),
+                                  description=_l("None selected: every sector is eligible."))
+    employee_cap = IntegerField(_l("Employee cap"), validators=[InputRequired(), NumberRange(min=1)],
+                                description=_l("Companies must have fewer employees than this."))
+    match_target = DecimalField(_l("Match target (private per public unit)"), places=2,
+                                validators=[InputRequired(), NumberRange(min=0, max=1000)])
+    open_for_applications = BooleanField(_l("Open for applications"))
+    submit = SubmitField(_l("Save fund"))
+
+    def values(self) -> dict:
+        """The submitted settings as plain values for the funds service."""
+        return {name: field.data for name, field in self._fields.items()
+                if name not in ("csrf_token", "submit", "country_id")}
+
+
+class PartnerForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=lambda: list(PARTNER_KINDS.items()))
+    commitment = StringField(_l("Commitment"), validators=[DataRequired()],
+                             description=_l("In the fund's currency."))
+    submit = SubmitField(_l("Add partner"))

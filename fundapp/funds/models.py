@@ -1,0 +1,59 @@
+"""Countries, funds and the partner entities that co-finance them."""
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fundapp.columns import UTCDateTime, utcnow
+from fundapp.extensions import db
+
+
+class Country(db.Model):
+    __tablename__ = "countries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Fund(db.Model):
+    """A national start-up fund; money columns are integers in the currency's minor units."""
+
+    __tablename__ = "funds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country_id: Mapped[int] = mapped_column(ForeignKey("countries.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    language: Mapped[str] = mapped_column(String(5))
+    vintage_year: Mapped[int]
+    target_size: Mapped[int] = mapped_column(BigInteger)
+    min_ticket: Mapped[int] = mapped_column(BigInteger)
+    max_ticket: Mapped[int] = mapped_column(BigInteger)
+    sectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    employee_cap: Mapped[int]
+    match_target: Mapped[Decimal] = mapped_column(Numeric(8, 4))
+    open_for_applications: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    country: Mapped[Country] = relationship(lazy="raise")
+    partners: Mapped[list["Partner"]] = relationship(
+        back_populates="fund", lazy="raise", order_by="Partner.id"
+    )
+
+
+class Partner(db.Model):
+    """An entity that commits capital to a fund: a ministry, OpenAI, another co-investor."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    commitment: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    fund: Mapped[Fund] = relationship(back_populates="partners", lazy="raise")

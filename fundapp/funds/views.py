@@ -1,0 +1,109 @@
+"""Pages of funds: the list, a fund's overview, its settings and its partner entities."""
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from fundapp.auth.permissions import (can, fund_or_404, fund_roles, partners_visible, require_admin,
+                                      visible_funds)
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.forms import show_refusal
+from fundapp.funds import services
+from fundapp.funds.forms import FundForm, PartnerForm
+from fundapp.funds.models import Country
+from fundapp.money import to_major
+
+blueprint = Blueprint("funds", __name__, url_prefix="/funds")
+
+
+def _country_choices(form: FundForm) -> None:
+    form.country_id.choices = [
+        (country.id, f"{country.name} ({country.code})")
+        for country in db.session.scalars(select(Country).order_by(Country.name))
+    ]
+
+
+@blueprint.get("/")
+@login_required
+def index():
+    funds = db.session.scalars(visible_funds(current_user)).all()
+    return render_template("funds/index.html", funds=funds)
+
+
+@blueprint.get("/<int:fund_id>")
+@login_required
+def overview(fund_id: int):
+    fund = fund_or_404(current_user, fund_id)
+    return _overview(fund, PartnerForm())
+
+
+def _overview(fund, partner_form: PartnerForm, status: int = 200):
+    partners = partners_visible(current_user, fund.id, services.partners_of(fund))
+    return render_template("funds/overview.html", fund=fund, partners=partners,
+                           roles=fund_roles(current_user, fund.id),
+                           can_manage=can(current_user, "manage_partners", fund.id),
+                           partner_form=partner_form), status
+
+
+@blueprint.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require_admin(current_user)
+    form = FundForm()
+    _country_choices(form)
+    if not form.country_id.choices:
+        flash(_("Add the fund's country first."), "warning")
+        return redirect(url_for("admin.countries"))
+    if form.validate_on_submit():
+        try:
+            fund = services.create_fund(current_user, db.session.get(Country, form.country_id.data),
+                                        form.values())
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Fund created."), "success")
+            return redirect(url_for("funds.overview", fund_id=fund.id))
+    return render_template("funds/form.html", form=form, fund=None)
+
+
+@blueprint.route("/<int:fund_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(fund_id: int):
+    require_admin(current_user)
+    fund = fund_or_404(current_user, fund_id)
+    form = FundForm(obj=fund)
+    _country_choices(form)
+    if not form.is_submitted():
+        for field in services.FUND_AMOUNTS:
+            getattr(form, field).data = to_major(getattr(fund, field), fund.currency)
+    if form.validate_on_submit():
+        try:
+            services.update_fund(current_user, fund, db.session.get(Country, form.country_id.data),
+                                 form.values())
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Fund saved."), "success")
+            return redirect(url_for("funds.overview", fund_id=fund.id))
+    return render_template("funds/form.html", form=form, fund=fund)
+
+
+@blueprint.post("/<int:fund_id>/partners")
+@login_required
+def add_partner(fund_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_partners")
+    form = PartnerForm()
+    if form.validate_on_submit():
+        try:
+            services.create_partner(current_user, fund, form.name.data, form.kind.data,
+                                    form.commitment.data)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Partner added."), "success")
+            return redirect(url_for("funds.overview", fund_id=fund.id))
+    return _overview(fund, form, 422)

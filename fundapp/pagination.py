@@ -1,0 +1,36 @@
+"""Pages of a long list, numbered from 1."""
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Select, func, select
+
+from fundapp.extensions import db
+
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def paginate(query: Select, number: int, per_page: int | None = None) -> Page:
+    """One page of the query's rows and the total count."""
+    per_page = per_page or current_app.config["PER_PAGE"]
+    number = max(1, number)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique().all()
+    return Page(items=list(items), number=number, per_page=per_page, total=total)
