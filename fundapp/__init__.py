@@ -25,8 +25,9 @@ CONTENT_SECURITY_POLICY = {
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                instance_path=os.environ.get("INSTANCE_PATH", str(ROOT / "instance")))
+                instance_path=instance_path or str(ROOT / "instance"))
     configure(app, test_config)
     register_extensions(app)
     register_blueprints(app)

@@ -1,7 +1,7 @@
 """Numbers, money and dates formatted for the reader's language (Babel), and amount parsing."""
 from decimal import Decimal
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import format_currency, get_locale, format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
 from fundapp.auth.constants import role_label
@@ -45,7 +45,7 @@ def partner_kind_label(kind: str) -> str:
 
 
 def register_filters(app) -> None:
-    app.jinja_env.globals.update(role_label=role_label, sector_label=sector_label,
+    app.jinja_env.globals.update(get_locale=get_locale, role_label=role_label, sector_label=sector_label,
                                  partner_kind_label=partner_kind_label)
     app.jinja_env.filters.update(
         money=money,

@@ -1,0 +1,101 @@
+"""factory_boy factories for the models; they commit, so that the app under test sees their rows."""
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from fundapp.auth.models import Grant, User
+from fundapp.auth.passwords import hash_password
+from fundapp.auth.services import create_token
+from fundapp.extensions import db
+from fundapp.funds.models import Country, Fund, Partner
+
+PASSWORD = "correct horse battery staple"
+
+
+class Factory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class CountryFactory(Factory):
+    class Meta:
+        model = Country
+        sqlalchemy_get_or_create = ("code",)
+
+    code = "KE"
+    name = "Kenya"
+
+
+class FundFactory(Factory):
+    class Meta:
+        model = Fund
+
+    name = factory.Sequence(lambda n: f"National Fund {n}")
+    country = factory.SubFactory(CountryFactory)
+    currency = "KES"
+    language = "en"
+    vintage_year = 2024
+    target_size = 650_000_000_000
+    min_ticket = 500_000_000
+    max_ticket = 13_000_000_000
+    sectors = factory.LazyFunction(lambda: ["fintech", "health"])
+    employee_cap = 250
+    match_target = 1
+    open_for_applications = True
+
+
+class PartnerFactory(Factory):
+    class Meta:
+        model = Partner
+
+    fund = factory.SubFactory(FundFactory)
+    name = factory.Sequence(lambda n: f"Partner {n}")
+    kind = "government"
+    commitment = 100_000_000
+
+
+class UserFactory(Factory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Sequence(lambda n: f"Person {n}")
+    password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+    language = "en"
+    account_type = "staff"
+
+
+class FounderFactory(UserFactory):
+    account_type = "founder"
+
+
+class AdminFactory(UserFactory):
+    is_admin = True
+
+
+class GrantFactory(Factory):
+    class Meta:
+        model = Grant
+
+    user = factory.SubFactory(UserFactory)
+    fund = factory.SubFactory(FundFactory)
+    role = "manager"
+    partner = None
+
+
+def staff_with_role(role: str, fund: Fund, **user_fields) -> User:
+    """A staff member holding one role in the fund (a partner speaks for a new partner entity)."""
+    user = UserFactory(**user_fields)
+    partner = PartnerFactory(fund=fund) if role == "partner" else None
+    GrantFactory(user=user, fund=fund, role=role, partner=partner)
+    return user
+
+
+def api_token_for(user: User) -> str:
+    """A bearer token for the user, committed."""
+    _token, secret = create_token(user, "tests")
+    db.session.commit()
+    return secret
+
+
