@@ -26,6 +26,8 @@ def _configure_sqlite(dbapi_connection, _record):
 def _begin_sqlite(connection):
     if connection.dialect.name != "sqlite":
         return
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # each statement is its own transaction: nothing to begin
     # A writer takes the write lock when it starts, so two writers queue on busy_timeout
     # instead of failing halfway; page views keep concurrent deferred reads.
     if has_request_context() and request.method in READ_ONLY_METHODS:

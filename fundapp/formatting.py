@@ -50,6 +50,7 @@ def register_filters(app) -> None:
     app.jinja_env.filters.update(
         money=money,
         ratio=ratio,
+        sector_label=sector_label,
         date=lambda value: format_date(value, "medium") if value else "—",
         datetime=lambda value: format_datetime(value, "short") if value else "—",
     )

@@ -100,9 +100,11 @@ def app(config):
 
 @pytest.fixture
 def db(config):
-    """The database as seen from outside the app under test (a second app on the same database),
-    so that test-side sessions never leak into the requests being tested."""
-    observer = create_app(config)
+    """The database as seen from outside the app under test: a second app on the same database,
+    so that test-side sessions never leak into the requests being tested, in autocommit mode, so
+    that each of its reads sees what the requests committed and holds no lock."""
+    observer = create_app({**config, "SQLALCHEMY_ENGINE_OPTIONS": {
+        "execution_options": {"isolation_level": "AUTOCOMMIT"}}})
     with observer.app_context():
         yield _db
         _db.session.remove()

@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload
 from fundapp.admin.forms import GrantForm, StaffForm
 from fundapp.audit.models import AuditEntry
 from fundapp.auth import services as accounts
-from fundapp.auth.forms import ConfirmForm
 from fundapp.auth.models import Grant, User
 from fundapp.auth.permissions import require_admin
 from fundapp.errors import Refused
@@ -105,8 +104,7 @@ def user(user_id: int):
         select(Grant).options(joinedload(Grant.fund), joinedload(Grant.partner))
         .where(Grant.user_id == person.id).order_by(Grant.id)
     ).all()
-    return render_template("admin/user.html", person=person, grants=grants, form=form,
-                           confirm=ConfirmForm())
+    return render_template("admin/user.html", person=person, grants=grants, form=form)
 
 
 @blueprint.post("/users/<int:user_id>/grants/<int:grant_id>/revoke")

@@ -6,7 +6,7 @@ from flask import abort, g, request
 
 from fundapp.auth import services
 from fundapp.auth.models import User
-from fundapp.auth.permissions import require_admin
+from fundapp.auth.permissions import fund_or_404, require_admin
 from fundapp.extensions import db
 
 
@@ -38,3 +38,17 @@ def admin_only(view):
         require_admin(g.api_user)
         return view(*args, **kwargs)
     return wrapper
+
+
+def fund_scoped(ability: str = "view_fund"):
+    """Resolve the path's fund_id for the token's user before anything else is read.
+
+    A fund the user holds no role in answers 404 whatever the body; the view receives fund=.
+    """
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, fund_id: int, **kwargs):
+            fund = fund_or_404(g.api_user, fund_id, ability)
+            return view(*args, fund=fund, **kwargs)
+        return wrapper
+    return decorate

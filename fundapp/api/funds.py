@@ -2,13 +2,12 @@
 from flask import g
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy.orm import joinedload
 
-from fundapp.api.auth import admin_only, authenticated
+from fundapp.api.auth import admin_only, authenticated, fund_scoped
 from fundapp.api.schemas import FundSchema, GrantSchema, PartnerSchema
 from fundapp.auth import services as accounts
 from fundapp.auth.models import User
-from fundapp.auth.permissions import fund_or_404, visible_funds
+from fundapp.auth.permissions import visible_funds
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds import services
@@ -48,72 +47,75 @@ def documented_errors(view):
 
 
 @blp.route("", methods=["GET"])
+@authenticated
 @blp.response(200, FundSchema(many=True))
 @documented_errors
-@authenticated
 def list_funds():
     """The funds the caller holds a role in (every fund for an admin)."""
     return [fund_json(fund) for fund in db.session.scalars(visible_funds(g.api_user))]
 
 
 @blp.route("", methods=["POST"])
+@admin_only
 @blp.arguments(FundSchema)
 @blp.response(201, FundSchema)
 @documented_errors
-@admin_only
 def create_fund(body):
     """Create a fund (admins only); its country is created the first time it is named."""
     country = services.country_for_code(g.api_user, body.pop("country"))
-    fund = services.create_fund(g.api_user, country, body)
+    created = fund_json(services.create_fund(g.api_user, country, body))
     db.session.commit()
-    return fund_json(db.session.get(Fund, fund.id, options=[joinedload(Fund.country)]))
+    return created
 
 
 @blp.route("/<int:fund_id>", methods=["GET"])
+@authenticated
+@fund_scoped()
 @blp.response(200, FundSchema)
 @documented_errors
-@authenticated
-def get_fund(fund_id: int):
+def get_fund(fund: Fund):
     """One fund the caller holds a role in."""
-    return fund_json(fund_or_404(g.api_user, fund_id))
+    return fund_json(fund)
 
 
 @blp.route("/<int:fund_id>/partners", methods=["GET"])
+@authenticated
+@fund_scoped()
 @blp.response(200, PartnerSchema(many=True))
 @documented_errors
-@authenticated
-def list_partners(fund_id: int):
+def list_partners(fund: Fund):
     """The fund's partner entities and their commitments."""
-    fund = fund_or_404(g.api_user, fund_id)
     return [partner_json(partner, fund.currency) for partner in services.partners_of(fund)]
 
 
 @blp.route("/<int:fund_id>/partners", methods=["POST"])
+@authenticated
+@fund_scoped("manage_partners")
 @blp.arguments(PartnerSchema)
 @blp.response(201, PartnerSchema)
 @documented_errors
-@authenticated
-def create_partner(body, fund_id: int):
+def create_partner(body, fund: Fund):
     """Add a partner entity and its commitment (managers of the fund)."""
-    fund = fund_or_404(g.api_user, fund_id, "manage_partners")
     partner = services.create_partner(g.api_user, fund, body["name"], body["kind"],
                                       body["commitment"])
+    created = partner_json(partner, fund.currency)
     db.session.commit()
-    return partner_json(partner, fund.currency)
+    return created
 
 
 @blp.route("/<int:fund_id>/grants", methods=["POST"])
+@admin_only
+@fund_scoped()
 @blp.arguments(GrantSchema)
 @blp.response(201, GrantSchema)
 @documented_errors
-@admin_only
-def create_grant(body, fund_id: int):
+def create_grant(body, fund: Fund):
     """Grant a user a role in the fund (admins only)."""
-    fund = fund_or_404(g.api_user, fund_id)
     user = db.session.get(User, body["user_id"])
     if user is None:
         raise Refused({"user_id": _("No such user.")})
     grant = accounts.grant_role(g.api_user, user, fund, body["role"], body["partner_id"])
+    created = {"id": grant.id, "fund_id": grant.fund_id, "user_id": grant.user_id,
+               "role": grant.role, "partner_id": grant.partner_id}
     db.session.commit()
-    return {"id": grant.id, "fund_id": grant.fund_id, "user_id": grant.user_id,
-            "role": grant.role, "partner_id": grant.partner_id}
+    return created

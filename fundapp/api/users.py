@@ -22,26 +22,27 @@ def user_json(user: User, activation_link: str | None = None) -> dict:
 
 
 @blp.route("", methods=["GET"])
+@admin_only
 @blp.response(200, UserSchema(many=True))
 @blp.alt_response(401, schema="Error")
 @blp.alt_response(404, schema="Error")
-@admin_only
 def list_users():
     """Every account, by name."""
     return [user_json(user) for user in db.session.scalars(select(User).order_by(User.name))]
 
 
 @blp.route("", methods=["POST"])
+@admin_only
 @blp.arguments(UserSchema)
 @blp.response(201, UserSchema)
 @blp.alt_response(401, schema="Error")
 @blp.alt_response(404, schema="Error")
-@admin_only
 def create_user(body):
     """Create a staff account, with a password or invited by an activation link."""
     user, link = services.create_staff(g.api_user, body["email"], body["name"], body["language"],
                                        body["is_admin"], body.get("password"))
+    created = user_json(user, link)
     db.session.commit()
-    return user_json(user, link)
+    return created
 
 

@@ -58,9 +58,3 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("Say where it is used, e.g. 'accounting export'."))
     submit = SubmitField(_l("Create token"))
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for buttons that change state: it carries only the CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))

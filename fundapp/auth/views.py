@@ -150,8 +150,7 @@ def tokens():
     api_tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
     ).all()
-    return render_template("auth/tokens.html", form=form, secret=secret, api_tokens=api_tokens,
-                           revoke_form=ConfirmForm())
+    return render_template("auth/tokens.html", form=form, secret=secret, api_tokens=api_tokens)
 
 
 @blueprint.post("/account/tokens/<int:token_id>/revoke")

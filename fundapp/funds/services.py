@@ -96,7 +96,7 @@ FUND_FIELDS = ("name", "currency", "language", "vintage_year", "target_size", "m
 def create_fund(actor: User, country: Country, values: dict) -> Fund:
     """Create a fund in a country from checked values."""
     clean = _fund_values(values, None)
-    fund = Fund(country_id=country.id, **{field: clean[field] for field in FUND_FIELDS})
+    fund = Fund(country=country, **{field: clean[field] for field in FUND_FIELDS})
     db.session.add(fund)
     db.session.flush()
     record(actor, "fund.create", fund, fund_id=fund.id)

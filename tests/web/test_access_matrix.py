@@ -1,0 +1,162 @@
+"""Every route, every role, and a foreign fund: who gets in, who gets 403, who learns nothing (404).
+
+Adding a route without a row here fails test_every_route_has_a_row.
+"""
+import pytest
+
+from tests.conftest import sign_in
+from tests.factories import (AdminFactory, FounderFactory, FundFactory, UserFactory, api_token_for,
+                             staff_with_role)
+
+# Actors, denied ones first: a permitted POST may change the world (the admin runs last).
+ACTORS = ("anonymous", "founder", "partner_b", "manager_b", "reviewer_a", "partner_a", "manager_a",
+          "admin")
+FUND_A_MEMBERS = {"reviewer_a", "partner_a", "manager_a", "admin"}
+
+# endpoint -> access level; the level says what each actor gets (see expected()).
+MATRIX = {
+    "main.home": "signed_in",
+    "main.health": "public",
+    "static": "public",
+    "bootstrap.static": "public",
+    "auth.login": "public",
+    "auth.register": "public",
+    "auth.choose_language": "public",
+    "auth.activate": "unknown_link",
+    "auth.logout": "signed_in",
+    "auth.account": "signed_in",
+    "auth.tokens": "signed_in",
+    "auth.revoke_token": "someone_elses",
+    "funds.index": "signed_in",
+    "funds.overview": "fund_member",
+    "funds.add_partner": "fund_manager",
+    "funds.create": "admin",
+    "funds.edit": "admin",
+    "admin.countries": "admin",
+    "admin.users": "admin",
+    "admin.user": "admin",
+    "admin.reinvite": "admin",
+    "admin.revoke_grant": "admin",
+    "admin.set_active": "admin",
+    "admin.audit": "admin",
+    "admin.outbox": "admin",
+    "api-docs.openapi_json": "public",
+    "api_tokens.create_token": "public",
+    "api_users.list_users": "api_admin",
+    "api_users.create_user": "api_admin",
+    "api_funds.list_funds": "api_signed_in",
+    "api_funds.create_fund": "api_admin",
+    "api_funds.get_fund": "api_fund_member",
+    "api_funds.list_partners": "api_fund_member",
+    "api_funds.create_partner": "api_fund_manager",
+    "api_funds.create_grant": "api_admin",
+}
+
+ALLOWED = {200, 201, 302, 400, 422}
+
+
+def expected(level: str, actor: str):
+    """'ok' when the actor may use the route, else the status it must get."""
+    api = level.startswith("api_")
+    level = level.removeprefix("api_")
+    if level == "public":
+        return "ok"
+    if level == "unknown_link":
+        return 404
+    if actor == "anonymous":
+        return 401 if api else "login"
+    if level == "signed_in":
+        return "ok"
+    if level == "someone_elses":
+        return 404
+    if level == "admin":
+        return "ok" if actor == "admin" else 404
+    if actor not in FUND_A_MEMBERS:
+        return 404
+    if level == "fund_member":
+        return "ok"
+    if level == "fund_manager":
+        return "ok" if actor in ("manager_a", "admin") else 403
+    raise AssertionError(level)
+
+
+@pytest.fixture
+def world(db):
+    fund_a, fund_b = FundFactory(name="Fund A"), FundFactory(name="Fund B")
+    people = {
+        "founder": FounderFactory(),
+        "admin": AdminFactory(),
+        "manager_a": staff_with_role("manager", fund_a),
+        "reviewer_a": staff_with_role("reviewer", fund_a),
+        "partner_a": staff_with_role("partner", fund_a),
+        "manager_b": staff_with_role("manager", fund_b),
+        "partner_b": staff_with_role("partner", fund_b),
+    }
+    outsider = UserFactory()
+    api_token_for(outsider)
+    from sqlalchemy import select
+
+    from fundapp.auth.models import ApiToken, Grant
+    params = {
+        "fund_id": fund_a.id,
+        "user_id": people["manager_a"].id,
+        "grant_id": db.session.scalar(select(Grant.id).where(Grant.user_id == people["manager_a"].id)),
+        "token_id": db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == outsider.id)),
+        "token": "not-a-real-activation-link",
+        "filename": "fundapp.css",
+    }
+    tokens = {name: api_token_for(user) for name, user in people.items()}
+    return people, tokens, params
+
+
+def rules(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_has_a_row(app):
+    assert {rule.endpoint for rule in app.url_map.iter_rules()} == set(MATRIX)
+
+
+def _cases():
+    from fundapp import create_app
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return sorted({(rule.endpoint, method) for rule, method in rules(app)})
+
+
+@pytest.mark.parametrize(("endpoint", "method"), _cases())
+def test_access(app, db, world, endpoint, method):
+    people, tokens, params = world
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    values = {name: params[name] for name in rule.arguments}
+    if endpoint == "bootstrap.static":
+        values["filename"] = "css/bootstrap.min.css"
+    with app.test_request_context():
+        from flask import url_for
+        url = url_for(endpoint, **values)
+    level = MATRIX[endpoint]
+    for actor in ACTORS:
+        client = app.test_client()
+        headers = {}
+        if actor != "anonymous":
+            if level.startswith("api_"):
+                headers["Authorization"] = f"Bearer {tokens[actor]}"
+            else:
+                sign_in(client, people[actor])
+        kwargs = {"json": {}} if level.startswith("api_") or endpoint.startswith("api") else {"data": {}}
+        response = client.open(url, method=method, headers=headers, **(kwargs if method == "POST" else {}))
+        want = expected(level, actor)
+        got = response.status_code
+        location = response.headers.get("Location", "")
+        response.close()
+        where = f"{method} {url} as {actor}"
+        if want == "ok":
+            assert got in ALLOWED, f"{where}: {got}"
+            sent_to_login = got == 302 and "/login" in location
+            assert not sent_to_login or endpoint == "auth.logout", f"{where}: sent to {location}"
+        elif want == "login":
+            assert got == 302 and "/login" in location, f"{where}: {got} {location}"
+        else:
+            assert got == want, f"{where}: expected {want}, got {got}"
+        assert got < 500, where
