@@ -1,7 +1,7 @@
 """The signed-in user of a request: loading, idle timeout, language and navigation."""
 import time
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import select
@@ -20,6 +20,8 @@ def load_user(session_token: str) -> User | None:
 def select_locale() -> str:
     """The user's language when signed in, else the one chosen on the page, else the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated:
         return current_user.language
     if session.get("language") in languages:

@@ -1,0 +1,39 @@
+"""Commands: demo, create-admin, create-token."""
+from sqlalchemy import func, select
+
+from fundapp.auth.models import ApiToken, Grant, User
+from fundapp.funds.models import Fund
+from tests.factories import UserFactory
+
+
+def test_demo_seeds_three_funds_with_every_role(runner, db):
+    result = runner.invoke(args=["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    funds = {f.name: f for f in db.session.scalars(select(Fund))}
+    assert sorted((f.currency, f.language) for f in funds.values()) == [
+        ("JOD", "en"), ("KES", "en"), ("XOF", "fr")]
+    for role in ("manager", "reviewer", "partner"):
+        assert db.session.scalar(select(func.count(Grant.id)).where(Grant.role == role)) >= 3
+    assert "admin@fundapp.example" in result.output and "founder@fundapp.example" in result.output
+    assert "openai.kenya@fundapp.example" in result.output
+    again = runner.invoke(args=["demo", "--no-serve"])
+    assert again.exit_code == 0 and "left as it is" in again.output
+    assert db.session.scalar(select(func.count(Fund.id))) == 3
+
+
+def test_create_admin(runner, db):
+    result = runner.invoke(args=["create-admin", "root@example.org", "--password", "a sturdy passphrase 2026"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(User).where(User.email == "root@example.org")).is_admin
+    weak = runner.invoke(args=["create-admin", "other@example.org", "--password", "password"])
+    assert weak.exit_code != 0 and "password" in weak.output
+
+
+def test_create_token_prints_a_working_token(runner, client, db):
+    UserFactory(email="m@example.org")
+    result = runner.invoke(args=["create-token", "m@example.org"])
+    assert result.exit_code == 0
+    secret = result.output.strip()
+    assert db.session.scalar(select(ApiToken)).token_hash != secret
+    assert client.get("/api/v1/funds", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    assert runner.invoke(args=["create-token", "nobody@example.org"]).exit_code != 0
