@@ -64,8 +64,16 @@ def configure(app: Flask, test_config: dict | None) -> None:
 def register_extensions(app: Flask) -> None:
     from fundapp import models  # noqa: F401  (every model known before the first query)
     from fundapp.auth.session import load_user, select_locale
-    from fundapp.extensions import (babel, bootstrap, csrf, db, limiter, login_manager, migrate,
-                                    talisman)
+    from fundapp.extensions import (
+        babel,
+        bootstrap,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+        talisman,
+    )
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

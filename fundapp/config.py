@@ -63,7 +63,7 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"
-    TOKEN_RATE_LIMIT = "10 per minute"
+    TOKEN_RATE_LIMIT = "10 per minute"  # noqa: S105  (a rate, not a secret)
 
     PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 

@@ -8,7 +8,7 @@ from fundapp.auth.models import User
 from fundapp.extensions import db
 from fundapp.funds import services as funds
 
-DEMO_PASSWORD = "fundapp-demo-2026"
+DEMO_PASSWORD = "fundapp-demo-2026"  # noqa: S105  (the demo's published password)
 
 DEMO_FUNDS = [
     {

@@ -1,7 +1,7 @@
 """Numbers, money and dates formatted for the reader's language (Babel), and amount parsing."""
 from decimal import Decimal
 
-from flask_babel import format_currency, get_locale, format_date, format_datetime, format_decimal
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 from fundapp.auth.constants import role_label
@@ -44,6 +44,11 @@ def partner_kind_label(kind: str) -> str:
     return str(PARTNER_KINDS.get(kind, kind))
 
 
+def country_name(country) -> str:
+    """The country's name in the reader's language (Babel), else the name recorded for it."""
+    return get_locale().territories.get(country.code, country.name) if get_locale() else country.name
+
+
 def register_filters(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, role_label=role_label, sector_label=sector_label,
                                  partner_kind_label=partner_kind_label)
@@ -51,6 +56,7 @@ def register_filters(app) -> None:
         money=money,
         ratio=ratio,
         sector_label=sector_label,
+        country_name=country_name,
         date=lambda value: format_date(value, "medium") if value else "—",
         datetime=lambda value: format_datetime(value, "short") if value else "—",
     )

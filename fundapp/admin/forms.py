@@ -8,7 +8,6 @@ from fundapp.auth.constants import ROLE_LABELS, ROLES
 from fundapp.funds.constants import LANGUAGES
 
 
-
 class StaffForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])

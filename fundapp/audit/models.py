@@ -23,3 +23,12 @@ class AuditEntry(db.Model):
 
     user: Mapped["User | None"] = relationship(lazy="raise")  # noqa: F821
     fund: Mapped["Fund | None"] = relationship(lazy="raise")  # noqa: F821
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """The fields that differ between before and after, as (field, before, after)."""
+        before, after = self.before or {}, self.after or {}
+        if not before or not after:
+            return []
+        return [(key, before.get(key), after.get(key)) for key in sorted(before.keys() | after.keys())
+                if before.get(key) != after.get(key)]

@@ -17,7 +17,7 @@ from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
 from fundapp.notifications.services import send
 
-TOKEN_PREFIX = "fa_"
+TOKEN_PREFIX = "fa_"  # noqa: S105  (a public marker, not a secret)
 
 
 def digest(secret: str) -> str:

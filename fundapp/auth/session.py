@@ -40,7 +40,8 @@ def enforce_idle_timeout():
             logout_user()
             session.clear()
             flash(_("You were signed out after a period of inactivity."), "info")
-            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+            next_page = request.full_path if request.method == "GET" else None
+            return redirect(url_for("auth.login", next=next_page))
     session["last_seen"] = now
     session.permanent = True
     return None

@@ -2,15 +2,32 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from fundapp.auth import services
-from fundapp.auth.forms import (ActivateForm, LanguageForm, LoginForm, PasswordForm,
-                                RegisterForm, TokenForm)
-from fundapp.auth.models import ApiToken
+from fundapp.auth.forms import (
+    ActivateForm,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    TokenForm,
+)
+from fundapp.auth.models import ApiToken, User
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.forms import show_refusal
@@ -90,6 +107,9 @@ def activate(token: str):
     invitation = services.pending_invitation(token)
     if invitation is None:
         return render_template("auth/activate_invalid.html"), 404
+    # The page speaks the language the administrator chose for the invitee.
+    session["language"] = db.session.get(User, invitation.user_id).language
+    refresh()
     form = ActivateForm()
     if form.validate_on_submit():
         try:

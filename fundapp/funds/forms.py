@@ -1,8 +1,17 @@
 """Forms of funds: countries, fund settings, partner entities."""
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DecimalField, IntegerField, SelectField, SelectMultipleField,
-                     StringField, SubmitField)
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
@@ -22,16 +31,19 @@ class FundForm(FlaskForm):
     currency = StringField(_l("Currency"), validators=[DataRequired(), Length(min=3, max=3)],
                            description=_l("ISO 4217 code, e.g. KES, XOF, JOD."))
     language = SelectField(_l("Default language"), choices=lambda: list(LANGUAGES.items()))
-    vintage_year = IntegerField(_l("Vintage year"), validators=[InputRequired()])
+    vintage_year = IntegerField(_l("Vintage year"), validators=[InputRequired()],
+                                default=lambda: date.today().year)
     target_size = StringField(_l("Target size"), validators=[DataRequired()],
                               description=_l("In the fund's currency, e.g. 1500000000.00"))
     min_ticket = StringField(_l("Minimum ticket"), validators=[DataRequired()])
     max_ticket = StringField(_l("Maximum ticket"), validators=[DataRequired()])
     sectors = SelectMultipleField(_l("Sectors"), choices=lambda: list(SECTORS.items()),
-                                  description=_l("None selected: every sector is eligible."))
+                                  render_kw={"size": len(SECTORS)},
+                                  description=_l("None selected: every sector is eligible. "
+                                                 "Hold Ctrl (or Cmd) to choose several."))
     employee_cap = IntegerField(_l("Employee cap"), validators=[InputRequired(), NumberRange(min=1)],
                                 description=_l("Companies must have fewer employees than this."))
-    match_target = DecimalField(_l("Match target (private per public unit)"), places=2,
+    match_target = DecimalField(_l("Match target (private per public unit)"), places=2, default=1,
                                 validators=[InputRequired(), NumberRange(min=0, max=1000)])
     open_for_applications = BooleanField(_l("Open for applications"))
     submit = SubmitField(_l("Save fund"))

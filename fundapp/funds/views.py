@@ -4,8 +4,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from fundapp.auth.permissions import (can, fund_or_404, fund_roles, partners_visible, require_admin,
-                                      visible_funds)
+from fundapp.auth.permissions import (
+    can,
+    fund_or_404,
+    fund_roles,
+    partners_visible,
+    require_admin,
+    visible_funds,
+)
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.forms import show_refusal
@@ -39,8 +45,10 @@ def overview(fund_id: int):
 
 
 def _overview(fund, partner_form: PartnerForm, status: int = 200):
-    partners = partners_visible(current_user, fund.id, services.partners_of(fund))
-    return render_template("funds/overview.html", fund=fund, partners=partners,
+    partners = services.partners_of(fund)
+    total_commitment = sum(partner.commitment for partner in partners)
+    return render_template("funds/overview.html", fund=fund, total_commitment=total_commitment,
+                           partners=partners_visible(current_user, fund.id, partners),
                            roles=fund_roles(current_user, fund.id),
                            can_manage=can(current_user, "manage_partners", fund.id),
                            partner_form=partner_form), status

@@ -8,7 +8,6 @@ Create Date: 2026-11-24 21:23:54.012068
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'baf242dbea58'
 down_revision = None

@@ -5,8 +5,14 @@ Adding a route without a row here fails test_every_route_has_a_row.
 import pytest
 
 from tests.conftest import sign_in
-from tests.factories import (AdminFactory, FounderFactory, FundFactory, UserFactory, api_token_for,
-                             staff_with_role)
+from tests.factories import (
+    AdminFactory,
+    FounderFactory,
+    FundFactory,
+    UserFactory,
+    api_token_for,
+    staff_with_role,
+)
 
 # Actors, denied ones first: a permitted POST may change the world (the admin runs last).
 ACTORS = ("anonymous", "founder", "partner_b", "manager_b", "reviewer_a", "partner_a", "manager_a",

@@ -3,7 +3,15 @@ from sqlalchemy import select
 
 from fundapp.auth.models import ApiToken, Grant
 from fundapp.funds.models import Fund
-from tests.factories import PASSWORD, AdminFactory, FundFactory, PartnerFactory, UserFactory, api_token_for, staff_with_role
+from tests.factories import (
+    PASSWORD,
+    AdminFactory,
+    FundFactory,
+    PartnerFactory,
+    UserFactory,
+    api_token_for,
+    staff_with_role,
+)
 
 FUND = {"name": "Jordan Innovation Fund", "country": "JO", "currency": "JOD", "language": "en",
         "vintage_year": 2025, "target_size": "35000000.000", "min_ticket": "50000",

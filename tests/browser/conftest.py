@@ -1,0 +1,85 @@
+"""A live server on loopback and Debian's Chromium driven by Playwright (no browser download)."""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from fundapp import create_app
+from tests.factories import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(__file__).resolve().parents[2] / "test-artifacts"))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def live_server(config):
+    """The app served on a free loopback port, CSRF on, as a user meets it."""
+    app = create_app({**config, "WTF_CSRF_ENABLED": True, "SERVER_NAME": None})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    server.app = app
+    yield server
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class Visitor:
+    """One person's browser: its page, and every console error and failed request it met."""
+
+    def __init__(self, browser, base_url: str):
+        self.context = browser.new_context(base_url=base_url, locale="en-GB")
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
+        self.page.on("pageerror", lambda error: self.problems.append(str(error)))
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> None:
+        self.page.goto("/login")
+        self.page.get_by_label("Email").fill(email)
+        self.page.get_by_label("Password").fill(password)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.page.wait_for_load_state()
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def visitor(browser, live_server):
+    """visitor() opens a fresh browser context; console errors (CSP included) fail the test."""
+    opened = []
+
+    def open_visitor() -> Visitor:
+        opened.append(Visitor(browser, live_server.url))
+        return opened[-1]
+
+    yield open_visitor
+    for each in opened:
+        problems = [p for p in each.problems if "404" not in p]  # pages that answer 404 on purpose
+        each.context.close()
+        assert not problems, problems
