@@ -90,25 +90,37 @@ def config(database, tmp_path) -> dict:
 
 
 @pytest.fixture
-def app(config):
-    """The application under test. Its requests open their own app contexts."""
-    app = create_app(config)
-    yield app
-    with app.app_context():
-        _db.engine.dispose()
+def make_app(config):
+    """make_app(**overrides) -> an app on this test's database, its connections closed at the end."""
+    made = []
+
+    def make(**overrides):
+        made.append(create_app({**config, **overrides}))
+        return made[-1]
+
+    yield make
+    for each in made:
+        with each.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
 
 
 @pytest.fixture
-def db(config):
+def app(make_app):
+    """The application under test. Its requests open their own app contexts."""
+    return make_app()
+
+
+@pytest.fixture
+def db(make_app):
     """The database as seen from outside the app under test: a second app on the same database,
     so that test-side sessions never leak into the requests being tested, in autocommit mode, so
     that each of its reads sees what the requests committed and holds no lock."""
-    observer = create_app({**config, "SQLALCHEMY_ENGINE_OPTIONS": {
-        "execution_options": {"isolation_level": "AUTOCOMMIT"}}})
+    observer = make_app(SQLALCHEMY_ENGINE_OPTIONS={
+        "execution_options": {"isolation_level": "AUTOCOMMIT"}})
     with observer.app_context():
         yield _db
         _db.session.remove()
-        _db.engine.dispose()
 
 
 @pytest.fixture

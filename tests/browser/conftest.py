@@ -7,7 +7,6 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from fundapp import create_app
 from tests.factories import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -23,9 +22,9 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture
-def live_server(config):
+def live_server(make_app):
     """The app served on a free loopback port, CSRF on, as a user meets it."""
-    app = create_app({**config, "WTF_CSRF_ENABLED": True, "SERVER_NAME": None})
+    app = make_app(WTF_CSRF_ENABLED=True)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

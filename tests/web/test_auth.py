@@ -195,16 +195,14 @@ def test_cannot_revoke_someone_elses_token(client, db, login_as):
     assert token.revoked_at is None
 
 
-def test_rate_limits_are_kept_in_redis(config, db):
+def test_rate_limits_are_kept_in_redis(make_app, db):
     """With REDIS_URL, the attempts are counted in Redis, which every worker shares."""
     import uuid
 
     import redis
 
-    from fundapp import create_app
     prefix = f"fundapp-test-{uuid.uuid4().hex}"
-    app = create_app({**config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
-                      "RATELIMIT_KEY_PREFIX": prefix})
+    app = make_app(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0", RATELIMIT_KEY_PREFIX=prefix)
     UserFactory(email="m@example.org")
     client = app.test_client()
     statuses = [client.post("/login", data={"email": "m@example.org", "password": "wrong"}).status_code

@@ -1,7 +1,6 @@
 """Headers, CSRF, error pages, upload limit, secret key."""
 import pytest
 
-from fundapp import create_app
 from tests.factories import FundFactory, UserFactory
 
 
@@ -22,8 +21,8 @@ def test_hsts_behind_https(client):
     assert "max-age=" in secure.headers["Strict-Transport-Security"]
 
 
-def test_forms_refuse_a_post_without_csrf_token(config, db):
-    app = create_app({**config, "WTF_CSRF_ENABLED": True})
+def test_forms_refuse_a_post_without_csrf_token(make_app, db):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     UserFactory(email="m@example.org")
     for path in ("/login", "/register", "/language"):
@@ -32,8 +31,8 @@ def test_forms_refuse_a_post_without_csrf_token(config, db):
         assert b"Reload the page" in response.data
 
 
-def test_csrf_token_makes_the_post_go_through(config, db):
-    app = create_app({**config, "WTF_CSRF_ENABLED": True})
+def test_csrf_token_makes_the_post_go_through(make_app, db):
+    app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     page = client.get("/login").data.decode()
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
@@ -44,8 +43,8 @@ def test_csrf_token_makes_the_post_go_through(config, db):
     assert response.status_code == 302
 
 
-def test_error_pages_never_show_a_traceback(config):
-    app = create_app({**config, "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+def test_error_pages_never_show_a_traceback(make_app):
+    app = make_app(TESTING=False, PROPAGATE_EXCEPTIONS=False)
 
     @app.get("/boom")
     def boom():
@@ -66,8 +65,8 @@ def test_error_pages_never_show_a_traceback(config):
 
 @pytest.mark.parametrize(("status", "text"), [(403, b"Not allowed"), (404, b"Not found"),
                                               (405, b"Method not allowed"), (400, b"Bad request")])
-def test_error_pages_are_ours(config, status, text):
-    app = create_app(config)
+def test_error_pages_are_ours(make_app, status, text):
+    app = make_app()
     from flask import abort
 
     @app.get("/fail")
@@ -84,22 +83,22 @@ def test_oversized_request_is_413(app, client):
     assert response.status_code == 413 and b"larger than allowed" in response.data
 
 
-def test_secret_key_is_required_in_production(config, monkeypatch):
+def test_secret_key_is_required_in_production(make_app):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({**config, "SECRET_KEY": None, "ENVIRONMENT": "production"})
+        make_app(SECRET_KEY=None, ENVIRONMENT="production")
 
 
-def test_development_secret_is_generated_once_and_shared(config, tmp_path):
-    first = create_app({**config, "SECRET_KEY": None, "INSTANCE_PATH": str(tmp_path / "inst")})
-    second = create_app({**config, "SECRET_KEY": None, "INSTANCE_PATH": str(tmp_path / "inst")})
+def test_development_secret_is_generated_once_and_shared(make_app, tmp_path):
+    first = make_app(SECRET_KEY=None, INSTANCE_PATH=str(tmp_path / "inst"))
+    second = make_app(SECRET_KEY=None, INSTANCE_PATH=str(tmp_path / "inst"))
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) == 64
     assert (tmp_path / "inst" / "secret_key").stat().st_mode & 0o077 == 0
 
 
-def test_production_cookies_are_secure(config):
-    app = create_app({**config, "ENVIRONMENT": "production", "SESSION_COOKIE_SECURE": True,
-                      "FORCE_HTTPS": False})
+def test_production_cookies_are_secure(make_app):
+    app = make_app(ENVIRONMENT="production", SESSION_COOKIE_SECURE=True,
+                      FORCE_HTTPS=False)
     response = app.test_client().post("/language", data={"language": "fr"})
     assert "Secure" in response.headers["Set-Cookie"]
 
