@@ -1,17 +1,22 @@
 """Every model, imported in one place so that Alembic and the mappers see them all."""
 from fundapp.audit.models import AuditEntry
 from fundapp.auth.models import ApiToken, Grant, Invitation, User
-from fundapp.funds.models import Country, Fund, Partner
+from fundapp.funds.models import (
+                                  CallAllocation,
+                                  CapitalCall,
+                                  Country,
+                                  Distribution,
+                                  DistributionAllocation,
+                                  Expense,
+                                  Fund,
+                                  Partner,
+                                  Payment,
+)
 from fundapp.notifications.models import OutboxMessage
+from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 
 __all__ = [
-    "ApiToken",
-    "AuditEntry",
-    "Country",
-    "Fund",
-    "Grant",
-    "Invitation",
-    "OutboxMessage",
-    "Partner",
-    "User",
+    "ApiToken", "AuditEntry", "CallAllocation", "CapitalCall", "Company", "Country", "Distribution",
+    "DistributionAllocation", "Exit", "Expense", "Fund", "Grant", "Investment", "Invitation",
+    "OutboxMessage", "Partner", "Payment", "User", "Valuation",
 ]

@@ -1,0 +1,185 @@
+"""Use cases of the capital ledger: calls, payments, distributions, expenses and their reversals."""
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from fundapp.audit.services import record
+from fundapp.entries import (
+    check_reversible,
+    dated_within_fund,
+    effective,
+    enter,
+    is_effective,
+    positive_amount,
+)
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
+from fundapp.funds.ledger import allocate
+from fundapp.funds.models import (
+    CallAllocation,
+    CapitalCall,
+    Distribution,
+    DistributionAllocation,
+    Expense,
+    Fund,
+    Partner,
+    Payment,
+)
+from fundapp.money import to_major
+from fundapp.portfolio.metrics import fund_metrics
+from fundapp.portfolio.performance import load_ledger
+
+
+def _commitments(fund: Fund) -> dict[int, int]:
+    return dict(db.session.execute(
+        select(Partner.id, Partner.commitment).where(Partner.fund_id == fund.id)).all())
+
+
+def record_call(actor, fund: Fund, call_date, due_date, amount_text, purpose: str) -> CapitalCall:
+    """Call capital, allocated pro-rata to commitments; never more than is unfunded."""
+    if purpose not in CALL_PURPOSES:
+        raise Refused({"purpose": _("Choose investment, expenses or fees.")})
+    amount = positive_amount("amount", amount_text, fund.currency)
+    call_date = dated_within_fund("call_date", call_date, fund)
+    if not isinstance(due_date, date):
+        raise Refused({"due_date": _("Enter a date (YYYY-MM-DD).")})
+    if due_date < call_date:
+        raise Refused({"due_date": _("The due date cannot be before the call date.")})
+    commitments = _commitments(fund)
+    if not any(commitments.values()):
+        raise Refused({"amount": _("The fund has no committed capital to call.")})
+    metrics = fund_metrics(load_ledger(fund), date.max)
+    if amount > metrics.unfunded:
+        raise Refused({"amount": _("The call exceeds the unfunded commitment (%(unfunded)s).",
+                                   unfunded=to_major(metrics.unfunded, fund.currency))})
+    shares = allocate(amount, commitments)
+    unfunded = {p.partner_id: p.unfunded for p in metrics.partners}
+    for partner_id, share in shares.items():
+        if share > unfunded[partner_id]:
+            raise Refused({"amount": _("A partner's share would exceed its unfunded commitment.")})
+    call = enter(CapitalCall(fund_id=fund.id, call_date=call_date, due_date=due_date, amount=amount,
+                             purpose=purpose), actor)
+    for partner_id, share in shares.items():
+        enter(CallAllocation(call_id=call.id, partner_id=partner_id, amount=share), actor)
+    record(actor, "capital_call.create", call, fund_id=fund.id,
+           after={"amount": amount, "call_date": str(call_date), "allocations": shares})
+    return call
+
+
+def allocation_for(call: CapitalCall, partner_id: int, lock: bool = False) -> CallAllocation | None:
+    query = select(CallAllocation).where(CallAllocation.call_id == call.id,
+                                         CallAllocation.partner_id == partner_id)
+    return db.session.scalar(query.with_for_update() if lock else query)
+
+
+def paid_on(allocation_id: int) -> int:
+    """What has been paid on one allocation (effective payments)."""
+    return db.session.scalar(select(func.coalesce(func.sum(Payment.amount), 0))
+                             .where(Payment.allocation_id == allocation_id, effective(Payment)))
+
+
+def record_payment(actor, fund: Fund, call: CapitalCall, partner_id, payment_date, amount_text) -> Payment:
+    """A partner pays (part of) its allocation; never more than is outstanding."""
+    if not is_effective(CapitalCall, call.id):
+        raise Refused({"call": _("This call was reversed.")})
+    # The allocation row is locked so that two payments racing cannot both pass the check below.
+    allocation = allocation_for(call, partner_id, lock=True) if isinstance(partner_id, int) else None
+    if allocation is None:
+        raise Refused({"partner_id": _("This partner has no share in this call.")})
+    amount = positive_amount("amount", amount_text, fund.currency)
+    payment_date = dated_within_fund("date", payment_date, fund)
+    if payment_date < call.call_date:
+        raise Refused({"date": _("The payment date is before the call date.")})
+    outstanding = allocation.amount - paid_on(allocation.id)
+    if amount > outstanding:
+        raise Refused({"amount": _("The payment exceeds what is outstanding (%(outstanding)s).",
+                                   outstanding=to_major(outstanding, fund.currency))})
+    payment = enter(Payment(allocation_id=allocation.id, date=payment_date, amount=amount), actor)
+    record(actor, "payment.create", payment, fund_id=fund.id)
+    return payment
+
+
+def record_distribution(actor, fund: Fund, distribution_date, amount_text) -> Distribution:
+    """Return money to partners, pro-rata to paid-in at the date; never more than the cash."""
+    amount = positive_amount("amount", amount_text, fund.currency)
+    distribution_date = dated_within_fund("date", distribution_date, fund)
+    metrics = fund_metrics(load_ledger(fund), distribution_date)
+    if amount > metrics.cash:
+        raise Refused({"amount": _("The distribution exceeds the fund's cash on that date (%(cash)s).",
+                                   cash=to_major(metrics.cash, fund.currency))})
+    weights = {p.partner_id: p.paid_in for p in metrics.partners}
+    if not sum(weights.values()):
+        raise Refused({"date": _("No capital was paid in by that date.")})
+    shares = allocate(amount, weights)
+    distribution = enter(Distribution(fund_id=fund.id, date=distribution_date, amount=amount), actor)
+    for partner_id, share in shares.items():
+        enter(DistributionAllocation(distribution_id=distribution.id, partner_id=partner_id, amount=share),
+              actor)
+    record(actor, "distribution.create", distribution, fund_id=fund.id,
+           after={"amount": amount, "date": str(distribution_date), "allocations": shares})
+    return distribution
+
+
+def record_expense(actor, fund: Fund, expense_date, amount_text, category: str,
+                   description: str = "") -> Expense:
+    """A cost of the fund; it reduces cash."""
+    if category not in EXPENSE_CATEGORIES:
+        raise Refused({"category": _("Choose a category.")})
+    amount = positive_amount("amount", amount_text, fund.currency)
+    expense_date = dated_within_fund("date", expense_date, fund)
+    cash = fund_metrics(load_ledger(fund), expense_date).cash
+    if amount > cash:
+        raise Refused({"amount": _("The expense exceeds the fund's cash on that date (%(cash)s).",
+                                   cash=to_major(cash, fund.currency))})
+    expense = enter(Expense(fund_id=fund.id, date=expense_date, amount=amount, category=category,
+                            description=description.strip()[:200]), actor)
+    record(actor, "expense.create", expense, fund_id=fund.id)
+    return expense
+
+
+def reverse_call(actor, fund: Fund, call: CapitalCall) -> CapitalCall:
+    """Void a call: its allocations are reversed; its payments must be reversed first."""
+    check_reversible(call)
+    paid = db.session.scalar(
+        select(func.count(Payment.id)).join(CallAllocation, Payment.allocation_id == CallAllocation.id)
+        .where(CallAllocation.call_id == call.id, effective(Payment)))
+    if paid:
+        raise Refused({"entry": _("Reverse the payments of this call first.")})
+    reversal = enter(CapitalCall(fund_id=fund.id, call_date=call.call_date, due_date=call.due_date,
+                                 amount=-call.amount, purpose=call.purpose, reverses_id=call.id), actor)
+    for allocation in db.session.scalars(select(CallAllocation).where(CallAllocation.call_id == call.id)):
+        enter(CallAllocation(call_id=reversal.id, partner_id=allocation.partner_id,
+                             amount=-allocation.amount), actor)
+    record(actor, "capital_call.reverse", reversal, fund_id=fund.id)
+    return reversal
+
+
+def reverse_payment(actor, fund: Fund, payment: Payment) -> Payment:
+    check_reversible(payment)
+    reversal = enter(Payment(allocation_id=payment.allocation_id, date=payment.date,
+                             amount=-payment.amount, reverses_id=payment.id), actor)
+    record(actor, "payment.reverse", reversal, fund_id=fund.id)
+    return reversal
+
+
+def reverse_distribution(actor, fund: Fund, distribution: Distribution) -> Distribution:
+    check_reversible(distribution)
+    reversal = enter(Distribution(fund_id=fund.id, date=distribution.date, amount=-distribution.amount,
+                                  reverses_id=distribution.id), actor)
+    for allocation in db.session.scalars(select(DistributionAllocation).where(
+            DistributionAllocation.distribution_id == distribution.id)):
+        enter(DistributionAllocation(distribution_id=reversal.id, partner_id=allocation.partner_id,
+                                     amount=-allocation.amount), actor)
+    record(actor, "distribution.reverse", reversal, fund_id=fund.id)
+    return reversal
+
+
+def reverse_expense(actor, fund: Fund, expense: Expense) -> Expense:
+    check_reversible(expense)
+    reversal = enter(Expense(fund_id=fund.id, date=expense.date, amount=-expense.amount,
+                             category=expense.category, description=expense.description,
+                             reverses_id=expense.id), actor)
+    record(actor, "expense.reverse", reversal, fund_id=fund.id)
+    return reversal

@@ -1,0 +1,16 @@
+"""Choices of the portfolio feature, in one place."""
+from flask_babel import lazy_gettext as _l
+
+INSTRUMENTS = {
+    "equity": _l("Equity"),
+    "safe": _l("SAFE"),
+    "convertible_note": _l("Convertible note"),
+    "loan": _l("Loan"),
+}
+
+EXIT_KINDS = {
+    "acquisition": _l("Acquisition"),
+    "ipo": _l("IPO"),
+    "buyback": _l("Buyback"),
+    "write_off": _l("Write-off"),
+}

@@ -1,0 +1,183 @@
+"""Use cases of the portfolio: companies, investments, marks, exits and their reversals."""
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+
+from fundapp.audit.services import record
+from fundapp.entries import (
+    check_reversible,
+    dated_within_fund,
+    effective,
+    enter,
+    is_effective,
+    positive_amount,
+)
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.funds.constants import SECTORS
+from fundapp.funds.models import Fund
+from fundapp.funds.services import country_name
+from fundapp.money import to_major
+from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
+from fundapp.portfolio.metrics import fund_metrics
+from fundapp.portfolio.models import Company, Exit, Investment, Valuation
+from fundapp.portfolio.performance import load_ledger
+
+
+def register_company(actor, fund: Fund | None, values: dict, owner_id: int | None = None) -> Company:
+    """A company registered by a founder (owner) or directly by a fund's managers."""
+    errors = {}
+    name = str(values.get("name") or "").strip()
+    if not name:
+        errors["name"] = _("Enter the company's name.")
+    country = str(values.get("country") or "").strip().upper()
+    if country_name(country) is None:
+        errors["country"] = _("Enter an ISO 3166 two-letter country code, such as KE.")
+    if values.get("sector") not in SECTORS:
+        errors["sector"] = _("Choose a sector.")
+    if errors:
+        raise Refused(errors)
+    company = Company(
+        name=name[:200], country=country, sector=values["sector"],
+        registration_number=str(values.get("registration_number") or "").strip()[:100],
+        region=str(values.get("region") or "").strip()[:100],
+        founded_on=values.get("founded_on"), website=str(values.get("website") or "").strip()[:300],
+        owner_id=owner_id, registered_by_fund_id=fund.id if fund else None)
+    db.session.add(company)
+    record(actor, "company.create", company, fund_id=fund.id if fund else None)
+    return company
+
+
+def companies_of(fund: Fund) -> list[Company]:
+    """Companies the fund registered or holds investments in."""
+    invested = select(Investment.company_id).where(Investment.fund_id == fund.id)
+    return list(db.session.scalars(select(Company).where(
+        or_(Company.registered_by_fund_id == fund.id, Company.id.in_(invested))).order_by(Company.name)))
+
+
+def company_of(fund: Fund, company_id) -> Company | None:
+    """The company if the fund may act on it, else None."""
+    if not isinstance(company_id, int):
+        return None
+    return next((c for c in companies_of(fund) if c.id == company_id), None)
+
+
+def exit_of(fund: Fund, company_id: int) -> Exit | None:
+    return db.session.scalar(select(Exit).where(Exit.fund_id == fund.id, Exit.company_id == company_id,
+                                                effective(Exit)))
+
+
+def _ownership(text) -> Decimal:
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise Refused({"ownership": _("Enter a fraction between 0 and 1, e.g. 0.1500.")}) from None
+    if not value.is_finite() or not 0 <= value <= 1:
+        raise Refused({"ownership": _("Enter a fraction between 0 and 1, e.g. 0.1500.")})
+    if value != value.quantize(Decimal("0.0001")):
+        raise Refused({"ownership": _("Give the ownership with at most four decimals.")})
+    return value.quantize(Decimal("0.0001"))
+
+
+def record_investment(actor, fund: Fund, company_id, investment_date, amount_text, instrument: str,
+                      ownership_text, pre_money_text=None) -> Investment:
+    """An investment or a follow-on; never more than the fund's cash on that date."""
+    company = company_of(fund, company_id)
+    if company is None:
+        raise Refused({"company_id": _("Choose a company of this fund.")})
+    if instrument not in INSTRUMENTS:
+        raise Refused({"instrument": _("Choose equity, SAFE, convertible note or loan.")})
+    amount = positive_amount("amount", amount_text, fund.currency)
+    ownership = _ownership(ownership_text)
+    pre_money = None
+    if pre_money_text not in (None, ""):
+        pre_money = positive_amount("pre_money_valuation", pre_money_text, fund.currency)
+    investment_date = dated_within_fund("date", investment_date, fund)
+    if exit_of(fund, company.id):
+        raise Refused({"company_id": _("The fund has exited this company.")})
+    cash = fund_metrics(load_ledger(fund), investment_date).cash
+    if amount > cash:
+        raise Refused({"amount": _("The investment exceeds the fund's cash on that date (%(cash)s).",
+                                   cash=to_major(cash, fund.currency))})
+    investment = enter(Investment(fund_id=fund.id, company_id=company.id, date=investment_date,
+                                  amount=amount, instrument=instrument, ownership=ownership,
+                                  pre_money_valuation=pre_money), actor)
+    record(actor, "investment.create", investment, fund_id=fund.id)
+    return investment
+
+
+def investment_of(fund: Fund, investment_id) -> Investment | None:
+    investment = db.session.get(Investment, investment_id) if isinstance(investment_id, int) else None
+    return investment if investment is not None and investment.fund_id == fund.id else None
+
+
+def record_valuation(actor, fund: Fund, investment: Investment, valuation_date, fair_value_text) -> Valuation:
+    """Mark an investment at its fair value on a date."""
+    if investment.reverses_id is not None or not is_effective(Investment, investment.id):
+        raise Refused({"investment_id": _("This investment was reversed.")})
+    fair_value = positive_amount("fair_value", fair_value_text, fund.currency, allow_zero=True)
+    valuation_date = dated_within_fund("date", valuation_date, fund)
+    if valuation_date < investment.date:
+        raise Refused({"date": _("The mark is dated before the investment.")})
+    if exit_of(fund, investment.company_id):
+        raise Refused({"investment_id": _("The fund has exited this company.")})
+    valuation = enter(Valuation(investment_id=investment.id, date=valuation_date, fair_value=fair_value),
+                      actor)
+    record(actor, "valuation.create", valuation, fund_id=fund.id)
+    return valuation
+
+
+def record_exit(actor, fund: Fund, company_id, exit_date, proceeds_text, kind: str) -> Exit:
+    """Close the fund's whole position in a company; a write-off has no proceeds."""
+    company = company_of(fund, company_id)
+    if company is None:
+        raise Refused({"company_id": _("Choose a company of this fund.")})
+    if kind not in EXIT_KINDS:
+        raise Refused({"kind": _("Choose acquisition, IPO, buyback or write-off.")})
+    proceeds = positive_amount("proceeds", proceeds_text, fund.currency, allow_zero=True)
+    if kind == "write_off" and proceeds:
+        raise Refused({"proceeds": _("A write-off has no proceeds.")})
+    exit_date = dated_within_fund("date", exit_date, fund)
+    last = db.session.scalar(select(func.max(Investment.date)).where(
+        Investment.fund_id == fund.id, Investment.company_id == company.id, effective(Investment)))
+    if last is None:
+        raise Refused({"company_id": _("The fund holds no investment in this company.")})
+    if exit_date < last:
+        raise Refused({"date": _("The exit is dated before the last investment.")})
+    if exit_of(fund, company.id):
+        raise Refused({"company_id": _("The fund has already exited this company.")})
+    exit_ = enter(Exit(fund_id=fund.id, company_id=company.id, date=exit_date, proceeds=proceeds,
+                       kind=kind), actor)
+    record(actor, "exit.create", exit_, fund_id=fund.id)
+    return exit_
+
+
+def reverse_investment(actor, fund: Fund, investment: Investment) -> Investment:
+    """Void an investment; its marks, and any exit of the company, must be reversed first."""
+    check_reversible(investment)
+    marks = db.session.scalar(select(func.count(Valuation.id)).where(
+        Valuation.investment_id == investment.id, effective(Valuation)))
+    if marks or exit_of(fund, investment.company_id):
+        raise Refused({"entry": _("Reverse this investment's marks and the company's exit first.")})
+    reversal = enter(Investment(fund_id=fund.id, company_id=investment.company_id, date=investment.date,
+                                amount=-investment.amount, instrument=investment.instrument,
+                                ownership=-investment.ownership, reverses_id=investment.id), actor)
+    record(actor, "investment.reverse", reversal, fund_id=fund.id)
+    return reversal
+
+
+def reverse_valuation(actor, fund: Fund, valuation: Valuation) -> Valuation:
+    check_reversible(valuation)
+    reversal = enter(Valuation(investment_id=valuation.investment_id, date=valuation.date,
+                               fair_value=-valuation.fair_value, reverses_id=valuation.id), actor)
+    record(actor, "valuation.reverse", reversal, fund_id=fund.id)
+    return reversal
+
+
+def reverse_exit(actor, fund: Fund, exit_: Exit) -> Exit:
+    check_reversible(exit_)
+    reversal = enter(Exit(fund_id=fund.id, company_id=exit_.company_id, date=exit_.date,
+                          proceeds=-exit_.proceeds, kind=exit_.kind, reverses_id=exit_.id), actor)
+    record(actor, "exit.reverse", reversal, fund_id=fund.id)
+    return reversal
