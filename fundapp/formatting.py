@@ -1,12 +1,20 @@
 """Numbers, money and dates formatted for the reader's language (Babel), and amount parsing."""
 from decimal import Decimal
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import (
+    format_currency,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+)
 from flask_babel import lazy_gettext as _l
 
 from fundapp.auth.constants import role_label
-from fundapp.funds.constants import PARTNER_KINDS, SECTORS
+from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, PARTNER_KINDS, SECTORS
 from fundapp.money import AmountError, parse_amount, to_decimal
+from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 
 AMOUNT_MESSAGES = {
     "not_a_number": _l("Enter an amount such as 1250000."),
@@ -36,12 +44,19 @@ def ratio(value: Decimal | float | None, digits: int = 2) -> str:
     return format_decimal(value, format=f"#,##0.{'0' * digits}")
 
 
-def sector_label(code: str) -> str:
-    return str(SECTORS.get(code, code))
+def percent(value, digits: int = 1) -> str:
+    if value is None:
+        return "—"
+    return format_percent(value, f"#,##0.{'0' * digits} %")
 
 
-def partner_kind_label(kind: str) -> str:
-    return str(PARTNER_KINDS.get(kind, kind))
+def label_of(choices: dict):
+    """A function giving the translated label of a code among choices (the code if unknown)."""
+    return lambda code: str(choices.get(code, code))
+
+
+sector_label = label_of(SECTORS)
+partner_kind_label = label_of(PARTNER_KINDS)
 
 
 def country_name(country) -> str:
@@ -51,10 +66,14 @@ def country_name(country) -> str:
 
 def register_filters(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, role_label=role_label, sector_label=sector_label,
-                                 partner_kind_label=partner_kind_label)
+                                 partner_kind_label=partner_kind_label,
+                                 call_purpose_label=label_of(CALL_PURPOSES),
+                                 expense_category_label=label_of(EXPENSE_CATEGORIES),
+                                 instrument_label=label_of(INSTRUMENTS), exit_kind_label=label_of(EXIT_KINDS))
     app.jinja_env.filters.update(
         money=money,
         ratio=ratio,
+        percent=percent,
         sector_label=sector_label,
         country_name=country_name,
         date=lambda value: format_date(value, "medium") if value else "—",

@@ -5,14 +5,25 @@ from sqlalchemy.orm import joinedload
 
 from fundapp.auth.models import Grant, User
 from fundapp.extensions import db
-from fundapp.funds.models import Fund
+from fundapp.funds.models import Fund, Partner
 
 # What each role may do in a fund it holds; an admin may do everything everywhere.
 ROLE_ABILITIES = {
-    "manager": {"view_fund", "manage_fund", "manage_partners", "view_all_partners"},
+    "manager": {"view_fund", "manage_fund", "manage_partners", "view_all_partners", "manage_capital",
+                "view_performance"},
     "reviewer": {"view_fund"},
-    "partner": {"view_fund"},
+    "partner": {"view_fund", "view_performance"},
 }
+ALL_ABILITIES = frozenset().union(*ROLE_ABILITIES.values())
+
+
+def abilities(user: User, fund_id: int) -> frozenset[str]:
+    """Everything the user may do in the fund (what pages show and hide)."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_admin:
+        return ALL_ABILITIES
+    return frozenset().union(*(ROLE_ABILITIES[role] for role in fund_roles(user, fund_id)))
 
 
 def fund_roles(user: User, fund_id: int) -> set[str]:
@@ -28,11 +39,7 @@ def fund_roles(user: User, fund_id: int) -> set[str]:
 
 def can(user: User, ability: str, fund_id: int) -> bool:
     """Whether the user may exercise the ability in the fund."""
-    if not user.is_authenticated:
-        return False
-    if user.is_admin:
-        return True
-    return any(ability in ROLE_ABILITIES[role] for role in fund_roles(user, fund_id))
+    return ability in abilities(user, fund_id)
 
 
 def visible_funds(user: User) -> Select:
@@ -50,7 +57,7 @@ def fund_or_404(user: User, fund_id: int, ability: str = "view_fund") -> Fund:
     A fund the user holds no role in answers 404, so that its existence is not leaked; a fund it
     sees but may not act on answers 403.
     """
-    fund = db.session.get(Fund, fund_id, options=[joinedload(Fund.country)])
+    fund = db.session.get(Fund, fund_id, options=[joinedload(Fund.country)], populate_existing=True)
     if fund is None or not can(user, "view_fund", fund_id):
         abort(404)
     if not can(user, ability, fund_id):
@@ -79,3 +86,14 @@ def partners_visible(user: User, fund_id: int, partners: list) -> list:
         return partners
     own = partner_of(user, fund_id)
     return [partner for partner in partners if partner.id == own]
+
+
+def statement_partner_or_404(user: User, fund_id: int, partner_id: int):
+    """The partner entity whose capital account the user may read: any for those who run the
+    fund, its own for a partner; anything else answers 404."""
+    partner = db.session.get(Partner, partner_id)
+    if partner is None or partner.fund_id != fund_id:
+        abort(404)
+    if not can(user, "view_all_partners", fund_id) and partner_of(user, fund_id) != partner.id:
+        abort(404)
+    return partner

@@ -183,3 +183,12 @@ def reverse_expense(actor, fund: Fund, expense: Expense) -> Expense:
                              reverses_id=expense.id), actor)
     record(actor, "expense.reverse", reversal, fund_id=fund.id)
     return reversal
+
+
+def fund_id_of(entry) -> int:
+    """The fund a capital ledger row belongs to."""
+    if isinstance(entry, Payment):
+        return db.session.scalar(select(CapitalCall.fund_id)
+                                 .join(CallAllocation, CallAllocation.call_id == CapitalCall.id)
+                                 .where(CallAllocation.id == entry.allocation_id))
+    return entry.fund_id

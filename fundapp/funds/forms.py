@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     IntegerField,
     SelectField,
@@ -14,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
+from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, LANGUAGES, PARTNER_KINDS, SECTORS
 
 
 class CountryForm(FlaskForm):
@@ -60,3 +61,32 @@ class PartnerForm(FlaskForm):
     commitment = StringField(_l("Commitment"), validators=[DataRequired()],
                              description=_l("In the fund's currency."))
     submit = SubmitField(_l("Add partner"))
+
+
+class CallForm(FlaskForm):
+    call_date = DateField(_l("Call date"), validators=[InputRequired()], default=date.today)
+    due_date = DateField(_l("Due date"), validators=[InputRequired()])
+    amount = StringField(_l("Amount"), validators=[DataRequired()], description=_l("In the fund's currency."))
+    purpose = SelectField(_l("Purpose"), choices=lambda: list(CALL_PURPOSES.items()))
+    submit = SubmitField(_l("Issue the call"))
+
+
+class PaymentForm(FlaskForm):
+    allocation = SelectField(_l("Call and partner"), coerce=str)
+    date = DateField(_l("Payment date"), validators=[InputRequired()], default=date.today)
+    amount = StringField(_l("Amount paid"), validators=[DataRequired()])
+    submit = SubmitField(_l("Record payment"))
+
+
+class DistributionForm(FlaskForm):
+    date = DateField(_l("Distribution date"), validators=[InputRequired()], default=date.today)
+    amount = StringField(_l("Amount"), validators=[DataRequired()])
+    submit = SubmitField(_l("Record distribution"))
+
+
+class ExpenseForm(FlaskForm):
+    date = DateField(_l("Expense date"), validators=[InputRequired()], default=date.today)
+    amount = StringField(_l("Amount"), validators=[DataRequired()])
+    category = SelectField(_l("Category"), choices=lambda: list(EXPENSE_CATEGORIES.items()))
+    description = StringField(_l("Description"), validators=[Length(max=200)])
+    submit = SubmitField(_l("Record expense"))

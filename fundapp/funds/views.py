@@ -1,26 +1,35 @@
 """Pages of funds: the list, a fund's overview, its settings and its partner entities."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fundapp.auth.permissions import (
-    can,
+    abilities,
     fund_or_404,
     fund_roles,
+    partner_of,
     partners_visible,
     require_admin,
     visible_funds,
 )
 from fundapp.errors import Refused
-from fundapp.extensions import db
+from fundapp.extensions import db, talisman
 from fundapp.forms import show_refusal
 from fundapp.funds import services
+from fundapp.funds.capital_views import as_of_date
 from fundapp.funds.forms import FundForm, PartnerForm
 from fundapp.funds.models import Country
 from fundapp.money import to_major
+from fundapp.portfolio import services as services_portfolio
+from fundapp.portfolio.performance import history, metrics_as_of
+from fundapp.reporting import figures
+from fundapp.reporting.charts import to_svg
 
 blueprint = Blueprint("funds", __name__, url_prefix="/funds")
+
+# reportlab's SVG carries its styles in attributes: allowed for these images only, which run no script.
+CHART_POLICY = {"default-src": "'none'", "style-src": "'unsafe-inline'", "frame-ancestors": "'none'"}
 
 
 def _country_choices(form: FundForm) -> None:
@@ -47,11 +56,38 @@ def overview(fund_id: int):
 def _overview(fund, partner_form: PartnerForm, status: int = 200):
     partners = services.partners_of(fund)
     total_commitment = sum(partner.commitment for partner in partners)
+    allowed = abilities(current_user, fund.id)
+    as_of = as_of_date()
+    performance = None
+    if "view_performance" in allowed:
+        performance = {"metrics": metrics_as_of(fund, as_of),
+                       "companies": {c.id: c for c in services_portfolio.companies_of(fund)},
+                       "own_partner": partner_of(current_user, fund.id)}
     return render_template("funds/overview.html", fund=fund, total_commitment=total_commitment,
                            partners=partners_visible(current_user, fund.id, partners),
-                           roles=fund_roles(current_user, fund.id),
-                           can_manage=can(current_user, "manage_partners", fund.id),
-                           partner_form=partner_form), status
+                           roles=fund_roles(current_user, fund.id), abilities=allowed,
+                           can_manage="manage_partners" in allowed, performance=performance,
+                           as_of=as_of, partner_form=partner_form), status
+
+
+@blueprint.get("/<int:fund_id>/charts/<name>.svg")
+@login_required
+@talisman(content_security_policy=CHART_POLICY)
+def chart(fund_id: int, name: str):
+    """A chart of the dashboard as an SVG image (the same drawing the reports embed)."""
+    fund = fund_or_404(current_user, fund_id, "view_performance")
+    as_of = as_of_date()
+    if name == "capital":
+        fund_or_404(current_user, fund_id, "view_all_partners")
+        names = {p.id: p.name for p in services.partners_of(fund)}
+        drawing = figures.capital_by_partner(fund, metrics_as_of(fund, as_of), names)
+    elif name == "nav":
+        drawing = figures.nav_history(fund, history(fund, as_of))
+    elif name == "tvpi":
+        drawing = figures.tvpi_history(history(fund, as_of))
+    else:
+        abort(404)
+    return Response(to_svg(drawing), mimetype="image/svg+xml")
 
 
 @blueprint.route("/new", methods=["GET", "POST"])

@@ -112,7 +112,21 @@ def xirr(flows: list[tuple[date, int]]) -> float | None:
         rate = _pyxirr(dates, amounts)
     except (InvalidPaymentsError, ValueError, OverflowError):
         return None
-    return None if rate is None or rate != rate else float(rate)
+    if rate is None or rate != rate or not _is_root(float(rate), dates, amounts):
+        return None
+    return float(rate)
+
+
+def _is_root(rate: float, dates: list[date], amounts: list[int]) -> bool:
+    """Whether the rate zeroes the ACT/365F net present value, relative to the flows' size."""
+    if rate <= -1:
+        return False
+    try:
+        npv = sum(amount / (1 + rate) ** ((day - dates[0]).days / 365)
+                  for day, amount in zip(dates, amounts, strict=True))
+    except (OverflowError, ZeroDivisionError):
+        return False
+    return abs(npv) <= 1e-6 * sum(abs(amount) for amount in amounts)
 
 
 def _until(flows: list[Flow], as_of: date) -> list[Flow]:

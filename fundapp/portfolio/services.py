@@ -181,3 +181,10 @@ def reverse_exit(actor, fund: Fund, exit_: Exit) -> Exit:
                           proceeds=-exit_.proceeds, kind=exit_.kind, reverses_id=exit_.id), actor)
     record(actor, "exit.reverse", reversal, fund_id=fund.id)
     return reversal
+
+
+def fund_id_of(entry) -> int:
+    """The fund a portfolio ledger row belongs to."""
+    if isinstance(entry, Valuation):
+        return db.session.scalar(select(Investment.fund_id).where(Investment.id == entry.investment_id))
+    return entry.fund_id

@@ -174,8 +174,7 @@ def test_two_payments_racing_cannot_overpay(db, fund, manager, make_app):
     barrier = threading.Barrier(2, timeout=20)
     outcomes = []
 
-    def pay():
-        app = make_app()
+    def pay(app):
         with app.app_context():
             from fundapp.auth.models import User
             from fundapp.extensions import db as inner
@@ -192,7 +191,8 @@ def test_two_payments_racing_cannot_overpay(db, fund, manager, make_app):
                 inner.session.rollback()
                 outcomes.append("refused")
 
-    threads = [threading.Thread(target=pay, daemon=True) for _ in range(2)]
+    apps = [make_app(), make_app()]  # two servers: each has its own connection to the database
+    threads = [threading.Thread(target=pay, args=(app,), daemon=True) for app in apps]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,0 +1,159 @@
+"""Pages of the capital ledger: calls, payments, distributions, expenses, statements, notices."""
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from fundapp.auth.permissions import abilities, fund_or_404, statement_partner_or_404
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.forms import show_refusal
+from fundapp.funds import capital, statements
+from fundapp.funds.forms import CallForm, DistributionForm, ExpenseForm, PaymentForm
+from fundapp.funds.models import CapitalCall, Distribution, Expense, Payment
+from fundapp.funds.services import partners_of
+from fundapp.money import to_major
+from fundapp.portfolio.performance import metrics_as_of
+from fundapp.views import reverse_entry
+
+blueprint = Blueprint("capital", __name__, url_prefix="/funds/<int:fund_id>")
+
+REVERSIBLE = {
+    "calls": (CapitalCall, capital.reverse_call),
+    "payments": (Payment, capital.reverse_payment),
+    "distributions": (Distribution, capital.reverse_distribution),
+    "expenses": (Expense, capital.reverse_expense),
+}
+
+
+def as_of_date() -> date:
+    """The ?as_of= date of a page, today when absent or not a date."""
+    try:
+        return date.fromisoformat(request.args.get("as_of", ""))
+    except ValueError:
+        return date.today()
+
+
+def _payment_choices(form: PaymentForm, calls, currency: str) -> None:
+    form.allocation.choices = [
+        (f"{line.call.id}:{allocation.partner_id}",
+         _("Call %(id)d of %(date)s — %(partner)s (outstanding %(amount)s)", id=line.call.id,
+           date=line.call.call_date.isoformat(), partner=allocation.partner_name,
+           amount=to_major(allocation.outstanding, currency)))
+        for line in calls if not line.reversed for allocation in line.lines if allocation.outstanding > 0]
+
+
+def _capital_page(fund, forms: dict | None = None, status: int = 200):
+    calls = statements.calls_of(fund)
+    forms = forms or {}
+    payment_form = forms.get("payment") or PaymentForm(formdata=None, prefix="payment")
+    _payment_choices(payment_form, calls, fund.currency)
+    metrics = metrics_as_of(fund)
+    return render_template(
+        "capital/index.html", fund=fund, metrics=metrics, calls=calls, today=date.today(),
+        partners={p.id: p for p in partners_of(fund)},
+        payments=statements.payments_of(fund),
+        distributions=statements.entries_of(Distribution, fund),
+        expenses=statements.entries_of(Expense, fund),
+        call_form=forms.get("call") or CallForm(formdata=None, prefix="call"), payment_form=payment_form,
+        distribution_form=forms.get("distribution") or DistributionForm(formdata=None, prefix="distribution"),
+        expense_form=forms.get("expense") or ExpenseForm(formdata=None, prefix="expense"),
+        abilities=abilities(current_user, fund.id)), status
+
+
+@blueprint.get("/capital")
+@login_required
+def index(fund_id: int):
+    return _capital_page(fund_or_404(current_user, fund_id, "manage_capital"))
+
+
+def _submit(fund_id: int, name: str, form_class, action):
+    """Validate one of the capital forms, run its use case, and show the page again on refusal."""
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    form = form_class(prefix=name)
+    if name == "payment":
+        _payment_choices(form, statements.calls_of(fund), fund.currency)
+    if form.validate_on_submit():
+        try:
+            action(fund, form)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Recorded."), "success")
+            return redirect(url_for("capital.index", fund_id=fund.id))
+    db.session.rollback()
+    return _capital_page(fund_or_404(current_user, fund_id, "manage_capital"), {name: form}, 422)
+
+
+@blueprint.post("/capital/calls")
+@login_required
+def create_call(fund_id: int):
+    return _submit(fund_id, "call", CallForm, lambda fund, form: capital.record_call(
+        current_user, fund, form.call_date.data, form.due_date.data, form.amount.data, form.purpose.data))
+
+
+@blueprint.post("/capital/payments")
+@login_required
+def create_payment(fund_id: int):
+    def pay(fund, form):
+        call_id, partner_id = (int(part) for part in form.allocation.data.split(":"))
+        call = db.session.get(CapitalCall, call_id)
+        if call is None or call.fund_id != fund.id:
+            abort(404)
+        capital.record_payment(current_user, fund, call, partner_id, form.date.data, form.amount.data)
+    return _submit(fund_id, "payment", PaymentForm, pay)
+
+
+@blueprint.post("/capital/distributions")
+@login_required
+def create_distribution(fund_id: int):
+    return _submit(fund_id, "distribution", DistributionForm, lambda fund, form: capital.record_distribution(
+        current_user, fund, form.date.data, form.amount.data))
+
+
+@blueprint.post("/capital/expenses")
+@login_required
+def create_expense(fund_id: int):
+    return _submit(fund_id, "expense", ExpenseForm, lambda fund, form: capital.record_expense(
+        current_user, fund, form.date.data, form.amount.data, form.category.data, form.description.data))
+
+
+@blueprint.post("/capital/<kind>/<int:entry_id>/reverse")
+@login_required
+def reverse(fund_id: int, kind: str, entry_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    return reverse_entry(current_user, fund, kind, entry_id, REVERSIBLE, capital.fund_id_of, "capital.index")
+
+
+@blueprint.get("/partners/<int:partner_id>/statement")
+@login_required
+def statement(fund_id: int, partner_id: int):
+    fund = fund_or_404(current_user, fund_id, "view_performance")
+    partner = statement_partner_or_404(current_user, fund_id, partner_id)
+    as_of = as_of_date()
+    metrics = metrics_as_of(fund, as_of)
+    account = next(p for p in metrics.partners if p.partner_id == partner.id)
+    return render_template("capital/statement.html", fund=fund, partner=partner, metrics=metrics,
+                           account=account, as_of=as_of,
+                           events=statements.partner_events(fund, partner, as_of))
+
+
+@blueprint.get("/partners/<int:partner_id>/<kind>/<int:event_id>/notice.pdf")
+@login_required
+def notice(fund_id: int, partner_id: int, kind: str, event_id: int):
+    from fundapp.reporting.notices import call_notice, distribution_notice
+    fund = fund_or_404(current_user, fund_id, "view_performance")
+    partner = statement_partner_or_404(current_user, fund_id, partner_id)
+    if kind == "calls":
+        pdf = call_notice(fund, partner, event_id)
+    elif kind == "distributions":
+        pdf = distribution_notice(fund, partner, event_id)
+    else:
+        abort(404)
+    if pdf is None:
+        abort(404)
+    filename = f"{kind[:-1]}-notice-{event_id}-{partner.id}.pdf"
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,134 @@
+"""Read side of the capital ledger: calls with what is outstanding, and partners' statements."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from fundapp.entries import effective
+from fundapp.extensions import db
+from fundapp.funds.models import (
+    CallAllocation,
+    CapitalCall,
+    Distribution,
+    DistributionAllocation,
+    Fund,
+    Partner,
+    Payment,
+)
+
+
+@dataclass
+class AllocationLine:
+    allocation_id: int
+    partner_id: int
+    partner_name: str
+    amount: int
+    paid: int
+
+    @property
+    def outstanding(self) -> int:
+        return self.amount - self.paid
+
+
+@dataclass
+class CallLine:
+    call: CapitalCall
+    reversed: bool
+    lines: list[AllocationLine] = field(default_factory=list)
+
+    @property
+    def paid(self) -> int:
+        return sum(line.paid for line in self.lines)
+
+    @property
+    def outstanding(self) -> int:
+        return 0 if self.reversed else sum(line.outstanding for line in self.lines)
+
+    def overdue(self, today: date) -> bool:
+        return self.outstanding > 0 and self.call.due_date < today
+
+
+def reversed_ids(model, fund_filter) -> set[int]:
+    """Ids of the rows that a reversal voids."""
+    return set(db.session.scalars(
+        select(model.reverses_id).where(model.reverses_id.is_not(None), fund_filter)))
+
+
+def calls_of(fund: Fund) -> list[CallLine]:
+    """The fund's calls (reversals left out), newest first, each with its allocations and payments."""
+    calls = db.session.scalars(select(CapitalCall).where(CapitalCall.fund_id == fund.id,
+                                                          CapitalCall.reverses_id.is_(None))
+                               .order_by(CapitalCall.call_date.desc(), CapitalCall.id.desc())).all()
+    voided = reversed_ids(CapitalCall, CapitalCall.fund_id == fund.id)
+    paid = dict(db.session.execute(
+        select(Payment.allocation_id, func.sum(Payment.amount))
+        .join(CallAllocation, Payment.allocation_id == CallAllocation.id)
+        .join(CapitalCall, CallAllocation.call_id == CapitalCall.id)
+        .where(CapitalCall.fund_id == fund.id, effective(Payment)).group_by(Payment.allocation_id)).all())
+    rows = db.session.execute(
+        select(CallAllocation, Partner.name).join(Partner, CallAllocation.partner_id == Partner.id)
+        .join(CapitalCall, CallAllocation.call_id == CapitalCall.id)
+        .where(CapitalCall.fund_id == fund.id).order_by(CallAllocation.partner_id)).all()
+    by_call: dict[int, list[AllocationLine]] = {}
+    for allocation, name in rows:
+        by_call.setdefault(allocation.call_id, []).append(AllocationLine(
+            allocation.id, allocation.partner_id, name, allocation.amount, paid.get(allocation.id, 0)))
+    return [CallLine(call, call.id in voided, by_call.get(call.id, [])) for call in calls]
+
+
+def payments_of(fund: Fund) -> list[tuple]:
+    """(payment, partner name, call id, reversed) for every payment, newest first."""
+    voided = set(db.session.scalars(select(Payment.reverses_id).where(Payment.reverses_id.is_not(None))))
+    rows = db.session.execute(
+        select(Payment, Partner.name, CallAllocation.call_id)
+        .join(CallAllocation, Payment.allocation_id == CallAllocation.id)
+        .join(Partner, CallAllocation.partner_id == Partner.id)
+        .join(CapitalCall, CallAllocation.call_id == CapitalCall.id)
+        .where(CapitalCall.fund_id == fund.id, Payment.reverses_id.is_(None))
+        .order_by(Payment.date.desc(), Payment.id.desc())).all()
+    return [(payment, name, call_id, payment.id in voided) for payment, name, call_id in rows]
+
+
+def entries_of(model, fund: Fund) -> list[tuple]:
+    """(entry, reversed) for a fund-level ledger table (distributions, expenses), newest first."""
+    voided = reversed_ids(model, model.fund_id == fund.id)
+    rows = db.session.scalars(select(model).where(model.fund_id == fund.id, model.reverses_id.is_(None))
+                              .order_by(model.date.desc(), model.id.desc())).all()
+    return [(row, row.id in voided) for row in rows]
+
+
+@dataclass
+class StatementLine:
+    date: date
+    kind: str            # "call" | "payment" | "distribution"
+    reference: int
+    total: int           # the event's total for the fund
+    share: int           # this partner's part
+    due_date: date | None = None
+    purpose: str | None = None
+
+
+def partner_events(fund: Fund, partner: Partner, as_of: date) -> list[StatementLine]:
+    """The partner's calls, payments and distributions up to a date, oldest first."""
+    calls = db.session.execute(
+        select(CapitalCall, CallAllocation.amount)
+        .join(CallAllocation, CallAllocation.call_id == CapitalCall.id)
+        .where(CapitalCall.fund_id == fund.id, CallAllocation.partner_id == partner.id,
+               CapitalCall.call_date <= as_of, effective(CapitalCall))).all()
+    payments = db.session.execute(
+        select(Payment, CallAllocation.call_id)
+        .join(CallAllocation, Payment.allocation_id == CallAllocation.id)
+        .where(CallAllocation.partner_id == partner.id, Payment.date <= as_of, effective(Payment))).all()
+    distributions = db.session.execute(
+        select(Distribution, DistributionAllocation.amount)
+        .join(DistributionAllocation, DistributionAllocation.distribution_id == Distribution.id)
+        .where(Distribution.fund_id == fund.id, DistributionAllocation.partner_id == partner.id,
+               Distribution.date <= as_of, effective(Distribution))).all()
+    lines = [StatementLine(c.call_date, "call", c.id, c.amount, share, c.due_date, c.purpose)
+             for c, share in calls]
+    lines += [StatementLine(p.date, "payment", call_id, p.amount, p.amount) for p, call_id in payments]
+    lines += [StatementLine(d.date, "distribution", d.id, d.amount, share) for d, share in distributions]
+    order = {"call": 0, "payment": 1, "distribution": 2}
+    return sorted(lines, key=lambda line: (line.date, order[line.kind], line.reference))
+
+

@@ -1,0 +1,126 @@
+"""Pages of the portfolio: companies, investments, marks and exits, and the schedule of investments."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from fundapp.auth.permissions import fund_or_404
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.forms import show_refusal
+from fundapp.funds.statements import reversed_ids
+from fundapp.portfolio import services
+from fundapp.portfolio.forms import CompanyForm, ExitForm, InvestmentForm, ValuationForm
+from fundapp.portfolio.models import Exit, Investment, Valuation
+from fundapp.portfolio.performance import metrics_as_of
+from fundapp.views import reverse_entry
+
+blueprint = Blueprint("portfolio", __name__, url_prefix="/funds/<int:fund_id>/portfolio")
+
+REVERSIBLE = {
+    "investments": (Investment, services.reverse_investment),
+    "valuations": (Valuation, services.reverse_valuation),
+    "exits": (Exit, services.reverse_exit),
+}
+
+
+def _choices(fund, forms: dict) -> None:
+    companies = services.companies_of(fund)
+    names = {c.id: c.name for c in companies}
+    forms["investment"].company_id.choices = [(c.id, c.name) for c in companies]
+    forms["exit"].company_id.choices = [(c.id, c.name) for c in companies]
+    investments = db.session.scalars(select(Investment).where(
+        Investment.fund_id == fund.id, Investment.reverses_id.is_(None)).order_by(Investment.date)).all()
+    voided = reversed_ids(Investment, Investment.fund_id == fund.id)
+    forms["valuation"].investment_id.choices = [
+        (i.id, f"{names.get(i.company_id, i.company_id)} — {i.date.isoformat()} ({i.instrument})")
+        for i in investments if i.id not in voided]
+
+
+def _blank_forms(fund) -> dict:
+    return {"company": CompanyForm(formdata=None, prefix="company", country=fund.country.code),
+            "investment": InvestmentForm(formdata=None, prefix="investment"),
+            "valuation": ValuationForm(formdata=None, prefix="valuation"),
+            "exit": ExitForm(formdata=None, prefix="exit")}
+
+
+def _page(fund, forms: dict | None = None, status: int = 200):
+    forms = {**_blank_forms(fund), **(forms or {})}
+    _choices(fund, forms)
+    companies = {c.id: c for c in services.companies_of(fund)}
+    investments = db.session.scalars(select(Investment).where(Investment.fund_id == fund.id)
+                                     .order_by(Investment.date.desc(), Investment.id.desc())).all()
+    valuations = db.session.execute(
+        select(Valuation, Investment.company_id).join(Investment, Valuation.investment_id == Investment.id)
+        .where(Investment.fund_id == fund.id).order_by(Valuation.date.desc(), Valuation.id.desc())).all()
+    exits = db.session.scalars(select(Exit).where(Exit.fund_id == fund.id).order_by(Exit.date.desc())).all()
+    voided = {
+        "investments": reversed_ids(Investment, Investment.fund_id == fund.id),
+        "valuations": set(v.reverses_id for v, _c in valuations if v.reverses_id),
+        "exits": reversed_ids(Exit, Exit.fund_id == fund.id),
+    }
+    return render_template("portfolio/index.html", fund=fund, forms=forms, companies=companies,
+                           metrics=metrics_as_of(fund), investments=investments, valuations=valuations,
+                           exits=exits, voided=voided), status
+
+
+@blueprint.get("/")
+@login_required
+def index(fund_id: int):
+    return _page(fund_or_404(current_user, fund_id, "manage_capital"))
+
+
+def _submit(fund_id: int, name: str, form_class, action):
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    form = form_class(prefix=name)
+    _choices(fund, {**_blank_forms(fund), name: form})
+    if form.validate_on_submit():
+        try:
+            action(fund, form)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Recorded."), "success")
+            return redirect(url_for("portfolio.index", fund_id=fund.id))
+    db.session.rollback()
+    return _page(fund_or_404(current_user, fund_id, "manage_capital"), {name: form}, 422)
+
+
+@blueprint.post("/companies")
+@login_required
+def create_company(fund_id: int):
+    return _submit(fund_id, "company", CompanyForm, lambda fund, form: services.register_company(
+        current_user, fund, {name: field.data for name, field in form._fields.items()}))
+
+
+@blueprint.post("/investments")
+@login_required
+def create_investment(fund_id: int):
+    return _submit(fund_id, "investment", InvestmentForm, lambda fund, form: services.record_investment(
+        current_user, fund, form.company_id.data, form.date.data, form.amount.data, form.instrument.data,
+        form.ownership.data, form.pre_money_valuation.data))
+
+
+@blueprint.post("/valuations")
+@login_required
+def create_valuation(fund_id: int):
+    def mark(fund, form):
+        investment = services.investment_of(fund, form.investment_id.data) or abort(404)
+        services.record_valuation(current_user, fund, investment, form.date.data, form.fair_value.data)
+    return _submit(fund_id, "valuation", ValuationForm, mark)
+
+
+@blueprint.post("/exits")
+@login_required
+def create_exit(fund_id: int):
+    return _submit(fund_id, "exit", ExitForm, lambda fund, form: services.record_exit(
+        current_user, fund, form.company_id.data, form.date.data, form.proceeds.data, form.kind.data))
+
+
+@blueprint.post("/<kind>/<int:entry_id>/reverse")
+@login_required
+def reverse(fund_id: int, kind: str, entry_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    return reverse_entry(current_user, fund, kind, entry_id, REVERSIBLE, services.fund_id_of,
+                         "portfolio.index")

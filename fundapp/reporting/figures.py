@@ -1,0 +1,47 @@
+"""The fund's charts, from the same metrics as its pages and reports."""
+from babel.numbers import format_compact_decimal
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from fundapp.money import to_decimal
+from fundapp.reporting.charts import grouped_bars, lines
+
+
+def _compact(currency: str):
+    locale = get_locale() or "en"
+    return lambda value: format_compact_decimal(value, locale=locale, fraction_digits=1)
+
+
+def capital_by_partner(fund, metrics, names: dict[int, str]):
+    """Committed, called and paid-in for each partner, in major units."""
+    partners = metrics.partners
+    def major(values):
+        return [float(to_decimal(v, fund.currency)) for v in values]
+    return grouped_bars(
+        [names[p.partner_id] for p in partners],
+        [(_("Committed"), major(p.commitment for p in partners)),
+         (_("Called"), major(p.called for p in partners)),
+         (_("Paid-in"), major(p.paid_in for p in partners))],
+        _compact(fund.currency), empty=_("No partners yet."))
+
+
+def nav_history(fund, history):
+    """NAV and paid-in at each quarter end."""
+    return lines(
+        [quarter_label(m.as_of) for m in history],
+        [(_("NAV"), [float(to_decimal(m.nav, fund.currency)) for m in history]),
+         (_("Paid-in"), [float(to_decimal(m.paid_in, fund.currency)) for m in history])],
+        _compact(fund.currency), empty=_("Not enough history yet."))
+
+
+def tvpi_history(history):
+    """TVPI and DPI at each quarter end."""
+    return lines(
+        [quarter_label(m.as_of) for m in history],
+        [(_("TVPI"), [float(m.tvpi) if m.tvpi is not None else None for m in history]),
+         (_("DPI"), [float(m.dpi) if m.dpi is not None else None for m in history])],
+        lambda value: f"{value:.2f}", empty=_("Not enough history yet."))
+
+
+def quarter_label(day) -> str:
+    return f"{day.year} Q{(day.month - 1) // 3 + 1}"

@@ -1,0 +1,82 @@
+"""Capital call and distribution notices: one PDF per partner and event, in the fund's language."""
+from decimal import Decimal
+
+from flask_babel import force_locale, format_date, format_percent
+from flask_babel import gettext as _
+from reportlab.platypus import Paragraph, Spacer
+from sqlalchemy import select
+
+from fundapp.entries import effective
+from fundapp.extensions import db
+from fundapp.formatting import money
+from fundapp.funds.constants import CALL_PURPOSES
+from fundapp.funds.models import (
+    CallAllocation,
+    CapitalCall,
+    Distribution,
+    DistributionAllocation,
+    Fund,
+    Partner,
+)
+from fundapp.portfolio.performance import metrics_as_of
+from fundapp.reporting.pdf import build, styles, table
+
+
+def _notice(fund: Fund, partner: Partner, title: str, rows: list[list[str]], note: str) -> bytes:
+    style = styles()
+    story = [Paragraph(fund.name, style["small"]), Paragraph(title, style["title"]),
+             Paragraph(_("To: %(partner)s", partner=partner.name), style["body"]), Spacer(1, 8),
+             table([[Paragraph(label, style["body"]), Paragraph(value, style["body"])]
+                    for label, value in rows], widths=[220, 250], header=False),
+             Spacer(1, 10), Paragraph(note, style["small"])]
+    return build(story, title, f"{fund.name} · fundapp")
+
+
+def call_notice(fund: Fund, partner: Partner, call_id: int) -> bytes | None:
+    """The partner's notice of one capital call, or None if the call is not one of the fund's."""
+    row = db.session.execute(
+        select(CapitalCall, CallAllocation.amount)
+        .join(CallAllocation, CallAllocation.call_id == CapitalCall.id)
+        .where(CapitalCall.id == call_id, CapitalCall.fund_id == fund.id,
+               CallAllocation.partner_id == partner.id, effective(CapitalCall))).first()
+    if row is None:
+        return None
+    call, share = row
+    account = next(p for p in metrics_as_of(fund, call.call_date).partners if p.partner_id == partner.id)
+    with force_locale(fund.language):
+        rows = [
+            (_("Call date"), format_date(call.call_date, "long")),
+            (_("Purpose"), str(CALL_PURPOSES[call.purpose])),
+            (_("Total called from all partners"), money(call.amount, fund.currency)),
+            (_("Your share"), format_percent(Decimal(share) / Decimal(call.amount), "#,##0.00 %")),
+            (_("Amount due from you"), money(share, fund.currency)),
+            (_("Due date"), format_date(call.due_date, "long")),
+            (_("Your commitment"), money(partner.commitment, fund.currency)),
+            (_("Your unfunded commitment after this call"), money(account.unfunded, fund.currency)),
+        ]
+        return _notice(fund, partner, _("Capital call notice no. %(id)d", id=call.id), rows,
+                       _("Allocated pro-rata to commitments. Please pay the amount due by the due date."))
+
+
+def distribution_notice(fund: Fund, partner: Partner, distribution_id: int) -> bytes | None:
+    """The partner's notice of one distribution, or None if it is not one of the fund's."""
+    row = db.session.execute(
+        select(Distribution, DistributionAllocation.amount)
+        .join(DistributionAllocation, DistributionAllocation.distribution_id == Distribution.id)
+        .where(Distribution.id == distribution_id, Distribution.fund_id == fund.id,
+               DistributionAllocation.partner_id == partner.id, effective(Distribution))).first()
+    if row is None:
+        return None
+    distribution, share = row
+    account = next(p for p in metrics_as_of(fund, distribution.date).partners if p.partner_id == partner.id)
+    with force_locale(fund.language):
+        rows = [
+            (_("Distribution date"), format_date(distribution.date, "long")),
+            (_("Total distributed to all partners"), money(distribution.amount, fund.currency)),
+            (_("Your share"), format_percent(Decimal(share) / Decimal(distribution.amount), "#,##0.00 %")),
+            (_("Amount distributed to you"), money(share, fund.currency)),
+            (_("Your paid-in capital at that date"), money(account.paid_in, fund.currency)),
+            (_("Your distributions to date"), money(account.distributed, fund.currency)),
+        ]
+        return _notice(fund, partner, _("Distribution notice no. %(id)d", id=distribution.id), rows,
+                       _("Allocated pro-rata to paid-in capital at the distribution date."))
