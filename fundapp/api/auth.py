@@ -52,3 +52,22 @@ def fund_scoped(ability: str = "view_fund"):
             return view(*args, fund=fund, **kwargs)
         return wrapper
     return decorate
+
+
+def fund_object(model, param: str, ability: str):
+    """Resolve the path's object (by param) and its fund for the token's user before the body is read.
+
+    The view receives the object under the param's name without its "_id", and fund=.
+    """
+    name = param.removesuffix("_id")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            entry = db.session.get(model, kwargs.pop(param))
+            if entry is None:
+                abort(404)
+            fund = fund_or_404(g.api_user, entry.fund_id, ability)
+            return view(*args, fund=fund, **{name: entry}, **kwargs)
+        return wrapper
+    return decorate

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from fundapp.api.auth import admin_only, authenticated, fund_scoped
+from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import FundSchema, GrantSchema, PartnerSchema
 from fundapp.auth import services as accounts
 from fundapp.auth.models import User
@@ -36,14 +37,7 @@ def partner_json(partner: Partner, currency: str) -> dict:
             "commitment": to_major(partner.commitment, currency)}
 
 
-ERRORS = ((401, "No valid bearer token."), (404, "No such fund, or none of yours."),
-          (422, "Invalid input; 'fields' names each problem."))
-
-
-def documented_errors(view):
-    for status, description in ERRORS:
-        view = blp.alt_response(status, schema="Error", description=description)(view)
-    return view
+documented_errors = errors_of(blp)
 
 
 @blp.route("", methods=["GET"])

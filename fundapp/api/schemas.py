@@ -2,7 +2,8 @@
 from marshmallow import Schema, fields, validate
 
 from fundapp.auth.constants import ROLES
-from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS
+from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, LANGUAGES, PARTNER_KINDS, SECTORS
+from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 
 AMOUNT = validate.Regexp(r"^\d{1,15}(\.\d{1,6})?$",
                          error="Give an amount in major units as a string, e.g. \"1250000.00\".")
@@ -81,3 +82,122 @@ class PartnerSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(required=True, validate=validate.OneOf(list(PARTNER_KINDS)))
     commitment = amount_field(required=True)
+
+
+class AllocationSchema(Schema):
+    partner_id = fields.Integer()
+    amount = fields.String()
+
+
+class CapitalCallSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    call_date = fields.Date(required=True)
+    due_date = fields.Date(required=True)
+    amount = amount_field(required=True)
+    purpose = fields.String(required=True, validate=validate.OneOf(list(CALL_PURPOSES)))
+    allocations = fields.List(fields.Nested(AllocationSchema), dump_only=True)
+
+
+class PaymentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    partner_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    date = fields.Date(required=True)
+    amount = amount_field(required=True)
+
+
+class DistributionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    date = fields.Date(required=True)
+    amount = amount_field(required=True)
+    allocations = fields.List(fields.Nested(AllocationSchema), dump_only=True)
+
+
+class ExpenseSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    date = fields.Date(required=True)
+    amount = amount_field(required=True)
+    category = fields.String(required=True, validate=validate.OneOf(list(EXPENSE_CATEGORIES)))
+    description = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class CompanySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    registration_number = fields.String(load_default="", validate=validate.Length(max=100))
+    country = fields.String(required=True, validate=validate.Length(equal=2))
+    region = fields.String(load_default="", validate=validate.Length(max=100))
+    sector = fields.String(required=True, validate=validate.OneOf(list(SECTORS)))
+    founded_on = fields.Date(allow_none=True, load_default=None)
+    website = fields.String(load_default="", validate=validate.Length(max=300))
+    fund_id = fields.Integer(load_only=True, load_default=None,
+                             metadata={"description": "The fund registering it (managers)."})
+
+
+class InvestmentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    date = fields.Date(required=True)
+    amount = amount_field(required=True)
+    instrument = fields.String(required=True, validate=validate.OneOf(list(INSTRUMENTS)))
+    ownership = fields.String(required=True, validate=validate.Regexp(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$"),
+                              metadata={"example": "0.1500"})
+    pre_money_valuation = amount_field(allow_none=True, load_default=None)
+
+
+class ValuationSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    date = fields.Date(required=True)
+    fair_value = amount_field(required=True)
+
+
+class ExitSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    date = fields.Date(required=True)
+    proceeds = amount_field(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(list(EXIT_KINDS)))
+
+
+class MetricsQuerySchema(Schema):
+    as_of = fields.Date(load_default=None)
+
+
+class PartnerMetricsSchema(Schema):
+    partner_id = fields.Integer()
+    paid_in = fields.String()
+    distributed = fields.String()
+    nav_share = fields.String()
+    dpi = fields.Float(allow_none=True)
+    rvpi = fields.Float(allow_none=True)
+    tvpi = fields.Float(allow_none=True)
+    irr = fields.Float(allow_none=True)
+
+
+class CompanyMetricsSchema(Schema):
+    company_id = fields.Integer()
+    cost = fields.String()
+    fair_value = fields.String()
+    proceeds = fields.String()
+    moic = fields.Float(allow_none=True)
+    gross_irr = fields.Float(allow_none=True)
+
+
+class MetricsSchema(Schema):
+    as_of = fields.Date()
+    committed = fields.String()
+    called = fields.String()
+    unfunded = fields.String()
+    paid_in = fields.String()
+    distributed = fields.String()
+    invested = fields.String()
+    expenses = fields.String()
+    cash = fields.String()
+    nav = fields.String()
+    dpi = fields.Float(allow_none=True)
+    rvpi = fields.Float(allow_none=True)
+    tvpi = fields.Float(allow_none=True)
+    net_irr = fields.Float(allow_none=True)
+    private_to_public = fields.Float(allow_none=True)
+    match_target = fields.Float()
+    partners = fields.List(fields.Nested(PartnerMetricsSchema))
+    companies = fields.List(fields.Nested(CompanyMetricsSchema))

@@ -71,6 +71,20 @@ MATRIX = {
     "portfolio.create_valuation": "fund_manager",
     "portfolio.create_exit": "fund_manager",
     "portfolio.reverse": "fund_manager",
+    "api_capital.list_calls": "api_fund_manager",
+    "api_capital.create_call": "api_fund_manager",
+    "api_capital.create_payment": "api_fund_manager",
+    "api_capital.list_distributions": "api_fund_manager",
+    "api_capital.create_distribution": "api_fund_manager",
+    "api_capital.list_expenses": "api_fund_manager",
+    "api_capital.create_expense": "api_fund_manager",
+    "api_capital.list_investments": "api_fund_manager",
+    "api_capital.create_investment": "api_fund_manager",
+    "api_capital.create_valuation": "api_fund_manager",
+    "api_capital.create_exit": "api_fund_manager",
+    "api_capital.metrics": "api_fund_performance",
+    "api_capital.list_companies": "api_signed_in",
+    "api_capital.create_company": "api_signed_in",
 }
 
 ALLOWED = {200, 201, 302, 400, 422}
@@ -148,7 +162,7 @@ def ledger_entries(db, fund, people) -> dict:
     company = portfolio.register_company(manager, fund, {"name": "Acme", "country": "KE", "sector": "ai"})
     investment = portfolio.record_investment(manager, fund, company.id, date(2024, 3, 1), "50000", "equity", "0.1")
     db.session.commit()
-    return {"partner_id": partner.id, "name": "nav", "call_id": call.id,
+    return {"partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
             "overrides": {"capital.reverse": {"kind": "calls", "entry_id": call.id},
                           "capital.notice": {"kind": "calls", "event_id": call.id},
                           "portfolio.reverse": {"kind": "investments", "entry_id": investment.id}}}
