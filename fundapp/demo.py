@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from fundapp import demo_history as history
 from fundapp.auth import services as accounts
 from fundapp.auth.models import User
 from fundapp.extensions import db
@@ -19,6 +20,9 @@ DEMO_FUNDS = [
         "employee_cap": 250, "match_target": Decimal("1.0"), "open_for_applications": True,
         "partners": [("Ministry of Investments, Trade and Industry", "government", "3250000000.00"),
                      ("OpenAI", "co_investor", "3250000000.00")],
+        "companies": [("Shamba Analytics", "agriculture", "Nakuru"),
+                      ("Kazi Logistics", "logistics", "Mombasa"), ("Savanna Solar", "climate", "Kisumu"), ("Afya Connect", "health", "Nairobi"),
+                      ("Lugha AI", "ai", "Nairobi")],
     },
     {
         "country": "SN", "slug": "senegal", "name": "Fonds national d'amorçage du Sénégal",
@@ -28,15 +32,22 @@ DEMO_FUNDS = [
         "employee_cap": 200, "match_target": Decimal("1.0"), "open_for_applications": True,
         "partners": [("Ministère des Finances et du Budget", "government", "18000000000"),
                      ("OpenAI", "co_investor", "12000000000")],
+        "companies": [("Teranga Pay", "fintech", "Dakar"), ("Baobab Agritech", "agriculture", "Thiès"),
+                      ("Sahel Éducation", "education", "Saint-Louis"),
+                      ("Casamance Tours", "tourism", "Ziguinchor"),
+                      ("Wolof NLP", "ai", "Dakar")],
     },
     {
         "country": "JO", "slug": "jordan", "name": "Jordan Innovation Fund",
-        "currency": "JOD", "language": "en", "vintage_year": 2025,
+        "currency": "JOD", "language": "en", "vintage_year": 2024,
         "target_size": "35000000.000", "min_ticket": "50000.000", "max_ticket": "700000.000",
         "sectors": ["ai", "creative", "education", "health", "software"],
         "employee_cap": 150, "match_target": Decimal("0.75"), "open_for_applications": False,
         "partners": [("Ministry of Digital Economy and Entrepreneurship", "government", "20000000.000"),
                      ("OpenAI", "co_investor", "15000000.000")],
+        "companies": [("Petra Health", "health", "Amman"), ("Aqaba Code Academy", "education", "Aqaba"),
+                      ("Wadi Studios", "creative", "Irbid"), ("Zarqa Cloud", "software", "Zarqa"),
+                      ("Nabataean AI", "ai", "Amman")],
     },
 ]
 
@@ -63,12 +74,15 @@ def seed() -> list[tuple[str, str, str]]:
             ("partner", f"government.{slug}@fundapp.example", "Government partner", partners[0].id),
             ("partner", f"openai.{slug}@fundapp.example", "OpenAI partner", partners[1].id),
         ]
+        manager = None
         for role, email, title, partner_id in people:
             user, _link = accounts.create_staff(admin, email, f"{title} ({country.name})", language,
                                                 password=DEMO_PASSWORD)
             accounts.grant_role(admin, user, fund, role, partner_id)
+            manager = manager or user
             logins.append((f"{role} — {fund.name}" + (f" ({title})" if partner_id else ""), email,
                            DEMO_PASSWORD))
+        history.three_years(manager, fund, partners, spec["companies"])
     founder = accounts.register_founder("founder@fundapp.example", "Zoë Founder", DEMO_PASSWORD, "en")
     logins.append(("founder", founder.email, DEMO_PASSWORD))
     db.session.commit()
