@@ -12,11 +12,14 @@ FONT = "Helvetica"
 
 
 def _legend(drawing: Drawing, names: list[str], x: float, y: float) -> None:
+    """A one-row legend above the plot: swatch, then name, side by side."""
     legend = Legend()
     legend.x, legend.y = x, y
     legend.fontName, legend.fontSize = FONT, 8
     legend.alignment = "right"
     legend.columnMaximum = 1
+    legend.deltax = 95
+    legend.dxTextSpace = 4
     legend.dx = legend.dy = 8
     legend.colorNamePairs = list(zip(PALETTE, names, strict=False))
     drawing.add(legend)
@@ -47,7 +50,7 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float]]], v
         chart.bars[index].fillColor = PALETTE[index % len(PALETTE)]
         chart.bars[index].strokeColor = None
     drawing.add(chart)
-    _legend(drawing, [name for name, _values in series], width - 10, height - 8)
+    _legend(drawing, [name for name, _values in series], 70, height - 8)
     return drawing
 
 
@@ -72,7 +75,7 @@ def lines(labels: list[str], series: list[tuple[str, list[float | None]]], value
         chart.lines[index].strokeColor = PALETTE[index % len(PALETTE)]
         chart.lines[index].strokeWidth = 2
     drawing.add(chart)
-    _legend(drawing, [name for name, _values in series], width - 10, height - 8)
+    _legend(drawing, [name for name, _values in series], 70, height - 8)
     return drawing
 
 
