@@ -21,8 +21,8 @@ DEMO_FUNDS = [
         "partners": [("Ministry of Investments, Trade and Industry", "government", "3250000000.00"),
                      ("OpenAI", "co_investor", "3250000000.00")],
         "companies": [("Shamba Analytics", "agriculture", "Nakuru"),
-                      ("Kazi Logistics", "logistics", "Mombasa"), ("Savanna Solar", "climate", "Kisumu"), ("Afya Connect", "health", "Nairobi"),
-                      ("Lugha AI", "ai", "Nairobi")],
+                      ("Kazi Logistics", "logistics", "Mombasa"), ("Savanna Solar", "climate", "Kisumu"),
+                      ("Afya Connect", "health", "Nairobi"), ("Lugha AI", "ai", "Nairobi")],
     },
     {
         "country": "SN", "slug": "senegal", "name": "Fonds national d'amorçage du Sénégal",
