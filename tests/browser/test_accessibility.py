@@ -15,10 +15,13 @@ PAGES_BY_ROLE = {
     "admin@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/new", "/funds/{fund}/edit",
                               "/admin/countries", "/admin/users", "/admin/users/{manager}",
                               "/admin/audit", "/admin/outbox", "/account", "/account/tokens"],
-    "manager.kenya@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/account"],
+    "manager.kenya@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/{fund}/capital",
+                                      "/funds/{fund}/portfolio/", "/funds/{fund}/partners/{partner}/statement",
+                                      "/account"],
     "reviewer.kenya@fundapp.example": ["/", "/funds/{fund}"],
-    "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/account/tokens"],
-    "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/account"],
+    "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/partners/{partner}/statement",
+                                         "/account/tokens"],
+    "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital", "/account"],
     "founder@fundapp.example": ["/", "/account"],
 }
 
@@ -28,7 +31,9 @@ def demo_world(db):
     demo.seed()
     funds = {f.currency: f.id for f in db.session.scalars(select(Fund))}
     manager = db.session.scalar(select(User.id).where(User.email == "manager.kenya@fundapp.example"))
-    return {"fund": funds["KES"], "senegal": funds["XOF"], "manager": manager}
+    from fundapp.funds.models import Partner
+    ministry = db.session.scalar(select(Partner.id).where(Partner.fund_id == funds["KES"], Partner.kind == "government"))
+    return {"fund": funds["KES"], "senegal": funds["XOF"], "manager": manager, "partner": ministry}
 
 
 def assert_accessible(visitor, path: str, name: str) -> None:
