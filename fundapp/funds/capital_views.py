@@ -1,21 +1,19 @@
 """Pages of the capital ledger: calls, payments, distributions, expenses, statements, notices."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fundapp.auth.permissions import abilities, fund_or_404, statement_partner_or_404
-from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.forms import show_refusal
 from fundapp.funds import capital, statements
 from fundapp.funds.forms import CallForm, DistributionForm, ExpenseForm, PaymentForm
 from fundapp.funds.models import CapitalCall, Distribution, Expense, Payment
 from fundapp.funds.services import partners_of
 from fundapp.money import to_major
 from fundapp.portfolio.performance import metrics_as_of
-from fundapp.views import reverse_entry
+from fundapp.views import reverse_entry, submit_entry
 
 blueprint = Blueprint("capital", __name__, url_prefix="/funds/<int:fund_id>")
 
@@ -70,21 +68,11 @@ def index(fund_id: int):
 
 def _submit(fund_id: int, name: str, form_class, action):
     """Validate one of the capital forms, run its use case, and show the page again on refusal."""
-    fund = fund_or_404(current_user, fund_id, "manage_capital")
-    form = form_class(prefix=name)
-    if name == "payment":
-        _payment_choices(form, statements.calls_of(fund), fund.currency)
-    if form.validate_on_submit():
-        try:
-            action(fund, form)
-        except Refused as refusal:
-            show_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Recorded."), "success")
-            return redirect(url_for("capital.index", fund_id=fund.id))
-    db.session.rollback()
-    return _capital_page(fund_or_404(current_user, fund_id, "manage_capital"), {name: form}, 422)
+    def prepare(fund, form):
+        if name == "payment":
+            _payment_choices(form, statements.calls_of(fund), fund.currency)
+    return submit_entry(fund_id, form_class(prefix=name), action, prepare,
+                        lambda fund, form: _capital_page(fund, {name: form}, 422), "capital.index")
 
 
 @blueprint.post("/capital/calls")

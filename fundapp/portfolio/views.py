@@ -1,19 +1,16 @@
 """Pages of the portfolio: companies, investments, marks and exits, and the schedule of investments."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fundapp.auth.permissions import fund_or_404
-from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.forms import show_refusal
 from fundapp.funds.statements import reversed_ids
 from fundapp.portfolio import services
 from fundapp.portfolio.forms import CompanyForm, ExitForm, InvestmentForm, ValuationForm
 from fundapp.portfolio.models import Exit, Investment, Valuation
 from fundapp.portfolio.performance import metrics_as_of
-from fundapp.views import reverse_entry
+from fundapp.views import reverse_entry, submit_entry
 
 blueprint = Blueprint("portfolio", __name__, url_prefix="/funds/<int:fund_id>/portfolio")
 
@@ -71,20 +68,10 @@ def index(fund_id: int):
 
 
 def _submit(fund_id: int, name: str, form_class, action):
-    fund = fund_or_404(current_user, fund_id, "manage_capital")
-    form = form_class(prefix=name)
-    _choices(fund, {**_blank_forms(fund), name: form})
-    if form.validate_on_submit():
-        try:
-            action(fund, form)
-        except Refused as refusal:
-            show_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(_("Recorded."), "success")
-            return redirect(url_for("portfolio.index", fund_id=fund.id))
-    db.session.rollback()
-    return _page(fund_or_404(current_user, fund_id, "manage_capital"), {name: form}, 422)
+    """Validate one of the portfolio forms, run its use case, and show the page again on refusal."""
+    return submit_entry(fund_id, form_class(prefix=name), action,
+                        lambda fund, form: _choices(fund, {**_blank_forms(fund), name: form}),
+                        lambda fund, form: _page(fund, {name: form}, 422), "portfolio.index")
 
 
 @blueprint.post("/companies")
