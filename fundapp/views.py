@@ -3,22 +3,21 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fundapp import reversals
 from fundapp.auth.permissions import fund_or_404
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.forms import show_refusal
 
 
-def reverse_entry(actor, fund, kind: str, entry_id: int, reversible: dict, fund_id_of, back: str):
-    """Reverse one ledger row of the fund named by kind (a key of reversible), then go back."""
-    if kind not in reversible:
-        abort(404)
-    model, reverse = reversible[kind]
-    entry = db.session.get(model, entry_id)
-    if entry is None or fund_id_of(entry) != fund.id:
+def reverse_entry(fund_id: int, kind: str, entry_id: int, back: str, ability: str = "manage_capital"):
+    """Reverse one ledger entry of the fund, then go back to the page it was shown on."""
+    fund = fund_or_404(current_user, fund_id, ability)
+    entry = reversals.entry_of(fund, kind, entry_id)
+    if entry is None:
         abort(404)
     try:
-        reverse(actor, fund, entry)
+        reversals.reverse(current_user, fund, kind, entry)
     except Refused as refusal:
         db.session.rollback()
         flash(" ".join(refusal.fields.values()), "danger")

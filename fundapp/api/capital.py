@@ -2,9 +2,11 @@
 from datetime import date
 
 from flask import g
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from fundapp import reversals
 from fundapp.api.auth import authenticated, fund_object, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import (
@@ -17,6 +19,7 @@ from fundapp.api.schemas import (
     MetricsQuerySchema,
     MetricsSchema,
     PaymentSchema,
+    ReversalSchema,
     ValuationSchema,
 )
 from fundapp.auth.permissions import can, fund_or_404, partner_of, visible_funds
@@ -288,10 +291,27 @@ def list_companies():
 def create_company(body):
     """Register a company directly for a fund the caller manages (fund_id)."""
     if body["fund_id"] is None:
-        raise Refused({"fund_id": "Name the fund registering the company."})
+        raise Refused({"fund_id": _("Name the fund registering the company.")})
     fund = fund_or_404(g.api_user, body["fund_id"], "manage_capital")
     company = portfolio.register_company(g.api_user, fund, body)
     db.session.flush()
     created = company_json(company)
+    db.session.commit()
+    return created
+
+
+@blp.route("/funds/<int:fund_id>/reversals", methods=["POST"])
+@authenticated
+@fund_scoped("manage_capital")
+@blp.arguments(ReversalSchema)
+@blp.response(201, ReversalSchema)
+@documented_errors
+def create_reversal(body, fund: Fund):
+    """Correct a mistake: a reversing entry voids one ledger entry (never an edit or a delete)."""
+    entry = reversals.entry_of(fund, body["kind"], body["entry_id"])
+    if entry is None:
+        raise Refused({"entry_id": _("No such entry in this fund.")})
+    reversal = reversals.reverse(g.api_user, fund, body["kind"], entry)
+    created = {"kind": body["kind"], "entry_id": entry.id, "reversal_id": reversal.id}
     db.session.commit()
     return created

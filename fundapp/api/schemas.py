@@ -201,3 +201,10 @@ class MetricsSchema(Schema):
     match_target = fields.Float()
     partners = fields.List(fields.Nested(PartnerMetricsSchema))
     companies = fields.List(fields.Nested(CompanyMetricsSchema))
+
+
+class ReversalSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(
+        ["capital_call", "payment", "distribution", "expense", "investment", "valuation", "exit"]))
+    entry_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    reversal_id = fields.Integer(dump_only=True)

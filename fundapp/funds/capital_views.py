@@ -1,28 +1,24 @@
 """Pages of the capital ledger: calls, payments, distributions, expenses, statements, notices."""
 from datetime import date
 
+import pandas as pd
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fundapp.auth.permissions import abilities, fund_or_404, statement_partner_or_404
+from fundapp.exports import download
 from fundapp.extensions import db
 from fundapp.funds import capital, statements
 from fundapp.funds.forms import CallForm, DistributionForm, ExpenseForm, PaymentForm
-from fundapp.funds.models import CapitalCall, Distribution, Expense, Payment
+from fundapp.funds.models import CapitalCall, Distribution, Expense
 from fundapp.funds.services import partners_of
-from fundapp.money import to_major
+from fundapp.money import to_decimal, to_major
 from fundapp.portfolio.performance import metrics_as_of
 from fundapp.views import reverse_entry, submit_entry
 
 blueprint = Blueprint("capital", __name__, url_prefix="/funds/<int:fund_id>")
 
-REVERSIBLE = {
-    "calls": (CapitalCall, capital.reverse_call),
-    "payments": (Payment, capital.reverse_payment),
-    "distributions": (Distribution, capital.reverse_distribution),
-    "expenses": (Expense, capital.reverse_expense),
-}
 
 
 def as_of_date() -> date:
@@ -75,6 +71,17 @@ def _submit(fund_id: int, name: str, form_class, action):
                         lambda fund, form: _capital_page(fund, {name: form}, 422), "capital.index")
 
 
+@blueprint.get("/capital/ledger.<any(csv, xlsx):kind>")
+@login_required
+def export(fund_id: int, kind: str):
+    """The capital ledger, every entry and reversal, as CSV or XLSX (amounts in major units)."""
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    frame = pd.DataFrame(statements.ledger_rows(fund),
+                         columns=["date", "entry", "reference", "partner", "amount", "detail", "reversed"])
+    frame["amount"] = [float(to_decimal(value, fund.currency)) for value in frame["amount"]]
+    return download(frame, f"capital-ledger-fund-{fund.id}", kind)
+
+
 @blueprint.post("/capital/calls")
 @login_required
 def create_call(fund_id: int):
@@ -111,8 +118,7 @@ def create_expense(fund_id: int):
 @blueprint.post("/capital/<kind>/<int:entry_id>/reverse")
 @login_required
 def reverse(fund_id: int, kind: str, entry_id: int):
-    fund = fund_or_404(current_user, fund_id, "manage_capital")
-    return reverse_entry(current_user, fund, kind, entry_id, REVERSIBLE, capital.fund_id_of, "capital.index")
+    return reverse_entry(fund_id, kind, entry_id, "capital.index")
 
 
 @blueprint.get("/partners/<int:partner_id>/statement")

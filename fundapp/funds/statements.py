@@ -11,6 +11,7 @@ from fundapp.funds.models import (
     CapitalCall,
     Distribution,
     DistributionAllocation,
+    Expense,
     Fund,
     Partner,
     Payment,
@@ -132,3 +133,23 @@ def partner_events(fund: Fund, partner: Partner, as_of: date) -> list[StatementL
     return sorted(lines, key=lambda line: (line.date, order[line.kind], line.reference))
 
 
+
+
+def ledger_rows(fund: Fund) -> list[dict]:
+    """Every capital ledger entry of the fund, reversals included, oldest first (minor units)."""
+    rows = []
+    for line in calls_of(fund):
+        rows.append({"date": line.call.call_date, "entry": "capital_call", "reference": line.call.id,
+                     "partner": "", "amount": line.call.amount, "detail": line.call.purpose,
+                     "reversed": line.reversed})
+        rows += [{"date": line.call.call_date, "entry": "call_allocation", "reference": line.call.id,
+                  "partner": a.partner_name, "amount": a.amount, "detail": "", "reversed": line.reversed}
+                 for a in line.lines]
+    rows += [{"date": p.date, "entry": "payment", "reference": call_id, "partner": name, "amount": p.amount,
+              "detail": "", "reversed": reversed_} for p, name, call_id, reversed_ in payments_of(fund)]
+    for model, entry in ((Distribution, "distribution"), (Expense, "expense")):
+        rows += [{"date": row.date, "entry": entry, "reference": row.id, "partner": "", "amount": row.amount,
+                  "detail": getattr(row, "description", ""), "reversed": reversed_}
+                 for row, reversed_ in entries_of(model, fund)]
+    order = {"capital_call": 0, "call_allocation": 1, "payment": 2, "distribution": 3, "expense": 4}
+    return sorted(rows, key=lambda row: (row["date"], order[row["entry"]], row["reference"]))

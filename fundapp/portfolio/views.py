@@ -14,11 +14,6 @@ from fundapp.views import reverse_entry, submit_entry
 
 blueprint = Blueprint("portfolio", __name__, url_prefix="/funds/<int:fund_id>/portfolio")
 
-REVERSIBLE = {
-    "investments": (Investment, services.reverse_investment),
-    "valuations": (Valuation, services.reverse_valuation),
-    "exits": (Exit, services.reverse_exit),
-}
 
 
 def _choices(fund, forms: dict) -> None:
@@ -108,6 +103,4 @@ def create_exit(fund_id: int):
 @blueprint.post("/<kind>/<int:entry_id>/reverse")
 @login_required
 def reverse(fund_id: int, kind: str, entry_id: int):
-    fund = fund_or_404(current_user, fund_id, "manage_capital")
-    return reverse_entry(current_user, fund, kind, entry_id, REVERSIBLE, services.fund_id_of,
-                         "portfolio.index")
+    return reverse_entry(fund_id, kind, entry_id, "portfolio.index")

@@ -85,6 +85,8 @@ MATRIX = {
     "api_capital.metrics": "api_fund_performance",
     "api_capital.list_companies": "api_signed_in",
     "api_capital.create_company": "api_signed_in",
+    "api_capital.create_reversal": "api_fund_manager",
+    "capital.export": "fund_manager",
 }
 
 ALLOWED = {200, 201, 302, 400, 422}
@@ -163,9 +165,10 @@ def ledger_entries(db, fund, people) -> dict:
     investment = portfolio.record_investment(manager, fund, company.id, date(2024, 3, 1), "50000", "equity", "0.1")
     db.session.commit()
     return {"partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
-            "overrides": {"capital.reverse": {"kind": "calls", "entry_id": call.id},
+            "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},
                           "capital.notice": {"kind": "calls", "event_id": call.id},
-                          "portfolio.reverse": {"kind": "investments", "entry_id": investment.id}}}
+                          "capital.export": {"kind": "csv"},
+                          "portfolio.reverse": {"kind": "investment", "entry_id": investment.id}}}
 
 
 def rules(app):

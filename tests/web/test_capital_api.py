@@ -118,3 +118,26 @@ def test_partner_sees_fund_totals_and_only_its_own_account(client, db, jordan):
     assert [p["partner_id"] for p in metrics["partners"]] == [openai.id]
     assert client.get(f"/api/v1/funds/{fund.id}/capital-calls", headers=token).status_code == 403
     assert Grant
+
+
+def test_reversal_through_the_api_restores_the_figures(client, db, jordan):
+    fund, government, openai = jordan
+    token = bearer(api_token_for(staff_with_role("manager", fund)))
+    call = client.post(f"/api/v1/funds/{fund.id}/capital-calls", headers=token, json={
+        "call_date": "2024-01-10", "due_date": "2024-02-10", "amount": "100", "purpose": "investment"}).json
+    before = client.get(f"/api/v1/funds/{fund.id}/metrics?as_of=2024-12-31", headers=token).json
+    paid = client.post(f"/api/v1/capital-calls/{call['id']}/payments", headers=token,
+                       json={"partner_id": government.id, "date": "2024-02-01", "amount": "60"}).json
+    refused = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
+                          json={"kind": "capital_call", "entry_id": call["id"]})
+    assert refused.status_code == 422 and "payments of this call first" in refused.json["error"]["fields"]["entry"]
+    reversed_ = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
+                            json={"kind": "payment", "entry_id": paid["id"]})
+    assert reversed_.status_code == 201 and reversed_.json["reversal_id"] != paid["id"]
+    assert client.get(f"/api/v1/funds/{fund.id}/metrics?as_of=2024-12-31", headers=token).json == before
+    again = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
+                        json={"kind": "payment", "entry_id": paid["id"]})
+    assert again.status_code == 422
+    unknown = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
+                          json={"kind": "expense", "entry_id": 99999})
+    assert unknown.status_code == 422 and "entry_id" in unknown.json["error"]["fields"]

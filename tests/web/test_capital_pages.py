@@ -65,9 +65,9 @@ def test_reversing_a_payment_from_the_page(client, db, login_as, kenya):
     call = capital.record_call(manager, fund, date(2024, 1, 15), date(2024, 2, 15), "1000", "fees")
     payment = capital.record_payment(manager, fund, call, government.id, date(2024, 2, 1), "500")
     db.session.commit()
-    assert client.post(f"/funds/{fund.id}/capital/payments/{payment.id}/reverse").status_code == 302
+    assert client.post(f"/funds/{fund.id}/capital/payment/{payment.id}/reverse").status_code == 302
     assert sorted(p.amount for p in db.session.scalars(select(Payment))) == [-50_000, 50_000]
-    assert client.post(f"/funds/{fund.id}/capital/payments/{payment.id}/reverse").status_code == 302
+    assert client.post(f"/funds/{fund.id}/capital/payment/{payment.id}/reverse").status_code == 302
     assert len(db.session.scalars(select(Payment)).all()) == 2  # reversed once only
 
 
@@ -165,3 +165,21 @@ def test_demo_ledger_reconciles(runner, db):
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 0, result.output
     assert "3 funds checked" in result.output
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_ledger_export_neutralises_formulas(client, db, login_as, kenya, kind):
+    import pandas as pd
+    fund, government, _ = kenya
+    manager = login_as("manager", fund)
+    call = capital.record_call(manager, fund, date(2024, 1, 15), date(2024, 2, 15), "1000", "fees")
+    capital.record_payment(manager, fund, call, government.id, date(2024, 2, 1), "500")
+    capital.record_expense(manager, fund, date(2024, 3, 1), "10.5", "other", "=HYPERLINK(\"http://x\")")
+    db.session.commit()
+    response = client.get(f"/funds/{fund.id}/capital/ledger.{kind}")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    frame = (pd.read_csv(io.BytesIO(response.data)) if kind == "csv"
+             else pd.read_excel(io.BytesIO(response.data), engine="openpyxl"))
+    assert list(frame["entry"]) == ["capital_call", "call_allocation", "call_allocation", "payment", "expense"]
+    assert list(frame["amount"]) == [1000.0, 500.0, 500.0, 500.0, 10.5]
+    assert frame["detail"].iloc[-1].startswith("'=")
