@@ -4,10 +4,13 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from fundapp import demo_history as history
+from fundapp.applications import services as portal
 from fundapp.auth import services as accounts
 from fundapp.auth.models import User
 from fundapp.extensions import db
 from fundapp.funds import services as funds
+from fundapp.funds.models import Fund
+from fundapp.portfolio.services import register_company
 
 DEMO_PASSWORD = "fundapp-demo-2026"  # noqa: S105  (the demo's published password)
 
@@ -85,5 +88,15 @@ def seed() -> list[tuple[str, str, str]]:
         history.three_years(manager, fund, partners, spec["companies"])
     founder = accounts.register_founder("founder@fundapp.example", "Zoë Founder", DEMO_PASSWORD, "en")
     logins.append(("founder", founder.email, DEMO_PASSWORD))
+    kenya = db.session.scalar(select(Fund).where(Fund.currency == "KES"))
+    company = register_company(founder, None, {"name": "Mazao Data", "country": "KE", "sector": "agriculture",
+                                               "region": "Eldoret"}, owner_id=founder.id)
+    db.session.flush()
+    draft = portal.start_application(founder, kenya, company)
+    db.session.flush()
+    portal.save_draft(founder, draft, kenya, {
+        "requested_amount": "25000000", "stage": "seed", "full_time": 9, "part_time": 3, "jobs_expected": 40,
+        "pitch": "Crop-price forecasts by SMS for smallholder farmers",
+        "problem": "Farmers sell at harvest, when prices are lowest."})
     db.session.commit()
     return logins

@@ -2,7 +2,10 @@
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from fundapp.extensions import db
 
 
 class Refused(Exception):
@@ -100,7 +103,14 @@ def flatten_messages(messages: dict) -> dict[str, str]:
     return flat
 
 
+def handle_stale(_error):
+    """Two people changed the same record at once: the later one is told, nothing is lost."""
+    db.session.rollback()
+    return error_response(409)
+
+
 def register_errorhandlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(InternalServerError, lambda e: error_response(500))

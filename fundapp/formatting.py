@@ -64,6 +64,16 @@ def country_name(country) -> str:
     return get_locale().territories.get(country.code, country.name) if get_locale() else country.name
 
 
+def field_label(name: str) -> str:
+    """The label of an application field, for lists of what is missing."""
+    from fundapp.applications.forms import ApplicationForm, DeckForm
+    for form in (ApplicationForm, DeckForm):
+        field = getattr(form, name, None)
+        if field is not None:
+            return str(field.args[0] if field.args else field.kwargs.get("label", name))
+    return name
+
+
 def register_filters(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, role_label=role_label, sector_label=sector_label,
                                  partner_kind_label=partner_kind_label,
@@ -75,6 +85,7 @@ def register_filters(app) -> None:
         ratio=ratio,
         percent=percent,
         sector_label=sector_label,
+        field_label=field_label,
         country_name=country_name,
         date=lambda value: format_date(value, "medium") if value else "—",
         datetime=lambda value: format_datetime(value, "short") if value else "—",

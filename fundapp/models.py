@@ -1,4 +1,5 @@
 """Every model, imported in one place so that Alembic and the mappers see them all."""
+from fundapp.applications.models import Application, FundMessage, StateChange
 from fundapp.audit.models import AuditEntry
 from fundapp.auth.models import ApiToken, Grant, Invitation, User
 from fundapp.funds.models import (
@@ -16,7 +17,7 @@ from fundapp.notifications.models import OutboxMessage
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 
 __all__ = [
-    "ApiToken", "AuditEntry", "CallAllocation", "CapitalCall", "Company", "Country", "Distribution",
-    "DistributionAllocation", "Exit", "Expense", "Fund", "Grant", "Investment", "Invitation",
-    "OutboxMessage", "Partner", "Payment", "User", "Valuation",
+    "ApiToken", "Application", "AuditEntry", "CallAllocation", "CapitalCall", "Company", "Country",
+    "Distribution", "DistributionAllocation", "Exit", "Expense", "Fund", "FundMessage", "Grant",
+    "Investment", "Invitation", "OutboxMessage", "Partner", "Payment", "StateChange", "User", "Valuation",
 ]

@@ -2,12 +2,11 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from fundapp.auth.models import User
 from fundapp.auth.permissions import visible_funds
 from fundapp.extensions import db
-from fundapp.funds.models import Country, Fund
+from fundapp.funds.models import Country
 
 blueprint = Blueprint("main", __name__)
 
@@ -17,11 +16,7 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if current_user.is_founder:
-        open_funds = db.session.scalars(
-            select(Fund).options(joinedload(Fund.country))
-            .where(Fund.open_for_applications.is_(True)).order_by(Fund.name)
-        ).all()
-        return render_template("main/founder_home.html", open_funds=open_funds)
+        return redirect(url_for("portal.index"))
     funds = db.session.scalars(visible_funds(current_user)).all()
     counts = None
     if current_user.is_admin:

@@ -73,7 +73,7 @@ def _submit(fund_id: int, name: str, form_class, action):
 @login_required
 def create_company(fund_id: int):
     return _submit(fund_id, "company", CompanyForm, lambda fund, form: services.register_company(
-        current_user, fund, {name: field.data for name, field in form._fields.items()}))
+        current_user, fund, form.data))
 
 
 @blueprint.post("/investments")

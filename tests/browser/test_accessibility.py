@@ -22,7 +22,8 @@ PAGES_BY_ROLE = {
     "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/partners/{partner}/statement",
                                          "/account/tokens"],
     "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital", "/account"],
-    "founder@fundapp.example": ["/", "/account"],
+    "founder@fundapp.example": ["/portal/", "/portal/companies/new", "/portal/applications/{application}",
+                                "/account"],
 }
 
 
@@ -33,7 +34,10 @@ def demo_world(db):
     manager = db.session.scalar(select(User.id).where(User.email == "manager.kenya@fundapp.example"))
     from fundapp.funds.models import Partner
     ministry = db.session.scalar(select(Partner.id).where(Partner.fund_id == funds["KES"], Partner.kind == "government"))
-    return {"fund": funds["KES"], "senegal": funds["XOF"], "manager": manager, "partner": ministry}
+    from fundapp.applications.models import Application
+    application = db.session.scalar(select(Application.id))
+    return {"fund": funds["KES"], "senegal": funds["XOF"], "manager": manager, "partner": ministry,
+            "application": application}
 
 
 def assert_accessible(visitor, path: str, name: str) -> None:

@@ -87,6 +87,14 @@ MATRIX = {
     "api_capital.create_company": "api_signed_in",
     "api_capital.create_reversal": "api_fund_manager",
     "capital.export": "fund_manager",
+    "portal.index": "founder",
+    "portal.new_company": "founder",
+    "portal.start": "founder",
+    "portal.application": "founder",
+    "portal.upload_deck": "founder",
+    "portal.deck": "founder",
+    "portal.submit": "founder",
+    "portal.withdraw": "founder",
 }
 
 ALLOWED = {200, 201, 302, 400, 422}
@@ -108,6 +116,8 @@ def expected(level: str, actor: str):
         return 404
     if level == "admin":
         return "ok" if actor == "admin" else 404
+    if level == "founder":
+        return "ok" if actor == "founder" else 404
     if actor not in FUND_A_MEMBERS:
         return 404
     if level == "fund_member":
@@ -163,8 +173,19 @@ def ledger_entries(db, fund, people) -> dict:
     capital.record_payment(manager, fund, call, partner.id, date(2024, 2, 1), "100000")
     company = portfolio.register_company(manager, fund, {"name": "Acme", "country": "KE", "sector": "ai"})
     investment = portfolio.record_investment(manager, fund, company.id, date(2024, 3, 1), "50000", "equity", "0.1")
+    founder = people["founder"]
+    from fundapp.applications.models import Application
+    own = portfolio.register_company(founder, None, {"name": "Shamba", "country": "KE", "sector": "ai"},
+                                     owner_id=founder.id)
+    db.session.flush()
+    application = Application(fund_id=fund.id, company_id=own.id, founder_id=founder.id)
+    db.session.add(application)
+    db.session.flush()
+    from fundapp.applications.services import store_deck
+    from tests.web.test_portal import pdf_bytes
+    store_deck(application, "deck.pdf", pdf_bytes(1))
     db.session.commit()
-    return {"partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
+    return {"application_id": application.id, "partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
             "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},
                           "capital.notice": {"kind": "calls", "event_id": call.id},
                           "capital.export": {"kind": "csv"},

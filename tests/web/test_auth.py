@@ -23,7 +23,7 @@ def test_founder_registers_and_lands_in_the_portal(client, db):
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "zoe@example.org"))
     assert user.is_founder and user.language == "fr" and user.password_hash.startswith("$argon2id$")
-    home = client.get("/")
+    home = client.get("/", follow_redirects=True)
     assert "Zoë Founder".encode() in home.data
     assert b"portail" in home.data  # the founder chose French
 
@@ -104,16 +104,16 @@ def test_logout_revokes_every_session(app, client, db, login_as):
     other_device = app.test_client()
     from tests.conftest import sign_in
     sign_in(other_device, user)
-    assert other_device.get("/").status_code == 200
+    assert other_device.get("/account").status_code == 200
     assert client.post("/logout").status_code == 302
-    assert client.get("/").status_code == 302
-    assert other_device.get("/").status_code == 302  # the alternative id was rotated
+    assert client.get("/account").status_code == 302
+    assert other_device.get("/account").status_code == 302  # the alternative id was rotated
 
 
 def test_logout_is_not_possible_with_get(client, login_as):
     login_as("founder")
     assert client.get("/logout").status_code == 405
-    assert client.get("/").status_code == 200
+    assert client.get("/account").status_code == 200
 
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, db, login_as):
@@ -121,12 +121,13 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(app, client, db,
     user = login_as("founder")
     other_device = app.test_client()
     sign_in(other_device, user)
+    assert other_device.get("/account").status_code == 200
     response = client.post("/account", data={
         "password-current_password": PASSWORD, "password-password": STRONG,
         "password-confirm": STRONG, "password-submit": "1"})
     assert response.status_code == 302
-    assert client.get("/").status_code == 200
-    assert other_device.get("/").status_code == 302
+    assert client.get("/account").status_code == 200
+    assert other_device.get("/account").status_code == 302
     db.session.refresh(user)
     assert "user.password_change" in db.session.scalars(select(AuditEntry.action)).all()
 
@@ -145,7 +146,7 @@ def test_password_change_needs_the_current_password(client, db, login_as):
 def test_language_change_translates_the_pages(client, db, login_as):
     login_as("founder")
     client.post("/account", data={"language-language": "fr", "language-submit": "1"})
-    assert b"Accueil" in client.get("/").data
+    assert b"Accueil" in client.get("/account").data
 
 
 def test_visitor_language_switch(client):
@@ -159,7 +160,7 @@ def test_idle_session_is_signed_out(app, client, login_as):
         session["last_seen"] = time.time() - app.config["IDLE_TIMEOUT"].total_seconds() - 5
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    assert client.get("/").status_code == 302
+    assert client.get("/account").status_code == 302
 
 
 def test_session_cookie_flags(client, db):

@@ -1,0 +1,193 @@
+"""The founder portal: companies, applications, pitch decks, submission, withdrawal, messages."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from fundapp.applications import services, workflow
+from fundapp.applications.forms import ApplicationForm, DeckForm, FounderCompanyForm, StartForm, WithdrawForm
+from fundapp.applications.models import Application, FundMessage
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.forms import show_refusal
+from fundapp.funds.models import Fund
+from fundapp.money import to_major
+from fundapp.portfolio import services as portfolio
+from fundapp.portfolio.models import Company
+
+blueprint = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+@blueprint.before_request
+@login_required
+def _founders_only():
+    if not current_user.is_founder:
+        abort(404)
+
+
+def _open_funds() -> list[Fund]:
+    return list(db.session.scalars(select(Fund).options(joinedload(Fund.country))
+                                   .where(Fund.open_for_applications.is_(True)).order_by(Fund.name)))
+
+
+def _start_form(companies) -> StartForm:
+    form = StartForm()
+    form.fund_id.choices = [(fund.id, fund.name) for fund in _open_funds()]
+    form.company_id.choices = [(company.id, company.name) for company in companies]
+    return form
+
+
+@blueprint.get("/")
+def index():
+    companies = services.founder_companies(current_user)
+    return render_template("portal/index.html", companies=companies,
+                           applications=services.founder_applications(current_user),
+                           start_form=_start_form(companies), open_funds=_open_funds(),
+                           states=workflow.STATES)
+
+
+@blueprint.route("/companies/new", methods=["GET", "POST"])
+def new_company():
+    form = FounderCompanyForm()
+    if form.validate_on_submit():
+        try:
+            portfolio.register_company(current_user, None, form.data, owner_id=current_user.id)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Company registered."), "success")
+            return redirect(url_for("portal.index"))
+    return render_template("portal/company.html", form=form)
+
+
+@blueprint.post("/applications")
+def start():
+    form = _start_form(services.founder_companies(current_user))
+    if not form.validate_on_submit():
+        flash(_("Choose an open fund and one of your companies."), "danger")
+        return redirect(url_for("portal.index"))
+    fund = db.session.get(Fund, form.fund_id.data)
+    company = db.session.get(Company, form.company_id.data)
+    try:
+        application = services.start_application(current_user, fund, company)
+    except Refused as refusal:
+        flash(" ".join(refusal.fields.values()), "danger")
+        return redirect(url_for("portal.index"))
+    db.session.commit()
+    return redirect(url_for("portal.application", application_id=application.id))
+
+
+def _own(application_id: int) -> tuple[Application, Fund, Company]:
+    """The founder's application with its fund and company; anyone else's answers 404."""
+    row = db.session.execute(
+        select(Application, Fund, Company).join(Fund, Application.fund_id == Fund.id)
+        .join(Company, Application.company_id == Company.id).options(joinedload(Fund.country))
+        .where(Application.id == application_id, Application.founder_id == current_user.id)).first()
+    if row is None:
+        abort(404)
+    return row
+
+
+def _page(application, fund, company, form=None, deck_form=None, withdraw_form=None, status=200):
+    if form is None:
+        form = ApplicationForm(obj=application, formdata=None)
+        if application.requested_amount is not None:
+            form.requested_amount.data = to_major(application.requested_amount, fund.currency)
+    messages = db.session.scalars(select(FundMessage).where(FundMessage.application_id == application.id)
+                                  .order_by(FundMessage.created_at.desc())).all()
+    return render_template(
+        "portal/application.html", application=application, fund=fund, company=company, form=form,
+        deck_form=deck_form or DeckForm(formdata=None),
+        withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        eligibility=services.eligibility_of(application, fund, company),
+        missing=services.missing_fields(application), history=services.history(application),
+        messages=messages, states=workflow.STATES,
+        can_withdraw=workflow.may_move(application.state, "withdrawn", "founder")), status
+
+
+@blueprint.route("/applications/<int:application_id>", methods=["GET", "POST"])
+def application(application_id: int):
+    application, fund, company = _own(application_id)
+    form = ApplicationForm()
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.save_draft(current_user, application, fund, form.data)
+            except Refused as refusal:
+                show_refusal(form, refusal)
+                status = refusal.status
+                if status == 409:
+                    flash(" ".join(refusal.fields.values()), "danger")
+            else:
+                db.session.commit()
+                flash(_("Draft saved."), "success")
+                return redirect(url_for("portal.application", application_id=application.id))
+        db.session.rollback()
+        application, fund, company = _own(application_id)
+        return _page(application, fund, company, form=form, status=status)
+    return _page(application, fund, company)
+
+
+@blueprint.post("/applications/<int:application_id>/deck")
+def upload_deck(application_id: int):
+    application, fund, company = _own(application_id)
+    form = DeckForm()
+    if form.validate_on_submit():
+        upload = form.deck.data
+        try:
+            with upload.stream:
+                services.store_deck(application, upload.filename, upload.read(services.DECK_LIMIT + 1))
+        except Refused as refusal:
+            show_refusal(form, refusal)
+            db.session.rollback()
+            application, fund, company = _own(application_id)
+            return _page(application, fund, company, deck_form=form, status=refusal.status)
+        db.session.commit()
+        flash(_("Pitch deck uploaded."), "success")
+        return redirect(url_for("portal.application", application_id=application.id))
+    return _page(application, fund, company, deck_form=form, status=422)
+
+
+@blueprint.get("/applications/<int:application_id>/deck")
+def deck(application_id: int):
+    application, _fund, _company = _own(application_id)
+    path = services.deck_path(application)
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=application.deck_filename or "deck.pdf")
+
+
+@blueprint.post("/applications/<int:application_id>/submit")
+def submit(application_id: int):
+    application, fund, company = _own(application_id)
+    try:
+        submitted = services.submit(current_user, application, fund, company)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(_("Not submitted: %(problems)s", problems=" ".join(refusal.fields.values())), "danger")
+        return redirect(url_for("portal.application", application_id=application_id))
+    db.session.commit()
+    if submitted:
+        flash(_("Your application is submitted. The fund will tell you of each step here."), "success")
+    return redirect(url_for("portal.application", application_id=application_id))
+
+
+@blueprint.post("/applications/<int:application_id>/withdraw")
+def withdraw(application_id: int):
+    application, fund, company = _own(application_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(current_user, application, form.reason.data)
+        except Refused as refusal:
+            db.session.rollback()
+            flash(" ".join(refusal.fields.values()), "danger")
+        else:
+            db.session.commit()
+            flash(_("Your application is withdrawn."), "success")
+        return redirect(url_for("portal.application", application_id=application_id))
+    return _page(application, fund, company, withdraw_form=form, status=422)

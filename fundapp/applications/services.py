@@ -1,0 +1,192 @@
+"""Use cases of the founder portal: companies, drafts, pitch decks, eligibility, submission, withdrawal."""
+import io
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+from sqlalchemy import select
+
+from fundapp.applications import eligibility, workflow
+from fundapp.applications.models import TEXT_FIELDS, Application, StateChange
+from fundapp.audit.services import record
+from fundapp.columns import utcnow
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.formatting import amount_from_text
+from fundapp.funds.models import Fund
+from fundapp.money import AmountError
+from fundapp.portfolio.models import Company
+
+DECK_LIMIT = 20 * 1024 * 1024
+TEXT_LIMITS = {"pitch": 200, **dict.fromkeys(TEXT_FIELDS[1:], 5000)}
+COUNT_FIELDS = ("full_time", "part_time", "jobs_expected")
+REQUIRED = ("requested_amount", "stage", "pitch", "problem", "solution", "market", "business_model", "team",
+            "use_of_funds", "full_time", "part_time", "jobs_expected")
+STAGES = ("idea", "pre_seed", "seed", "series_a", "growth")
+
+
+def founder_companies(founder) -> list[Company]:
+    return list(db.session.scalars(
+        select(Company).where(Company.owner_id == founder.id).order_by(Company.name)))
+
+
+def founder_applications(founder) -> list[tuple[Application, Fund, Company]]:
+    return list(db.session.execute(
+        select(Application, Fund, Company).join(Fund, Application.fund_id == Fund.id)
+        .join(Company, Application.company_id == Company.id)
+        .where(Application.founder_id == founder.id).order_by(Application.created_at.desc())).all())
+
+
+def start_application(founder, fund: Fund, company: Company) -> Application:
+    """A draft of the company's application to an open fund; the existing one if there is one."""
+    if company.owner_id != founder.id:
+        raise Refused({"company_id": _("Choose one of your companies.")})
+    existing = db.session.scalar(select(Application).where(Application.fund_id == fund.id,
+                                                           Application.company_id == company.id))
+    if existing is not None:
+        return existing
+    if not fund.open_for_applications:
+        raise Refused({"fund_id": _("This fund is not open for applications.")})
+    application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id)
+    db.session.add(application)
+    record(founder, "application.create", application, fund_id=fund.id)
+    return application
+
+
+def save_draft(founder, application: Application, fund: Fund, values: dict) -> Application:
+    """Keep what the founder typed, complete or not; refuse only values that are wrong as given."""
+    if application.state != "draft":
+        raise Refused({"state": _("Only a draft can be changed.")}, status=409)
+    errors, clean = {}, {}
+    text = str(values.get("requested_amount") or "").strip()
+    if text:
+        try:
+            clean["requested_amount"] = amount_from_text(text, fund.currency)
+        except AmountError as error:
+            errors["requested_amount"] = str(error)
+    else:
+        clean["requested_amount"] = None
+    stage = values.get("stage") or ""
+    if stage and stage not in STAGES:
+        errors["stage"] = _("Choose a stage.")
+    clean["stage"] = stage
+    for field, limit in TEXT_LIMITS.items():
+        value = str(values.get(field) or "")
+        if len(value) > limit:
+            errors[field] = _("Use at most %(count)d characters.", count=limit)
+        clean[field] = value
+    for field in COUNT_FIELDS:
+        value = values.get(field)
+        if value in (None, ""):
+            clean[field] = None
+        elif not isinstance(value, int) or value < 0 or value > 1_000_000:
+            errors[field] = _("Enter a whole number, zero or more.")
+        else:
+            clean[field] = value
+    if errors:
+        raise Refused(errors)
+    for field, value in clean.items():
+        setattr(application, field, value)
+    db.session.flush()
+    return application
+
+
+def store_deck(application: Application, filename: str, data: bytes) -> None:
+    """Keep a pitch deck: a real PDF of at most 20 MB, stored outside the web root under a new name."""
+    if application.state != "draft":
+        raise Refused({"deck": _("The deck can only change while the application is a draft.")}, status=409)
+    if len(data) > DECK_LIMIT:
+        raise Refused({"deck": _("The deck is larger than 20 MB.")}, status=413)
+    if not data.startswith(b"%PDF-"):
+        raise Refused({"deck": _("The deck must be a PDF file.")})
+    try:
+        pages = len(PdfReader(io.BytesIO(data)).pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        pages = 0
+    if pages == 0:
+        raise Refused({"deck": _("The deck could not be read as a PDF.")})
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "decks"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.pdf"
+    (folder / name).write_bytes(data)
+    application.deck_name, application.deck_size = name, len(data)
+    application.deck_filename = Path(filename or "deck.pdf").name[:200]
+    db.session.flush()
+
+
+def deck_path(application: Application) -> Path | None:
+    if not application.deck_name:
+        return None
+    return Path(current_app.config["UPLOAD_DIR"]) / "decks" / application.deck_name
+
+
+ELIGIBILITY_MESSAGES = {
+    "country": lambda fund: _("The company must be registered in %(country)s.", country=fund.country.name),
+    "ticket": lambda fund: _("The requested amount must lie within the fund's tickets."),
+    "sector": lambda fund: _("The fund does not invest in this sector."),
+    "employees": lambda fund: _("The company must have fewer than %(count)d employees.",
+                                count=fund.employee_cap),
+}
+
+
+def eligibility_of(application: Application, fund: Fund, company: Company) -> list[str]:
+    """Why the application is not eligible, in words; empty when it is."""
+    rules = eligibility.Rules(country=fund.country.code, min_ticket=fund.min_ticket,
+                              max_ticket=fund.max_ticket, sectors=tuple(fund.sectors or ()),
+                              employee_cap=fund.employee_cap)
+    codes = eligibility.reasons(rules, company.country, company.sector, application.requested_amount,
+                                application.full_time, application.part_time)
+    return [ELIGIBILITY_MESSAGES[code](fund) for code in codes]
+
+
+def missing_fields(application: Application) -> list[str]:
+    """The fields a submission needs that the draft does not have yet."""
+    missing = [field for field in REQUIRED if getattr(application, field) in (None, "")]
+    if not application.deck_name:
+        missing.append("deck")
+    return missing
+
+
+def move(actor, application: Application, to: str, role: str, reason: str = "") -> StateChange:
+    """Move an application through the workflow, recording who, when and why."""
+    if not workflow.may_move(application.state, to, role):
+        raise Refused({"to": _("This move is not possible from the state %(state)s.",
+                               state=workflow.STATES[application.state])}, status=409)
+    change = StateChange(application_id=application.id, from_state=application.state, to_state=to,
+                         user_id=actor.id, reason=reason.strip()[:2000])
+    application.state = to
+    db.session.add(change)
+    db.session.flush()
+    record(actor, f"application.{to}", application, fund_id=application.fund_id,
+           after={"from": change.from_state, "to": to, "reason": change.reason})
+    return change
+
+
+def submit(founder, application: Application, fund: Fund, company: Company) -> bool:
+    """Submit a complete, eligible draft once; False when it was already submitted (nothing new)."""
+    if application.state != "draft":
+        if application.submitted_at is not None:
+            return False
+        raise Refused({"state": _("This application can no longer be submitted.")}, status=409)
+    missing = missing_fields(application)
+    if missing:
+        raise Refused({field: _("This is needed before you submit.") for field in missing})
+    problems = eligibility_of(application, fund, company)
+    if problems:
+        raise Refused({"eligibility": " ".join(problems)})
+    move(founder, application, "submitted", "founder")
+    application.submitted_at = utcnow()
+    return True
+
+
+def withdraw(founder, application: Application, reason: str) -> None:
+    """The founder withdraws its application before a decision."""
+    move(founder, application, "withdrawn", "founder", reason)
+
+
+def history(application: Application) -> list[StateChange]:
+    return list(db.session.scalars(select(StateChange).where(StateChange.application_id == application.id)
+                                   .order_by(StateChange.at, StateChange.id)))

@@ -1,0 +1,41 @@
+"""The application workflow as data (SPEC section 4): states, and who may move an application where."""
+from flask_babel import lazy_gettext as _l
+
+STATES = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "screening": _l("Screening"),
+    "in_review": _l("In review"),
+    "due_diligence": _l("Due diligence"),
+    "committee": _l("Committee"),
+    "approved": _l("Approved"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
+    "invested": _l("Invested"),
+}
+
+# from state -> {to state: who may make that move}
+TRANSITIONS = {
+    "draft": {"submitted": "founder", "withdrawn": "founder"},
+    "submitted": {"screening": "manager", "declined": "manager", "withdrawn": "founder"},
+    "screening": {"in_review": "manager", "declined": "manager", "withdrawn": "founder"},
+    "in_review": {"due_diligence": "manager", "declined": "manager", "withdrawn": "founder"},
+    "due_diligence": {"committee": "manager", "declined": "manager", "withdrawn": "founder"},
+    "committee": {"approved": "manager", "declined": "manager", "withdrawn": "founder"},
+    "approved": {"invested": "manager"},
+    "declined": {},
+    "withdrawn": {},
+    "invested": {},
+}
+
+DECIDED = frozenset({"approved", "declined", "invested"})
+
+
+def moves(state: str, actor_role: str) -> list[str]:
+    """The states an actor in that role may move an application to from its state."""
+    return [to for to, role in TRANSITIONS.get(state, {}).items() if role == actor_role]
+
+
+def may_move(state: str, to: str, actor_role: str) -> bool:
+    """Whether the workflow has that move for that role."""
+    return TRANSITIONS.get(state, {}).get(to) == actor_role
