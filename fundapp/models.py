@@ -1,23 +1,24 @@
 """Every model, imported in one place so that Alembic and the mappers see them all."""
-from fundapp.applications.models import Application, FundMessage, StateChange
+from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review, StateChange
 from fundapp.audit.models import AuditEntry
 from fundapp.auth.models import ApiToken, Grant, Invitation, User
 from fundapp.funds.models import (
-                                  CallAllocation,
-                                  CapitalCall,
-                                  Country,
-                                  Distribution,
-                                  DistributionAllocation,
-                                  Expense,
-                                  Fund,
-                                  Partner,
-                                  Payment,
+                                         CallAllocation,
+                                         CapitalCall,
+                                         Country,
+                                         Distribution,
+                                         DistributionAllocation,
+                                         Expense,
+                                         Fund,
+                                         Partner,
+                                         Payment,
 )
 from fundapp.notifications.models import OutboxMessage
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 
 __all__ = [
-    "ApiToken", "Application", "AuditEntry", "CallAllocation", "CapitalCall", "Company", "Country",
-    "Distribution", "DistributionAllocation", "Exit", "Expense", "Fund", "FundMessage", "Grant",
-    "Investment", "Invitation", "OutboxMessage", "Partner", "Payment", "StateChange", "User", "Valuation",
+    "ApiToken", "Application", "Assignment", "AuditEntry", "CallAllocation", "CapitalCall", "Company",
+    "Country", "Criterion", "Distribution", "DistributionAllocation", "Exit", "Expense", "Fund",
+    "FundMessage", "Grant", "Investment", "Invitation", "OutboxMessage", "Partner", "Payment", "Review",
+    "StateChange", "User", "Valuation",
 ]

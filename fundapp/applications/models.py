@@ -1,7 +1,10 @@
 """Applications of companies to funds, their state history and the fund's messages to founders."""
+from datetime import date as Date
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date as DateColumn
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.columns import UTCDateTime, utcnow
@@ -41,6 +44,13 @@ class Application(db.Model):
     deck_size: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Derived from the fund's reviews when one is saved, so that pages never recompute them.
+    score: Mapped[float | None] = mapped_column(index=True)
+    normalized_score: Mapped[float | None] = mapped_column(index=True)
+    disagreement: Mapped[float | None]
+    disagreement_flag: Mapped[bool] = mapped_column(default=False)
+    failing_criteria: Mapped[list] = mapped_column(JSON, default=list)
+    review_count: Mapped[int] = mapped_column(default=0)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -72,3 +82,52 @@ class FundMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Criterion(db.Model):
+    """A criterion of a fund's rubric: what reviewers score, on which scale, with what weight."""
+
+    __tablename__ = "criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    guidance: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    scale_min: Mapped[int] = mapped_column(default=1)
+    scale_max: Mapped[int] = mapped_column(default=5)
+    minimum: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    allow_na: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Assignment(db.Model):
+    """A reviewer asked to review an application by a due date; it declares a conflict or none."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    due_date: Mapped[Date | None] = mapped_column(DateColumn)
+    conflict: Mapped[bool | None]
+    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Review(db.Model):
+    """A reviewer's scores of an application, per criterion (None for n/a), and its recommendation."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), index=True)
+    scores: Mapped[dict] = mapped_column(JSON, default=dict)
+    recommendation: Mapped[str] = mapped_column(String(10))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float | None]
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

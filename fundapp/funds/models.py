@@ -39,6 +39,7 @@ class Fund(db.Model):
     employee_cap: Mapped[int]
     match_target: Mapped[Decimal] = mapped_column(Numeric(8, 4))
     open_for_applications: Mapped[bool] = mapped_column(default=False)
+    blind_review: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     country: Mapped[Country] = relationship(lazy="raise")

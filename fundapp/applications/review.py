@@ -1,0 +1,194 @@
+"""Use cases of review: the rubric, assignments, conflicts, reviews, stored scores and decisions."""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from fundapp.applications import scoring
+from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
+from fundapp.applications.services import move
+from fundapp.audit.services import record
+from fundapp.auth.models import Grant, User
+from fundapp.columns import utcnow
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.funds.models import Fund
+from fundapp.notifications.services import send
+
+RECOMMENDATIONS = ("invest", "maybe", "decline")
+REVIEWABLE = frozenset({"screening", "in_review"})
+
+
+def rubric(fund: Fund) -> list[Criterion]:
+    return list(db.session.scalars(select(Criterion).where(Criterion.fund_id == fund.id)
+                                   .order_by(Criterion.position, Criterion.id)))
+
+
+def _decimal(field: str, value, message: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise Refused({field: message}) from None
+    if not number.is_finite():
+        raise Refused({field: message})
+    return number
+
+
+def add_criterion(actor, fund: Fund, name: str, guidance: str, weight, scale_min: int, scale_max: int,
+                  minimum=None, allow_na: bool = True) -> Criterion:
+    """Add a criterion to the fund's rubric."""
+    errors = {}
+    if not str(name or "").strip():
+        errors["name"] = _("Enter the criterion's name.")
+    weight = _decimal("weight", weight, _("Enter a weight above zero, e.g. 2."))
+    if weight <= 0 or weight > 1000:
+        errors["weight"] = _("Enter a weight above zero, e.g. 2.")
+    if not isinstance(scale_min, int) or not isinstance(scale_max, int) or scale_min >= scale_max:
+        errors["scale_max"] = _("The top of the scale must be above its bottom.")
+    if minimum not in (None, ""):
+        minimum = _decimal("minimum", minimum, _("Enter a minimum within the scale."))
+        if "scale_max" not in errors and not scale_min <= minimum <= scale_max:
+            errors["minimum"] = _("Enter a minimum within the scale.")
+    else:
+        minimum = None
+    if errors:
+        raise Refused(errors)
+    criterion = Criterion(fund_id=fund.id, name=name.strip()[:120], guidance=(guidance or "").strip()[:2000],
+                          weight=weight, scale_min=scale_min, scale_max=scale_max, minimum=minimum,
+                          allow_na=bool(allow_na), position=len(rubric(fund)))
+    db.session.add(criterion)
+    record(actor, "criterion.create", criterion, fund_id=fund.id)
+    return criterion
+
+
+def reviewers_of(fund: Fund) -> list[User]:
+    return list(db.session.scalars(select(User).join(Grant, Grant.user_id == User.id)
+                                   .where(Grant.fund_id == fund.id, Grant.role == "reviewer")
+                                   .order_by(User.name)))
+
+
+def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: date | None) -> Assignment:
+    """Ask a reviewer of the fund to review an application (again: the due date changes)."""
+    reviewer = db.session.get(User, reviewer_id) if isinstance(reviewer_id, int) else None
+    if reviewer is None or reviewer.id not in {r.id for r in reviewers_of(fund)}:
+        raise Refused({"reviewer_id": _("Choose a reviewer of this fund.")})
+    if application.state not in REVIEWABLE and application.state != "submitted":
+        raise Refused({"application": _("Only applications being screened or reviewed are assigned.")})
+    existing = db.session.scalar(select(Assignment).where(Assignment.application_id == application.id,
+                                                          Assignment.reviewer_id == reviewer.id))
+    if existing is not None:
+        existing.due_date = due_date
+        return existing
+    assignment = Assignment(application_id=application.id, reviewer_id=reviewer.id, due_date=due_date)
+    db.session.add(assignment)
+    record(actor, "assignment.create", assignment, fund_id=fund.id)
+    return assignment
+
+
+def assignment_of(reviewer, application: Application) -> Assignment | None:
+    return db.session.scalar(select(Assignment).where(Assignment.application_id == application.id,
+                                                      Assignment.reviewer_id == reviewer.id))
+
+
+def declare(reviewer, fund: Fund, application: Application, conflict: bool) -> Assignment:
+    """The reviewer declares a conflict (it is recused, managers are told) or none, once."""
+    assignment = assignment_of(reviewer, application)
+    if assignment is None:
+        raise Refused({"application": _("You are not assigned to this application.")}, status=404)
+    if assignment.conflict is not None:
+        raise Refused({"conflict": _("You have already declared.")}, status=409)
+    assignment.conflict, assignment.declared_at = bool(conflict), utcnow()
+    record(reviewer, "assignment.conflict" if conflict else "assignment.no_conflict", assignment,
+           fund_id=fund.id)
+    if conflict:
+        for manager in db.session.scalars(select(User).join(Grant, Grant.user_id == User.id).where(
+                Grant.fund_id == fund.id, Grant.role == "manager")):
+            with force_locale(manager.language):
+                send(manager.email, _("A reviewer declared a conflict"),
+                     _("%(reviewer)s declared a conflict of interest on application no. %(id)d and is "
+                       "recused from it.", reviewer=reviewer.name, id=application.id), user_id=manager.id)
+    return assignment
+
+
+def save_review(reviewer, fund: Fund, application: Application, scores: dict, recommendation: str,
+                comment: str) -> Review:
+    """A reviewer's scores: every criterion scored on its scale or n/a where allowed; editable while
+    the application is in review. The fund's stored scores are brought up to date."""
+    assignment = assignment_of(reviewer, application)
+    if assignment is None:
+        raise Refused({"application": _("You are not assigned to this application.")}, status=404)
+    if assignment.conflict is not False:
+        raise Refused({"conflict": _("Declare that you have no conflict before you review.")}, status=409)
+    if application.state not in REVIEWABLE:
+        raise Refused({"application": _("This application is not in review.")}, status=409)
+    if recommendation not in RECOMMENDATIONS:
+        raise Refused({"recommendation": _("Choose invest, maybe or decline.")})
+    clean, errors = {}, {}
+    for criterion in rubric(fund):
+        value = scores.get(criterion.id, scores.get(str(criterion.id)))
+        if value is None:
+            if not criterion.allow_na:
+                errors[str(criterion.id)] = _("Score %(name)s.", name=criterion.name)
+            clean[str(criterion.id)] = None
+        elif isinstance(value, bool) or not isinstance(value, int) or \
+                not criterion.scale_min <= value <= criterion.scale_max:
+            errors[str(criterion.id)] = _("Score %(name)s from %(low)d to %(high)d.", name=criterion.name,
+                                          low=criterion.scale_min, high=criterion.scale_max)
+        else:
+            clean[str(criterion.id)] = value
+    unknown = set(map(str, scores)) - set(clean)
+    if unknown:
+        errors["scores"] = _("Unknown criterion: %(id)s.", id=sorted(unknown)[0])
+    if errors:
+        raise Refused(errors)
+    review = db.session.scalar(select(Review).where(Review.application_id == application.id,
+                                                    Review.reviewer_id == reviewer.id))
+    if review is None:
+        review = Review(application_id=application.id, reviewer_id=reviewer.id, fund_id=fund.id)
+        db.session.add(review)
+    review.scores, review.recommendation = clean, recommendation
+    review.comment, review.submitted_at = (comment or "").strip()[:5000], utcnow()
+    review.score = scoring.review_score(_pure_rubric(fund), {int(k): v for k, v in clean.items()})
+    db.session.flush()
+    record(reviewer, "review.save", review, fund_id=fund.id)
+    refresh_scores(fund)
+    return review
+
+
+def _pure_rubric(fund: Fund) -> list[scoring.Criterion]:
+    return [scoring.Criterion(c.id, float(c.weight), c.scale_min, c.scale_max,
+                              float(c.minimum) if c.minimum is not None else None) for c in rubric(fund)]
+
+
+def refresh_scores(fund: Fund) -> None:
+    """Recompute every application's stored scores from the fund's reviews (normalization makes one
+    review move every score of the fund); pages read the stored figures."""
+    reviews = [scoring.Review(application_id, reviewer_id, {int(k): v for k, v in scores.items()})
+               for application_id, reviewer_id, scores in db.session.execute(
+                   select(Review.application_id, Review.reviewer_id, Review.scores)
+                   .where(Review.fund_id == fund.id))]
+    results = scoring.fund_scores(_pure_rubric(fund), reviews)
+    for application_id, figures in results.items():
+        db.session.execute(update(Application).where(Application.id == application_id).values(
+            score=figures.score, normalized_score=figures.normalized_score,
+            disagreement=figures.disagreement, disagreement_flag=figures.flagged,
+            failing_criteria=figures.failing_criteria, review_count=figures.reviews)
+            .execution_options(synchronize_session=False))
+
+
+def decide(actor, fund: Fund, application: Application, to: str, reason: str) -> None:
+    """A manager moves the application on; a decision is sent to the founder in the portal and by mail."""
+    if not (reason or "").strip():
+        raise Refused({"reason": _("Give a reason for this step.")})
+    move(actor, application, to, "manager", reason)
+    if to in ("approved", "declined"):
+        founder = db.session.get(User, application.founder_id)
+        with force_locale(founder.language):
+            subject = (_("Your application is approved") if to == "approved"
+                       else _("Your application is declined"))
+            body = _("%(fund)s has decided on your application: %(reason)s", fund=fund.name,
+                     reason=reason.strip())
+            db.session.add(FundMessage(application_id=application.id, subject=subject, body=body))
+            send(founder.email, subject, body, user_id=founder.id)
