@@ -102,13 +102,14 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.admin.views import blueprint as admin
     from fundapp.api import register_api
     from fundapp.applications.portal_views import blueprint as portal
+    from fundapp.applications.views import blueprint as review
     from fundapp.auth.views import blueprint as auth
     from fundapp.funds.capital_views import blueprint as capital
     from fundapp.funds.views import blueprint as funds
     from fundapp.main.views import blueprint as main
     from fundapp.portfolio.views import blueprint as portfolio
 
-    for blueprint in (main, auth, funds, capital, portfolio, portal, admin):
+    for blueprint in (main, auth, funds, capital, portfolio, portal, review, admin):
         app.register_blueprint(blueprint)
     register_api(app)
 

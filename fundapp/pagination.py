@@ -27,10 +27,11 @@ class Page:
         return self.number < self.pages
 
 
-def paginate(query: Select, number: int, per_page: int | None = None) -> Page:
-    """One page of the query's rows and the total count."""
+def paginate(query: Select, number: int, per_page: int | None = None, rows: bool = False) -> Page:
+    """One page of the query's results (whole rows when rows=True) and the total count."""
     per_page = per_page or current_app.config["PER_PAGE"]
     number = max(1, number)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique().all()
+    page = query.limit(per_page).offset((number - 1) * per_page)
+    items = db.session.execute(page).all() if rows else db.session.scalars(page).unique().all()
     return Page(items=list(items), number=number, per_page=per_page, total=total)

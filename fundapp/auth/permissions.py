@@ -11,7 +11,7 @@ from fundapp.funds.models import Fund, Partner
 ROLE_ABILITIES = {
     "manager": {"view_fund", "manage_fund", "manage_partners", "view_all_partners", "manage_capital",
                 "view_performance"},
-    "reviewer": {"view_fund"},
+    "reviewer": {"view_fund", "review"},
     "partner": {"view_fund", "view_performance"},
 }
 ALL_ABILITIES = frozenset().union(*ROLE_ABILITIES.values())
@@ -97,3 +97,19 @@ def statement_partner_or_404(user: User, fund_id: int, partner_id: int):
     if not can(user, "view_all_partners", fund_id) and partner_of(user, fund_id) != partner.id:
         abort(404)
     return partner
+
+
+def application_or_404(user: User, fund_id: int, application_id: int):
+    """An application of the fund that the user may open: any for those who run the fund, an assigned
+    one for a reviewer; anything else answers 404."""
+    from fundapp.applications.models import Application, Assignment
+    application = db.session.get(Application, application_id)
+    if application is None or application.fund_id != fund_id or application.state == "draft":
+        abort(404)
+    if can(user, "manage_fund", fund_id):
+        return application
+    assigned = db.session.scalar(select(Assignment.id).where(Assignment.application_id == application.id,
+                                                             Assignment.reviewer_id == user.id))
+    if assigned is None or not can(user, "review", fund_id):
+        abort(404)
+    return application

@@ -95,9 +95,18 @@ MATRIX = {
     "portal.deck": "founder",
     "portal.submit": "founder",
     "portal.withdraw": "founder",
+    "review.rubric": "fund_manager",
+    "review.applications": "fund_manager",
+    "review.application": "application",
+    "review.assign": "fund_manager",
+    "review.transition": "fund_manager",
+    "review.deck": "application",
+    "review.my_reviews": "reviewer",
+    "review.declare": "assigned_reviewer",
+    "review.score": "assigned_reviewer",
 }
 
-ALLOWED = {200, 201, 302, 400, 422}
+ALLOWED = {200, 201, 302, 400, 409, 413, 422}  # 409/413: let in, and told the state or size is wrong
 
 
 def expected(level: str, actor: str):
@@ -124,6 +133,14 @@ def expected(level: str, actor: str):
         return "ok"
     if level == "fund_manager":
         return "ok" if actor in ("manager_a", "admin") else 403
+    if level == "application":
+        # those who run the fund, and the reviewer assigned to it; a partner sees no application
+        return 404 if actor == "partner_a" else "ok"
+    if level == "reviewer":
+        return "ok" if actor in ("reviewer_a", "admin") else 403
+    if level == "assigned_reviewer":
+        # only the assigned reviewer reviews; an admin may open the page but is nobody's reviewer
+        return {"reviewer_a": "ok", "admin": 404}.get(actor, 403)
     if level in ("fund_performance", "own_statement"):
         # partner_a reads the fund's figures and its own account; a reviewer sees no money
         return 403 if actor == "reviewer_a" else "ok"
@@ -181,9 +198,13 @@ def ledger_entries(db, fund, people) -> dict:
     application = Application(fund_id=fund.id, company_id=own.id, founder_id=founder.id)
     db.session.add(application)
     db.session.flush()
+    from fundapp.applications.models import Assignment
+    db.session.add(Assignment(application_id=application.id, reviewer_id=people["reviewer_a"].id,
+                              conflict=False))
     from fundapp.applications.services import store_deck
     from tests.web.test_portal import pdf_bytes
     store_deck(application, "deck.pdf", pdf_bytes(1))
+    application.state = "in_review"
     db.session.commit()
     return {"application_id": application.id, "partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
             "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},

@@ -1,0 +1,261 @@
+"""Pages of review: the rubric, the queue, an application, assignments, declarations, scoring, steps."""
+from datetime import date
+
+import pandas as pd
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from fundapp.applications import review, services, workflow
+from fundapp.applications.forms_review import AssignForm, CriterionForm, TransitionForm
+from fundapp.applications.models import Application, Assignment, Review
+from fundapp.applications.queue import FLAGS, SORTS, Filters, queue
+from fundapp.auth.models import User
+from fundapp.auth.permissions import abilities, application_or_404, fund_or_404
+from fundapp.errors import Refused
+from fundapp.exports import download
+from fundapp.extensions import db
+from fundapp.formatting import amount_from_text
+from fundapp.forms import show_refusal
+from fundapp.money import AmountError, to_decimal
+from fundapp.pagination import paginate
+from fundapp.portfolio.models import Company
+
+blueprint = Blueprint("review", __name__, url_prefix="/funds/<int:fund_id>")
+
+
+@blueprint.route("/rubric", methods=["GET", "POST"])
+@login_required
+def rubric(fund_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    form = CriterionForm()
+    if form.validate_on_submit():
+        try:
+            review.add_criterion(current_user, fund, form.name.data, form.guidance.data,
+                                 form.weight.data, form.scale_min.data, form.scale_max.data,
+                                 form.minimum.data, form.allow_na.data)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Criterion added."), "success")
+            return redirect(url_for("review.rubric", fund_id=fund.id))
+    return render_template("review/rubric.html", fund=fund, criteria=review.rubric(fund), form=form,
+                           abilities=abilities(current_user, fund.id))
+
+
+def _filters(fund) -> Filters:
+    args = request.args
+
+    def amount(name):
+        try:
+            return amount_from_text(args[name], fund.currency) if args.get(name) else None
+        except AmountError:
+            return None
+
+    def number(name, kind=float):
+        try:
+            return kind(args[name]) if args.get(name) else None
+        except ValueError:
+            return None
+
+    return Filters(state=args.get("state", ""), sector=args.get("sector", ""), region=args.get("region", ""),
+                   min_amount=amount("min_amount"), max_amount=amount("max_amount"),
+                   min_score=number("min_score"), max_score=number("max_score"),
+                   flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
+                   reviewer_id=number("reviewer", int), sort=args.get("sort", "normalized"))
+
+
+@blueprint.get("/applications")
+@login_required
+def applications(fund_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    filters = _filters(fund)
+    query = queue(fund.id, filters)
+    if request.args.get("format") in ("csv", "xlsx"):
+        rows = db.session.execute(query).all()
+        frame = pd.DataFrame([{
+            "id": a.id, "company": c.name, "sector": c.sector, "region": c.region, "state": a.state,
+            "requested_amount": (float(to_decimal(a.requested_amount, fund.currency))
+                                 if a.requested_amount is not None else None),
+            "score": a.score, "normalized_score": a.normalized_score, "disagreement": a.disagreement,
+            "failing_criteria": len(a.failing_criteria or []), "reviews": a.review_count,
+            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else ""} for a, c in rows])
+        return download(frame, f"applications-fund-{fund.id}", request.args["format"])
+    page = paginate(query, request.args.get("page", 1, type=int), rows=True)
+    sectors = db.session.scalars(select(Company.sector)
+                                 .join(Application, Application.company_id == Company.id)
+                                 .where(Application.fund_id == fund.id).distinct()).all()
+    return render_template("review/queue.html", fund=fund, page=page, filters=filters, states=workflow.STATES,
+                           sorts=SORTS, flags=FLAGS, sectors=sorted(sectors),
+                           reviewers=review.reviewers_of(fund), abilities=abilities(current_user, fund.id),
+                           workload=_workload(fund))
+
+
+def _workload(fund) -> list[tuple]:
+    """(reviewer, assigned, reviewed, overdue) for each reviewer of the fund."""
+    today = date.today()
+    rows = []
+    for reviewer in review.reviewers_of(fund):
+        assignments = db.session.execute(
+            select(Assignment.application_id, Assignment.due_date, Assignment.conflict)
+            .join(Application, Assignment.application_id == Application.id)
+            .where(Application.fund_id == fund.id, Assignment.reviewer_id == reviewer.id)).all()
+        reviewed = set(db.session.scalars(select(Review.application_id).where(
+            Review.fund_id == fund.id, Review.reviewer_id == reviewer.id)))
+        overdue = sum(1 for app_id, due, conflict in assignments
+                      if due and due < today and not conflict and app_id not in reviewed)
+        rows.append((reviewer, len(assignments), len(reviewed), overdue))
+    return rows
+
+
+def _page(fund, application, assign_form=None, transition_form=None, status=200):
+    company = db.session.get(Company, application.company_id)
+    allowed = abilities(current_user, fund.id)
+    manager = "manage_fund" in allowed
+    own_review = db.session.scalar(select(Review).where(Review.application_id == application.id,
+                                                        Review.reviewer_id == current_user.id))
+    assignment = review.assignment_of(current_user, application)
+    # Sealed scores: a reviewer sees the others' reviews only once it has submitted its own.
+    reviews = db.session.execute(select(Review, User).join(User, Review.reviewer_id == User.id)
+                                 .where(Review.application_id == application.id)).all() \
+        if manager or own_review is not None else []
+    blind = fund.blind_review and not manager
+    moves = workflow.moves(application.state, "manager") if manager else []
+    if transition_form is None:
+        transition_form = TransitionForm(formdata=None, version=application.version)
+    transition_form.to.choices = [(to, workflow.STATES[to]) for to in moves if to != "invested"]
+    if assign_form is None:
+        assign_form = AssignForm(formdata=None)
+    assign_form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
+    assignments = db.session.execute(select(Assignment, User).join(User, Assignment.reviewer_id == User.id)
+                                     .where(Assignment.application_id == application.id)).all()
+    founder = db.session.get(User, application.founder_id)
+    return render_template(
+        "review/application.html", fund=fund, application=application, company=company, founder=founder,
+        blind=blind, manager=manager, reviews=reviews, own_review=own_review, assignment=assignment,
+        criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
+        history=services.history(application), states=workflow.STATES, transition_form=transition_form,
+        assign_form=assign_form, assignments=assignments, abilities=allowed), status
+
+
+@blueprint.get("/applications/<int:application_id>")
+@login_required
+def application(fund_id: int, application_id: int):
+    fund = fund_or_404(current_user, fund_id)
+    return _page(fund, application_or_404(current_user, fund_id, application_id))
+
+
+@blueprint.post("/applications/<int:application_id>/assignments")
+@login_required
+def assign(fund_id: int, application_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    application = application_or_404(current_user, fund_id, application_id)
+    form = AssignForm()
+    form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
+    if form.validate_on_submit():
+        try:
+            review.assign(current_user, fund, application, form.reviewer_id.data, form.due_date.data)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Reviewer assigned."), "success")
+            return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
+    return _page(fund, application, assign_form=form, status=422)
+
+
+@blueprint.post("/applications/<int:application_id>/transitions")
+@login_required
+def transition(fund_id: int, application_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    application = application_or_404(current_user, fund_id, application_id)
+    form = TransitionForm()
+    form.to.choices = [(to, workflow.STATES[to]) for to in workflow.moves(application.state, "manager")]
+    if form.validate_on_submit():
+        if str(application.version) != (form.version.data or ""):
+            abort(409)  # someone moved it since this page was shown
+        try:
+            review.decide(current_user, fund, application, form.to.data, form.reason.data)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Step recorded."), "success")
+            return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
+    db.session.rollback()
+    return _page(fund, application_or_404(current_user, fund_id, application_id), transition_form=form,
+                 status=422)
+
+
+@blueprint.get("/applications/<int:application_id>/deck")
+@login_required
+def deck(fund_id: int, application_id: int):
+    fund_or_404(current_user, fund_id)
+    application = application_or_404(current_user, fund_id, application_id)
+    assignment = review.assignment_of(current_user, application)
+    if assignment is not None and assignment.conflict is not False:
+        abort(404)  # a reviewer sees nothing before declaring, and nothing once recused
+    path = services.deck_path(application)
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"application-{application.id}-deck.pdf")
+
+
+@blueprint.get("/reviews")
+@login_required
+def my_reviews(fund_id: int):
+    fund = fund_or_404(current_user, fund_id, "review")
+    rows = db.session.execute(
+        select(Assignment, Application, Company)
+        .join(Application, Assignment.application_id == Application.id)
+        .join(Company, Application.company_id == Company.id)
+        .where(Application.fund_id == fund.id, Assignment.reviewer_id == current_user.id)
+        .order_by(Assignment.due_date.nulls_last(), Application.id)).all()
+    reviewed = set(db.session.scalars(select(Review.application_id).where(
+        Review.reviewer_id == current_user.id, Review.fund_id == fund.id)))
+    return render_template("review/mine.html", fund=fund, rows=rows, reviewed=reviewed, today=date.today(),
+                           states=workflow.STATES, abilities=abilities(current_user, fund.id))
+
+
+@blueprint.post("/applications/<int:application_id>/declaration")
+@login_required
+def declare(fund_id: int, application_id: int):
+    fund = fund_or_404(current_user, fund_id, "review")
+    application = application_or_404(current_user, fund_id, application_id)
+    try:
+        review.declare(current_user, fund, application, request.form.get("conflict") == "yes")
+    except Refused as refusal:
+        db.session.rollback()
+        if refusal.status == 404:
+            abort(404)
+        flash(" ".join(refusal.fields.values()), "danger")
+    else:
+        db.session.commit()
+        flash(_("Declaration recorded."), "success")
+    return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
+
+
+@blueprint.post("/applications/<int:application_id>/review")
+@login_required
+def score(fund_id: int, application_id: int):
+    fund = fund_or_404(current_user, fund_id, "review")
+    application = application_or_404(current_user, fund_id, application_id)
+    scores = {}
+    for criterion in review.rubric(fund):
+        raw = request.form.get(f"score-{criterion.id}", "")
+        scores[criterion.id] = None if raw in ("", "na") else (int(raw) if raw.lstrip("-").isdigit() else raw)
+    try:
+        review.save_review(current_user, fund, application, scores, request.form.get("recommendation", ""),
+                           request.form.get("comment", ""))
+    except Refused as refusal:
+        db.session.rollback()
+        if refusal.status == 404:
+            abort(404)
+        flash(" ".join(refusal.fields.values()), "danger")
+        return _page(fund, application_or_404(current_user, fund_id, application_id), status=refusal.status)
+    db.session.commit()
+    flash(_("Your review is saved."), "success")
+    return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))

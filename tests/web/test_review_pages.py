@@ -1,0 +1,108 @@
+"""Review in the browser's terms: rubric, queue, assignment, declaration, scoring, steps."""
+import io
+
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from fundapp.applications import review
+from fundapp.applications.models import Application, Review
+from fundapp.portfolio.models import Company
+from tests.conftest import sign_in
+from tests.factories import FounderFactory, FundFactory, staff_with_role
+
+
+@pytest.fixture
+def pipeline(db):
+    fund = FundFactory(currency="KES")
+    manager = staff_with_role("manager", fund)
+    reviewers = [staff_with_role("reviewer", fund, name=f"Reviewer {n}") for n in (1, 2)]
+    founder = FounderFactory(name="Wanjiru Kamau", email="wanjiru@example.ke")
+    apps = []
+    for index, (name, sector, amount) in enumerate([("Shamba", "agriculture", 1_000_000_00),
+                                                    ("Afya", "health", 5_000_000_00),
+                                                    ("=cmd|' /C calc'!A0", "fintech", 2_000_000_00)]):
+        company = Company(name=name, country="KE", sector=sector, region="Nairobi", owner_id=founder.id)
+        db.session.add(company)
+        db.session.flush()
+        application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
+                                  state="in_review", requested_amount=amount, pitch=f"Pitch {index}")
+        db.session.add(application)
+        apps.append(application)
+    team = review.add_criterion(manager, fund, "Team", "", "1", 1, 5)
+    db.session.commit()
+    return fund, manager, reviewers, apps, team
+
+
+def test_queue_filters_sorts_and_exports(client, db, pipeline):
+    fund, manager, (first, _second), (shamba, afya, odd), team = pipeline
+    for application, value in ((shamba, 5), (afya, 2)):
+        review.assign(manager, fund, application, first.id, None)
+        review.declare(first, fund, application, conflict=False)
+        review.save_review(first, fund, application, {team.id: value}, "invest", "")
+    db.session.commit()
+    sign_in(client, manager)
+    page = client.get(f"/funds/{fund.id}/applications?sort=normalized").data.decode()
+    assert page.index("Shamba") < page.index("Afya")
+    health = client.get(f"/funds/{fund.id}/applications?sector=health").data.decode()
+    assert "Afya" in health and "Shamba" not in health
+    rich = client.get(f"/funds/{fund.id}/applications?min_amount=3000000").data.decode()
+    assert "Afya" in rich and "Shamba" not in rich
+    unreviewed = client.get(f"/funds/{fund.id}/applications?flag=unreviewed").data.decode()
+    assert "calc" in unreviewed and "Afya" not in unreviewed
+    export = client.get(f"/funds/{fund.id}/applications?format=xlsx")
+    frame = pd.read_excel(io.BytesIO(export.data), engine="openpyxl")
+    assert len(frame) == 3 and any(str(name).startswith("'=") for name in frame["company"])
+
+
+def test_reviewer_declares_scores_and_sees_others_only_after(app, client, db, pipeline):
+    fund, manager, (first, second), (shamba, *_), team = pipeline
+    for reviewer in (first, second):
+        review.assign(manager, fund, shamba, reviewer.id, None)
+    review.declare(second, fund, shamba, conflict=False)
+    review.save_review(second, fund, shamba, {team.id: 1}, "decline", "Second's secret view")
+    db.session.commit()
+    sign_in(client, first)
+    before = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "conflict of interest" in before and "Pitch 0" not in before
+    assert client.get(f"/funds/{fund.id}/applications/{shamba.id}/deck").status_code == 404
+    client.post(f"/funds/{fund.id}/applications/{shamba.id}/declaration", data={"conflict": "no"})
+    sealed = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "Pitch 0" in sealed and "secret view" not in sealed
+    bad = client.post(f"/funds/{fund.id}/applications/{shamba.id}/review",
+                      data={f"score-{team.id}": "9", "recommendation": "invest"})
+    assert bad.status_code == 422
+    client.post(f"/funds/{fund.id}/applications/{shamba.id}/review",
+                data={f"score-{team.id}": "5", "recommendation": "invest", "comment": "Great team"})
+    opened = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "secret view" in opened
+    assert len(db.session.scalars(select(Review)).all()) == 2
+
+
+def test_blind_first_pass_hides_the_founder_and_company(client, db, pipeline):
+    fund, manager, (first, _), (shamba, *_), _team = pipeline
+    fund.blind_review = True
+    review.assign(manager, fund, shamba, first.id, None)
+    review.declare(first, fund, shamba, conflict=False)
+    db.session.commit()
+    sign_in(client, first)
+    for path in (f"/funds/{fund.id}/reviews", f"/funds/{fund.id}/applications/{shamba.id}"):
+        page = client.get(path).data.decode()
+        assert "Shamba" not in page and "Wanjiru" not in page and "wanjiru@example.ke" not in page
+
+
+def test_a_step_taken_meanwhile_answers_409(client, db, pipeline):
+    fund, manager, _reviewers, (shamba, *_), _team = pipeline
+    sign_in(client, manager)
+    stale = shamba.version
+    ok = client.post(f"/funds/{fund.id}/applications/{shamba.id}/transitions",
+                     data={"to": "due_diligence", "reason": "Strong scores", "version": stale})
+    assert ok.status_code == 302
+    late = client.post(f"/funds/{fund.id}/applications/{shamba.id}/transitions",
+                       data={"to": "declined", "reason": "Too late", "version": stale})
+    assert late.status_code == 409
+    db.session.refresh(shamba)
+    assert shamba.state == "due_diligence"
+    skipped = client.post(f"/funds/{fund.id}/applications/{shamba.id}/transitions",
+                          data={"to": "approved", "reason": "Skip", "version": shamba.version})
+    assert skipped.status_code == 422
