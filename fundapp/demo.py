@@ -7,6 +7,7 @@ from fundapp import demo_history as history
 from fundapp.applications import services as portal
 from fundapp.auth import services as accounts
 from fundapp.auth.models import User
+from fundapp.demo_pipeline import pipeline
 from fundapp.extensions import db
 from fundapp.funds import services as funds
 from fundapp.funds.models import Fund
@@ -77,15 +78,17 @@ def seed() -> list[tuple[str, str, str]]:
             ("partner", f"government.{slug}@fundapp.example", "Government partner", partners[0].id),
             ("partner", f"openai.{slug}@fundapp.example", "OpenAI partner", partners[1].id),
         ]
-        manager = None
+        manager = reviewer = None
         for role, email, title, partner_id in people:
             user, _link = accounts.create_staff(admin, email, f"{title} ({country.name})", language,
                                                 password=DEMO_PASSWORD)
             accounts.grant_role(admin, user, fund, role, partner_id)
             manager = manager or user
+            reviewer = user if role == "reviewer" else reviewer
             logins.append((f"{role} — {fund.name}" + (f" ({title})" if partner_id else ""), email,
                            DEMO_PASSWORD))
         history.three_years(manager, fund, partners, spec["companies"])
+        pipeline(manager, reviewer, fund, DEMO_PASSWORD)
     founder = accounts.register_founder("founder@fundapp.example", "Zoë Founder", DEMO_PASSWORD, "en")
     logins.append(("founder", founder.email, DEMO_PASSWORD))
     kenya = db.session.scalar(select(Fund).where(Fund.currency == "KES"))

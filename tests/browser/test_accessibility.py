@@ -17,8 +17,10 @@ PAGES_BY_ROLE = {
                               "/admin/audit", "/admin/outbox", "/account", "/account/tokens"],
     "manager.kenya@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/{fund}/capital",
                                       "/funds/{fund}/portfolio/", "/funds/{fund}/partners/{partner}/statement",
-                                      "/account"],
-    "reviewer.kenya@fundapp.example": ["/", "/funds/{fund}"],
+                                      "/funds/{fund}/applications", "/funds/{fund}/applications/{reviewed}",
+                                      "/funds/{fund}/rubric", "/account"],
+    "reviewer.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/reviews",
+                                       "/funds/{fund}/applications/{reviewed}"],
     "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/partners/{partner}/statement",
                                          "/account/tokens"],
     "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital", "/account"],
@@ -35,9 +37,11 @@ def demo_world(db):
     from fundapp.funds.models import Partner
     ministry = db.session.scalar(select(Partner.id).where(Partner.fund_id == funds["KES"], Partner.kind == "government"))
     from fundapp.applications.models import Application
-    application = db.session.scalar(select(Application.id))
+    application = db.session.scalar(select(Application.id).where(Application.state == "draft"))
+    reviewed = db.session.scalar(select(Application.id).where(Application.fund_id == funds["KES"],
+                                                              Application.state == "in_review"))
     return {"fund": funds["KES"], "senegal": funds["XOF"], "manager": manager, "partner": ministry,
-            "application": application}
+            "application": application, "reviewed": reviewed}
 
 
 def assert_accessible(visitor, path: str, name: str) -> None:

@@ -1,0 +1,82 @@
+"""A demo fund's pipeline: a rubric, founders' applications in every state, reviews and decisions,
+entered through the same use cases as the portal and the review pages."""
+import io
+from datetime import date, timedelta
+
+from reportlab.pdfgen import canvas
+
+from fundapp.applications import review, services
+from fundapp.auth import services as accounts
+from fundapp.money import to_major
+from fundapp.portfolio.services import register_company
+
+RUBRIC = [("Team", "Can this team build it and sell it?", "2", 1, 5, "3", False),
+          ("Market", "How large and reachable is the market?", "1", 1, 5, None, True),
+          ("Jobs", "How many good jobs could it create here in three years?", "2", 1, 5, "2", False),
+          ("Traction", "Customers, revenue or pilots so far.", "1", 1, 5, None, True)]
+
+PITCHES = [
+    ("Maji Sensors", "climate", "Kisumu", "Water-level sensors that warn farmers of floods", "in_review",
+     [(5, 4, 5, 3), (4, 4, 4, None)]),
+    ("Duka Ledger", "fintech", "Nairobi", "Bookkeeping on the phone for small shops", "in_review",
+     [(5, 5, 3, 5), (2, 3, 2, 2)]),
+    ("Afya Scan", "health", "Mombasa", "Portable ultrasound read by nurses with AI help", "approved",
+     [(5, 5, 4, 4), (4, 5, 5, 3)]),
+    ("Boda Parcel", "logistics", "Nakuru", "Parcel delivery on motorbike taxis", "declined",
+     [(2, 3, 2, 1), (3, 2, 2, None)]),
+    ("Shule Voice", "ai", "Eldoret", "Swahili voice tutor for primary pupils", "submitted", []),
+]
+
+
+def deck(title: str) -> bytes:
+    buffer = io.BytesIO()
+    document = canvas.Canvas(buffer)
+    document.setTitle(title)
+    document.drawString(72, 720, title)
+    document.showPage()
+    document.save()
+    return buffer.getvalue()
+
+
+def pipeline(manager, reviewer, fund, password: str) -> None:
+    """Fill the fund's rubric and pipeline."""
+    criteria = [review.add_criterion(manager, fund, *spec) for spec in RUBRIC]
+    if not fund.open_for_applications:
+        return
+    code = fund.country.code.lower()
+    second = accounts.create_staff(manager, f"reviewer2.{code}@fundapp.example",
+                                   f"Second reviewer ({fund.country.name})", fund.language,
+                                   password=password)[0]
+    accounts.grant_role(manager, second, fund, "reviewer")
+    reviewers = [reviewer, second]
+    for index, (name, _sector, region, pitch, state, scores) in enumerate(PITCHES):
+        founder = accounts.register_founder(f"founder{index + 2}.{code}@fundapp.example",
+                                            f"Founder of {name}", password, fund.language)
+        sector = fund.sectors[index % len(fund.sectors)]
+        company = register_company(founder, None, {"name": name, "country": fund.country.code,
+                                                   "sector": sector, "region": region}, owner_id=founder.id)
+        application = services.start_application(founder, fund, company)
+        services.save_draft(founder, application, fund, {
+            "requested_amount": to_major(fund.min_ticket * (index + 2), fund.currency), "stage": "seed",
+            "pitch": pitch, "problem": f"The problem {name} solves.", "solution": pitch,
+            "market": "The home market first, then the region.", "business_model": "Subscriptions.",
+            "traction": "Pilots with early customers.", "team": "Two founders and an engineer.",
+            "use_of_funds": "Hiring and sales.", "full_time": 4 + index, "part_time": index,
+            "jobs_expected": 30})
+        services.store_deck(application, f"{name}.pdf", deck(name))
+        services.submit(founder, application, fund, company)
+        if state == "submitted":
+            continue
+        review.decide(manager, fund, application, "screening", "Eligible and complete.")
+        review.decide(manager, fund, application, "in_review", "Worth a full review.")
+        for reviewer_user, values in zip(reviewers, scores, strict=False):
+            review.assign(manager, fund, application, reviewer_user.id, date.today() + timedelta(days=14))
+            review.declare(reviewer_user, fund, application, conflict=False)
+            review.save_review(reviewer_user, fund, application,
+                               {c.id: v for c, v in zip(criteria, values, strict=True)},
+                               "invest" if sum(v or 0 for v in values) >= 15 else "decline", "")
+        if state == "approved":
+            for step in ("due_diligence", "committee", "approved"):
+                review.decide(manager, fund, application, step, "Strong team and clear job creation.")
+        elif state == "declined":
+            review.decide(manager, fund, application, "declined", "The market is too crowded for now.")
