@@ -208,3 +208,79 @@ class ReversalSchema(Schema):
         ["capital_call", "payment", "distribution", "expense", "investment", "valuation", "exit"]))
     entry_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
     reversal_id = fields.Integer(dump_only=True)
+
+
+class ApplicationSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    fund_id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    state = fields.String(dump_only=True)
+    requested_amount = amount_field(allow_none=True, load_default=None)
+    stage = fields.String(load_default="", validate=validate.OneOf(["", "idea", "pre_seed", "seed",
+                                                                     "series_a", "growth"]))
+    pitch = fields.String(load_default="", validate=validate.Length(max=200))
+    problem = fields.String(load_default="", validate=validate.Length(max=5000))
+    solution = fields.String(load_default="", validate=validate.Length(max=5000))
+    market = fields.String(load_default="", validate=validate.Length(max=5000))
+    business_model = fields.String(load_default="", validate=validate.Length(max=5000))
+    traction = fields.String(load_default="", validate=validate.Length(max=5000))
+    team = fields.String(load_default="", validate=validate.Length(max=5000))
+    use_of_funds = fields.String(load_default="", validate=validate.Length(max=5000))
+    full_time = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=10**6))
+    part_time = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(min=0, max=10**6))
+    jobs_expected = fields.Integer(allow_none=True, load_default=None,
+                                   validate=validate.Range(min=0, max=10**6))
+    score = fields.Float(dump_only=True, allow_none=True)
+    normalized_score = fields.Float(dump_only=True, allow_none=True)
+    disagreement = fields.Float(dump_only=True, allow_none=True)
+    failing_criteria = fields.List(fields.Integer(), dump_only=True)
+
+
+class ApplicationListQuerySchema(Schema):
+    state = fields.String(load_default="", validate=validate.OneOf(["", "submitted", "screening", "in_review",
+                                                                     "due_diligence", "committee", "approved",
+                                                                     "declined", "withdrawn", "invested"]))
+    sort = fields.String(load_default="normalized",
+                         validate=validate.OneOf(["normalized", "score", "newest", "oldest", "amount"]))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class DeckSchema(Schema):
+    deck = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class TransitionSchema(Schema):
+    to = fields.String(required=True, validate=validate.Length(max=20))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class AssignmentSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    reviewer_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    due_date = fields.Date(allow_none=True, load_default=None)
+
+
+class ConflictSchema(Schema):
+    conflict = fields.Boolean(required=True)
+
+
+class ReviewSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    reviewer_id = fields.Integer(dump_only=True)
+    scores = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True), required=True)
+    recommendation = fields.String(required=True, validate=validate.OneOf(["invest", "maybe", "decline"]))
+    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+    score = fields.Float(dump_only=True, allow_none=True)
+
+
+class CriterionSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    guidance = fields.String(load_default="", validate=validate.Length(max=2000))
+    weight = fields.Float(required=True, allow_nan=False, validate=validate.Range(min=0, min_inclusive=False,
+                                                                                  max=1000))
+    scale_min = fields.Integer(load_default=1, validate=validate.Range(min=-1000, max=1000))
+    scale_max = fields.Integer(load_default=5, validate=validate.Range(min=-1000, max=1000))
+    minimum = fields.Float(allow_none=True, load_default=None, allow_nan=False)
+    allow_na = fields.Boolean(load_default=True)

@@ -95,6 +95,17 @@ MATRIX = {
     "portal.deck": "founder",
     "portal.submit": "founder",
     "portal.withdraw": "founder",
+    "api_applications.list_applications": "api_fund_manager",
+    "api_applications.create_application": "api_founder",
+    "api_applications.get_application": "api_application",
+    "api_applications.upload_deck": "api_founder",
+    "api_applications.submit": "api_founder",
+    "api_applications.transition": "api_application",
+    "api_applications.assign": "api_assign",
+    "api_applications.conflict": "api_assigned_only",
+    "api_applications.create_review": "api_assigned_only",
+    "api_applications.get_rubric": "api_rubric",
+    "api_applications.add_criterion": "api_fund_manager",
     "review.rubric": "fund_manager",
     "review.applications": "fund_manager",
     "review.application": "application",
@@ -127,6 +138,14 @@ def expected(level: str, actor: str):
         return "ok" if actor == "admin" else 404
     if level == "founder":
         return "ok" if actor == "founder" else 404
+    if level == "application" and actor == "founder":
+        return "ok" if api else 404  # its own application: in the API; in pages, through the portal
+    if level == "assign":
+        return {"manager_a": "ok", "admin": "ok", "reviewer_a": 403, "founder": 403}.get(actor, 404)
+    if level == "assigned_only":
+        return "ok" if actor == "reviewer_a" else 404
+    if level == "rubric":
+        return {"manager_a": "ok", "admin": "ok", "reviewer_a": "ok", "partner_a": 403}.get(actor, 404)
     if actor not in FUND_A_MEMBERS:
         return 404
     if level == "fund_member":

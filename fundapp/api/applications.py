@@ -1,0 +1,272 @@
+"""Applications, the rubric, assignments, conflicts and reviews in the API (SPEC section 7)."""
+from functools import wraps
+
+from flask import abort, g
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+from sqlalchemy.orm import joinedload
+
+from fundapp.api.auth import authenticated, fund_scoped
+from fundapp.api.docs import documented_errors as errors_of
+from fundapp.api.schemas import (
+    ApplicationListQuerySchema,
+    ApplicationSchema,
+    AssignmentSchema,
+    ConflictSchema,
+    CriterionSchema,
+    DeckSchema,
+    ReviewSchema,
+    TransitionSchema,
+)
+from fundapp.applications import review, services
+from fundapp.applications.models import Application
+from fundapp.applications.queue import Filters, queue
+from fundapp.auth.permissions import can
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.funds.models import Fund
+from fundapp.money import to_major
+from fundapp.pagination import paginate
+from fundapp.portfolio.models import Company
+
+blp = Blueprint("api_applications", __name__, url_prefix="/api/v1",
+                description="Applications, rubrics, assignments, conflicts and reviews.")
+documented_errors = errors_of(blp)
+FIELDS = ("stage", "pitch", "problem", "solution", "market", "business_model", "traction", "team",
+          "use_of_funds", "full_time", "part_time", "jobs_expected")
+
+
+def application_json(application: Application, currency: str) -> dict:
+    amount = application.requested_amount
+    return {"id": application.id, "fund_id": application.fund_id, "company_id": application.company_id,
+            "state": application.state,
+            "requested_amount": to_major(amount, currency) if amount is not None else None,
+            **{field: getattr(application, field) for field in FIELDS},
+            "score": application.score, "normalized_score": application.normalized_score,
+            "disagreement": application.disagreement, "failing_criteria": application.failing_criteria or []}
+
+
+def resolve(application_id: int, for_founder: bool = False) -> tuple[Application, Fund, str]:
+    """The application, its fund and the caller's part: founder, manager or reviewer; else 404."""
+    application = db.session.get(Application, application_id)
+    if application is None:
+        abort(404)
+    fund = db.session.get(Fund, application.fund_id, options=[joinedload(Fund.country)])
+    user = g.api_user
+    if application.founder_id == user.id:
+        return application, fund, "founder"
+    if for_founder or application.state == "draft":
+        abort(404)
+    if can(user, "manage_fund", fund.id):
+        return application, fund, "manager"
+    assignment = review.assignment_of(user, application)
+    if assignment is not None and can(user, "review", fund.id):
+        return application, fund, "reviewer"
+    abort(404)
+
+
+def with_application(for_founder: bool = False, only: str | None = None, otherwise: int = 403):
+    """Resolve the path's application for the caller before the body is read (404 when not theirs;
+    `otherwise` when the caller's part is not `only`); the view receives application=, fund=, part=."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, application_id: int, **kwargs):
+            application, fund, part = resolve(application_id, for_founder)
+            if only is not None and part != only:
+                abort(otherwise)
+            return view(*args, application=application, fund=fund, part=part, **kwargs)
+        return wrapper
+    return decorate
+
+
+def open_fund_for_founder(view):
+    """Only a founder may start an application, and only to a fund open for applications."""
+    @wraps(view)
+    def wrapper(*args, fund_id: int, **kwargs):
+        fund = db.session.get(Fund, fund_id)
+        if fund is None or not g.api_user.is_founder or not fund.open_for_applications:
+            abort(404)
+        return view(*args, fund=fund, **kwargs)
+    return wrapper
+
+
+@blp.route("/funds/<int:fund_id>/applications", methods=["GET"])
+@authenticated
+@fund_scoped("manage_fund")
+@blp.arguments(ApplicationListQuerySchema, location="query")
+@blp.response(200, ApplicationSchema(many=True))
+@documented_errors
+def list_applications(query, fund: Fund):
+    """The fund's applications (drafts never), filtered by state, sorted, one page at a time."""
+    page = paginate(queue(fund.id, Filters(state=query["state"], sort=query["sort"])), query["page"],
+                    query["per_page"], rows=True)
+    return [application_json(application, fund.currency) for application, _company in page.items]
+
+
+@blp.route("/funds/<int:fund_id>/applications", methods=["POST"])
+@authenticated
+@open_fund_for_founder
+@blp.arguments(ApplicationSchema)
+@blp.response(201, ApplicationSchema)
+@documented_errors
+def create_application(body, fund: Fund):
+    """A founder starts (or finds) its company's draft to an open fund and saves what it sends."""
+    company = db.session.get(Company, body["company_id"])
+    if company is None or company.owner_id != g.api_user.id:
+        raise Refused({"company_id": _("Choose one of your companies.")})
+    application = services.start_application(g.api_user, fund, company)
+    db.session.flush()
+    services.save_draft(g.api_user, application, fund, body)
+    created = application_json(application, fund.currency)
+    db.session.commit()
+    return created
+
+
+@blp.route("/applications/<int:application_id>", methods=["GET"])
+@authenticated
+@with_application()
+@blp.response(200, ApplicationSchema)
+@documented_errors
+def get_application(application: Application, fund: Fund, part: str):
+    """One application: its founder's, a manager's of the fund, or an assigned reviewer's."""
+    assignment = review.assignment_of(g.api_user, application) if part == "reviewer" else None
+    if assignment is not None and assignment.conflict is not False:
+        abort(404)
+    return application_json(application, fund.currency)
+
+
+@blp.route("/applications/<int:application_id>/deck", methods=["POST"])
+@authenticated
+@with_application(for_founder=True)
+@blp.arguments(DeckSchema, location="files")
+@blp.response(201, ApplicationSchema)
+@documented_errors
+def upload_deck(files, application: Application, fund: Fund, part: str):
+    """Upload the pitch deck (multipart field `deck`): a real PDF of at most 20 MB."""
+    upload = files["deck"]
+    with upload.stream:
+        services.store_deck(application, upload.filename, upload.read(services.DECK_LIMIT + 1))
+    done = application_json(application, fund.currency)
+    db.session.commit()
+    return done
+
+
+@blp.route("/applications/<int:application_id>/submit", methods=["POST"])
+@authenticated
+@with_application(for_founder=True)
+@blp.response(200, ApplicationSchema)
+@documented_errors
+def submit(application: Application, fund: Fund, part: str):
+    """Submit a complete, eligible draft; submitting again creates nothing new."""
+    services.submit(g.api_user, application, fund, db.session.get(Company, application.company_id))
+    done = application_json(application, fund.currency)
+    db.session.commit()
+    return done
+
+
+@blp.route("/applications/<int:application_id>/transitions", methods=["POST"])
+@authenticated
+@with_application()
+@blp.arguments(TransitionSchema)
+@blp.response(200, ApplicationSchema)
+@documented_errors
+def transition(body, application: Application, fund: Fund, part: str):
+    """Move the application one step of the workflow, with a reason (managers; founders withdraw)."""
+    if part == "reviewer":
+        abort(403)
+    if part == "founder":
+        if body["to"] != "withdrawn":
+            raise Refused({"to": _("A founder can only withdraw.")}, status=409)
+        services.withdraw(g.api_user, application, body["reason"])
+    else:
+        review.decide(g.api_user, fund, application, body["to"], body["reason"])
+    done = application_json(application, fund.currency)
+    db.session.commit()
+    return done
+
+
+@blp.route("/applications/<int:application_id>/assignments", methods=["POST"])
+@authenticated
+@with_application(only="manager")
+@blp.arguments(AssignmentSchema)
+@blp.response(201, AssignmentSchema)
+@documented_errors
+def assign(body, application: Application, fund: Fund, part: str):
+    """Assign a reviewer of the fund (managers)."""
+    assignment = review.assign(g.api_user, fund, application, body["reviewer_id"], body["due_date"])
+    db.session.flush()
+    done = {"id": assignment.id, "reviewer_id": assignment.reviewer_id, "due_date": assignment.due_date}
+    db.session.commit()
+    return done
+
+
+@blp.route("/applications/<int:application_id>/conflict", methods=["POST"])
+@authenticated
+@with_application(only="reviewer", otherwise=404)
+@blp.arguments(ConflictSchema)
+@blp.response(200, ConflictSchema)
+@documented_errors
+def conflict(body, application: Application, fund: Fund, part: str):
+    """The assigned reviewer declares a conflict (it is recused) or none."""
+    review.declare(g.api_user, fund, application, body["conflict"])
+    db.session.commit()
+    return {"conflict": body["conflict"]}
+
+
+@blp.route("/applications/<int:application_id>/reviews", methods=["POST"])
+@authenticated
+@with_application(only="reviewer", otherwise=404)
+@blp.arguments(ReviewSchema)
+@blp.response(201, ReviewSchema)
+@documented_errors
+def create_review(body, application: Application, fund: Fund, part: str):
+    """The assigned reviewer's scores per criterion (null for n/a), recommendation and comment."""
+    scores = {}
+    for key, value in body["scores"].items():
+        if not key.isdigit():
+            raise Refused({"scores": _("Unknown criterion: %(id)s.", id=key)})
+        scores[int(key)] = value
+    saved = review.save_review(g.api_user, fund, application, scores, body["recommendation"],
+                               body["comment"])
+    done = {"id": saved.id, "reviewer_id": saved.reviewer_id, "scores": saved.scores,
+            "recommendation": saved.recommendation, "comment": saved.comment, "score": saved.score}
+    db.session.commit()
+    return done
+
+
+def criterion_json(criterion) -> dict:
+    return {"id": criterion.id, "name": criterion.name, "guidance": criterion.guidance,
+            "weight": float(criterion.weight), "scale_min": criterion.scale_min,
+            "scale_max": criterion.scale_max,
+            "minimum": float(criterion.minimum) if criterion.minimum is not None else None,
+            "allow_na": criterion.allow_na}
+
+
+@blp.route("/funds/<int:fund_id>/rubric", methods=["GET"])
+@authenticated
+@fund_scoped()
+@blp.response(200, CriterionSchema(many=True))
+@documented_errors
+def get_rubric(fund: Fund):
+    """The fund's criteria, in order."""
+    if not (can(g.api_user, "manage_fund", fund.id) or can(g.api_user, "review", fund.id)):
+        abort(403)
+    return [criterion_json(c) for c in review.rubric(fund)]
+
+
+@blp.route("/funds/<int:fund_id>/rubric", methods=["POST"])
+@authenticated
+@fund_scoped("manage_fund")
+@blp.arguments(CriterionSchema)
+@blp.response(201, CriterionSchema)
+@documented_errors
+def add_criterion(body, fund: Fund):
+    """Add a criterion to the fund's rubric (managers)."""
+    criterion = review.add_criterion(g.api_user, fund, body["name"], body["guidance"], body["weight"],
+                                     body["scale_min"], body["scale_max"], body["minimum"], body["allow_na"])
+    db.session.flush()
+    done = criterion_json(criterion)
+    db.session.commit()
+    return done
+
+
