@@ -67,7 +67,7 @@ def seed() -> list[tuple[str, str, str]]:
     logins = [("admin", admin.email, DEMO_PASSWORD)]
     for spec in DEMO_FUNDS:
         country = funds.country_for_code(admin, spec["country"])
-        values = {key: spec[key] for key in funds.FUND_FIELDS}
+        values = {key: spec.get(key) for key in funds.FUND_FIELDS}
         fund = funds.create_fund(admin, country, values)
         partners = [funds.create_partner(admin, fund, name, kind, commitment)
                     for name, kind, commitment in spec["partners"]]

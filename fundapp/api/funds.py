@@ -28,7 +28,7 @@ def fund_json(fund: Fund) -> dict:
         "max_ticket": to_major(fund.max_ticket, fund.currency),
         "sectors": fund.sectors, "employee_cap": fund.employee_cap,
         "match_target": float(fund.match_target),
-        "open_for_applications": fund.open_for_applications,
+        "open_for_applications": fund.open_for_applications, "blind_review": fund.blind_review,
     }
 
 

@@ -75,6 +75,7 @@ class FundSchema(Schema):
     match_target = fields.Float(required=True, allow_nan=False,
                                 validate=validate.Range(min=0, max=1000))
     open_for_applications = fields.Boolean(load_default=False)
+    blind_review = fields.Boolean(load_default=False)
 
 
 class PartnerSchema(Schema):

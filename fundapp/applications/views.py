@@ -87,7 +87,10 @@ def applications(fund_id: int):
     sectors = db.session.scalars(select(Company.sector)
                                  .join(Application, Application.company_id == Company.id)
                                  .where(Application.fund_id == fund.id).distinct()).all()
+    assign_form = AssignForm(formdata=None)
+    assign_form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
     return render_template("review/queue.html", fund=fund, page=page, filters=filters, states=workflow.STATES,
+                           assign_form=assign_form,
                            sorts=SORTS, flags=FLAGS, sectors=sorted(sectors),
                            reviewers=review.reviewers_of(fund), abilities=abilities(current_user, fund.id),
                            workload=_workload(fund))
@@ -164,6 +167,30 @@ def assign(fund_id: int, application_id: int):
             flash(_("Reviewer assigned."), "success")
             return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
     return _page(fund, application, assign_form=form, status=422)
+
+
+@blueprint.post("/applications/assignments")
+@login_required
+def assign_many(fund_id: int):
+    """Assign one reviewer to every application ticked in the queue, with one due date."""
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    form = AssignForm()
+    form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
+    ids = [int(value) for value in request.form.getlist("application_ids") if value.isdigit()]
+    if not form.validate_on_submit() or not ids:
+        flash(_("Tick applications and choose a reviewer."), "danger")
+        return redirect(url_for("review.applications", fund_id=fund.id))
+    try:
+        for application_id in ids:
+            review.assign(current_user, fund, application_or_404(current_user, fund.id, application_id),
+                          form.reviewer_id.data, form.due_date.data)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(" ".join(refusal.fields.values()), "danger")
+    else:
+        db.session.commit()
+        flash(_("%(count)d applications assigned.", count=len(ids)), "success")
+    return redirect(request.referrer or url_for("review.applications", fund_id=fund.id))
 
 
 @blueprint.post("/applications/<int:application_id>/transitions")

@@ -47,6 +47,8 @@ class FundForm(FlaskForm):
     match_target = DecimalField(_l("Match target (private per public unit)"), places=2, default=1,
                                 validators=[InputRequired(), NumberRange(min=0, max=1000)])
     open_for_applications = BooleanField(_l("Open for applications"))
+    blind_review = BooleanField(_l("Blind first pass"),
+                                description=_l("Reviewers see neither the founders nor the company's name."))
     submit = SubmitField(_l("Save fund"))
 
     def values(self) -> dict:

@@ -86,11 +86,13 @@ def _fund_values(values: dict, fund: Fund | None) -> dict:
     if errors:
         raise Refused(errors)
     clean["open_for_applications"] = bool(values.get("open_for_applications"))
+    clean["blind_review"] = bool(values.get("blind_review"))
     return clean
 
 
 FUND_FIELDS = ("name", "currency", "language", "vintage_year", "target_size", "min_ticket",
-               "max_ticket", "sectors", "employee_cap", "match_target", "open_for_applications")
+               "max_ticket", "sectors", "employee_cap", "match_target", "open_for_applications",
+               "blind_review")
 
 
 def create_fund(actor: User, country: Country, values: dict) -> Fund:

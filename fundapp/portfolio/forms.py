@@ -3,7 +3,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, SubmitField, URLField
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from fundapp.funds.constants import SECTORS
@@ -30,6 +30,7 @@ class InvestmentForm(FlaskForm):
     ownership = StringField(_l("Ownership acquired"), validators=[DataRequired()],
                             description=_l("A fraction, e.g. 0.1500 for 15 %."))
     pre_money_valuation = StringField(_l("Pre-money valuation"), validators=[Optional()])
+    application_id = HiddenField()
     submit = SubmitField(_l("Record investment"))
 
 

@@ -50,10 +50,14 @@ def register_company(actor, fund: Fund | None, values: dict, owner_id: int | Non
 
 
 def companies_of(fund: Fund) -> list[Company]:
-    """Companies the fund registered or holds investments in."""
+    """Companies the fund registered, approved or holds investments in."""
+    from fundapp.applications.models import Application
     invested = select(Investment.company_id).where(Investment.fund_id == fund.id)
+    approved = select(Application.company_id).where(Application.fund_id == fund.id,
+                                                    Application.state.in_(("approved", "invested")))
     return list(db.session.scalars(select(Company).where(
-        or_(Company.registered_by_fund_id == fund.id, Company.id.in_(invested))).order_by(Company.name)))
+        or_(Company.registered_by_fund_id == fund.id, Company.id.in_(invested), Company.id.in_(approved)))
+        .order_by(Company.name)))
 
 
 def company_of(fund: Fund, company_id) -> Company | None:
@@ -81,8 +85,9 @@ def _ownership(text) -> Decimal:
 
 
 def record_investment(actor, fund: Fund, company_id, investment_date, amount_text, instrument: str,
-                      ownership_text, pre_money_text=None) -> Investment:
-    """An investment or a follow-on; never more than the fund's cash on that date."""
+                      ownership_text, pre_money_text=None, application_id=None) -> Investment:
+    """An investment or a follow-on; never more than the fund's cash on that date. Made from an
+    approved application, it moves that application to invested."""
     company = company_of(fund, company_id)
     if company is None:
         raise Refused({"company_id": _("Choose a company of this fund.")})
@@ -104,7 +109,18 @@ def record_investment(actor, fund: Fund, company_id, investment_date, amount_tex
                                   amount=amount, instrument=instrument, ownership=ownership,
                                   pre_money_valuation=pre_money), actor)
     record(actor, "investment.create", investment, fund_id=fund.id)
+    if application_id:
+        _invested_from(actor, fund, company.id, application_id)
     return investment
+
+
+def _invested_from(actor, fund: Fund, company_id: int, application_id) -> None:
+    from fundapp.applications.models import Application
+    from fundapp.applications.services import move
+    application = db.session.get(Application, int(application_id)) if str(application_id).isdigit() else None
+    if application is None or application.fund_id != fund.id or application.company_id != company_id:
+        raise Refused({"company_id": _("The investment does not match the application it comes from.")})
+    move(actor, application, "invested", "manager", _("Investment recorded."))
 
 
 def investment_of(fund: Fund, investment_id) -> Investment | None:

@@ -1,11 +1,13 @@
 """Pages of the portfolio: companies, investments, marks and exits, and the schedule of investments."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from fundapp.applications.models import Application
 from fundapp.auth.permissions import fund_or_404
 from fundapp.extensions import db
 from fundapp.funds.statements import reversed_ids
+from fundapp.money import to_major
 from fundapp.portfolio import services
 from fundapp.portfolio.forms import CompanyForm, ExitForm, InvestmentForm, ValuationForm
 from fundapp.portfolio.models import Exit, Investment, Valuation
@@ -59,7 +61,16 @@ def _page(fund, forms: dict | None = None, status: int = 200):
 @blueprint.get("/")
 @login_required
 def index(fund_id: int):
-    return _page(fund_or_404(current_user, fund_id, "manage_capital"))
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    forms = {}
+    source = request.args.get("from_application", type=int)
+    application = db.session.get(Application, source) if source else None
+    if application is not None and application.fund_id == fund.id and application.state == "approved":
+        # Prefilled from the approved application: its company and the amount it asked for.
+        forms["investment"] = InvestmentForm(
+            formdata=None, prefix="investment", company_id=application.company_id,
+            application_id=application.id, amount=to_major(application.requested_amount or 0, fund.currency))
+    return _page(fund, forms)
 
 
 def _submit(fund_id: int, name: str, form_class, action):
@@ -81,7 +92,7 @@ def create_company(fund_id: int):
 def create_investment(fund_id: int):
     return _submit(fund_id, "investment", InvestmentForm, lambda fund, form: services.record_investment(
         current_user, fund, form.company_id.data, form.date.data, form.amount.data, form.instrument.data,
-        form.ownership.data, form.pre_money_valuation.data))
+        form.ownership.data, form.pre_money_valuation.data, form.application_id.data or None))
 
 
 @blueprint.post("/valuations")

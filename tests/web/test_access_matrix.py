@@ -110,6 +110,7 @@ MATRIX = {
     "review.applications": "fund_manager",
     "review.application": "application",
     "review.assign": "fund_manager",
+    "review.assign_many": "fund_manager",
     "review.transition": "fund_manager",
     "review.deck": "application",
     "review.my_reviews": "reviewer",

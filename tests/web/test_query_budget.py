@@ -41,3 +41,27 @@ def test_fund_overview_budget(client, db, login_as, count_queries):
     for _ in range(10):
         PartnerFactory(fund=fund)
     assert queries_for(client, count_queries, f"/funds/{fund.id}") == small
+
+
+def test_the_queue_does_not_grow_with_the_applications(client, db, login_as, count_queries):
+    from fundapp.applications.models import Application
+    from fundapp.portfolio.models import Company
+    from tests.factories import FounderFactory
+    fund = FundFactory()
+    login_as("manager", fund)
+    founder = FounderFactory()
+
+    def add(count):
+        for index in range(count):
+            company = Company(name=f"Company {index}", country="KE", sector="fintech", owner_id=founder.id)
+            db.session.add(company)
+            db.session.flush()
+            db.session.add(Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
+                                       state="in_review", score=float(index), normalized_score=float(index)))
+        db.session.commit()
+
+    add(3)
+    path = f"/funds/{fund.id}/applications?state=in_review&sort=normalized"
+    small = queries_for(client, count_queries, path)
+    add(60)
+    assert queries_for(client, count_queries, path) == small

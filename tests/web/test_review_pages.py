@@ -106,3 +106,41 @@ def test_a_step_taken_meanwhile_answers_409(client, db, pipeline):
     skipped = client.post(f"/funds/{fund.id}/applications/{shamba.id}/transitions",
                           data={"to": "approved", "reason": "Skip", "version": shamba.version})
     assert skipped.status_code == 422
+
+
+def test_an_approved_application_becomes_invested_with_its_investment(client, db, pipeline):
+    from datetime import date
+
+    from fundapp.funds import capital
+    from tests.factories import PartnerFactory
+    fund, manager, _reviewers, (shamba, *_), _team = pipeline
+    partner = PartnerFactory(fund=fund, commitment=10_000_000_00)
+    call = capital.record_call(manager, fund, date(2024, 1, 10), date(2024, 2, 10), "5000000", "investment")
+    capital.record_payment(manager, fund, call, partner.id, date(2024, 2, 1), "5000000")
+    for step in ("due_diligence", "committee", "approved"):
+        review.decide(manager, fund, shamba, step, "Good")
+    db.session.commit()
+    sign_in(client, manager)
+    page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert f"from_application={shamba.id}" in page
+    form = client.get(f"/funds/{fund.id}/portfolio/?from_application={shamba.id}").data.decode()
+    assert 'value="1000000.00"' in form and f'value="{shamba.id}"' in form
+    response = client.post(f"/funds/{fund.id}/portfolio/investments", data={
+        "investment-company_id": shamba.company_id, "investment-date": "2024-03-01",
+        "investment-amount": "1000000.00", "investment-instrument": "equity", "investment-ownership": "0.1",
+        "investment-application_id": shamba.id})
+    assert response.status_code == 302
+    db.session.refresh(shamba)
+    assert shamba.state == "invested"
+
+
+def test_bulk_assignment_from_the_queue(client, db, pipeline):
+    from fundapp.applications.models import Assignment
+    fund, manager, (first, _second), (shamba, afya, _odd), _team = pipeline
+    sign_in(client, manager)
+    response = client.post(f"/funds/{fund.id}/applications/assignments", data={
+        "reviewer_id": first.id, "due_date": "2030-01-31", "application_ids": [shamba.id, afya.id]})
+    assert response.status_code == 302
+    assigned = db.session.scalars(select(Assignment).where(Assignment.reviewer_id == first.id)).all()
+    assert sorted(a.application_id for a in assigned) == sorted([shamba.id, afya.id])
+    assert all(str(a.due_date) == "2030-01-31" for a in assigned)
