@@ -1,0 +1,106 @@
+"""A founder pitches; two reviewers are assigned and one recuses; the manager decides; the founder reads it."""
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from fundapp.applications import review
+from fundapp.applications.models import Application
+from tests.factories import FounderFactory, FundFactory, staff_with_role
+from tests.web.test_portal import pdf_bytes
+
+PITCH = {"Requested amount": "20000000", "One-line pitch": "Crop prices by SMS", "Problem": "Low prices",
+         "Solution": "Forecasts", "Market": "Smallholders", "Business model": "Subscriptions",
+         "Team": "Two founders", "Use of funds": "Sales", "Full-time employees today": "6",
+         "Part-time employees today": "2", "Jobs expected in three years": "40"}
+
+
+def test_pitch_review_and_decision(db, visitor):
+    fund = FundFactory(name="Kenya National Start-up Fund", currency="KES", sectors=["agriculture", "ai"])
+    manager = staff_with_role("manager", fund, email="manager@example.org")
+    first = staff_with_role("reviewer", fund, email="first@example.org", name="First Reviewer")
+    staff_with_role("reviewer", fund, email="second@example.org", name="Second Reviewer")
+    review.add_criterion(manager, fund, "Team", "Can they do it?", "1", 1, 5)
+    FounderFactory(email="zoe@example.org", name="Zoë Founder")
+    db.session.commit()
+
+    founder = visitor()
+    founder.sign_in("zoe@example.org")
+    page = founder.page
+    page.get_by_role("link", name="Register a company").click()
+    page.get_by_label("Company name").fill("Mazao Data")
+    page.get_by_label("Country code").fill("KE")
+    page.get_by_label("Sector").select_option("agriculture")
+    page.get_by_role("button", name="Register company").click()
+    page.get_by_role("link", name="Register a company").click()
+    page.get_by_label("Company name").fill("Second Thoughts")
+    page.get_by_label("Country code").fill("KE")
+    page.get_by_label("Sector").select_option("ai")
+    page.get_by_role("button", name="Register company").click()
+    for company in ("Mazao Data", "Second Thoughts"):
+        page.get_by_label("Company", exact=True).select_option(label=company)
+        page.get_by_role("button", name="Start an application").click()
+        page.get_by_role("link", name="Founder portal").first.click()
+    page.get_by_role("link", name="Mazao Data").click()
+    page.get_by_label("One-line pitch").fill("Crop prices by SMS")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    for label, value in PITCH.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Stage").select_option("seed")
+    page.get_by_role("button", name="Save draft").click()
+    page.set_input_files("#deck", files=[{"name": "mazao.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
+    page.get_by_role("button", name="Upload deck").click()
+    expect(page.get_by_text("Pitch deck uploaded.")).to_be_visible()
+    expect(page.get_by_text("Eligible for this fund.")).to_be_visible()
+    page.get_by_role("button", name="Submit the application").click()
+    expect(page.get_by_text("Your application is submitted.")).to_be_visible()
+    founder.screenshot("founder-submitted")
+    page.get_by_role("link", name="Founder portal").first.click()
+    page.get_by_role("link", name="Second Thoughts").click()
+    expect(page.get_by_role("button", name="Submit the application")).to_be_disabled()  # not complete yet
+
+    application = db.session.scalar(select(Application).where(Application.state == "submitted"))
+    boss = visitor()
+    boss.sign_in("manager@example.org")
+    boss.page.goto(f"/funds/{fund.id}/applications")
+    boss.page.get_by_role("link", name="Mazao Data").click()
+    for step in ("screening", "in_review"):
+        boss.page.get_by_label("Move to").select_option(step)
+        boss.page.get_by_label("Reason").fill("Complete and eligible")
+        boss.page.get_by_role("button", name="Record the step").click()
+    for name in ("First Reviewer", "Second Reviewer"):
+        boss.page.get_by_label("Reviewer", exact=True).select_option(label=name)
+        boss.page.get_by_role("button", name="Assign").click()
+    expect(boss.page.get_by_text("not declared yet")).to_have_count(2)
+
+    reviewer = visitor()
+    reviewer.sign_in("first@example.org")
+    reviewer.page.goto(f"/funds/{fund.id}/reviews")
+    reviewer.page.get_by_role("link", name="Mazao Data").click()
+    reviewer.page.get_by_role("button", name="I have no conflict").click()
+    reviewer.page.get_by_label("Team").select_option("4")
+    reviewer.page.get_by_label("Recommendation").select_option("invest")
+    reviewer.page.get_by_role("button", name="Save review").click()
+    expect(reviewer.page.get_by_text("Your review is saved.")).to_be_visible()
+    reviewer.screenshot("reviewer-scored")
+
+    recused = visitor()
+    recused.sign_in("second@example.org")
+    recused.page.goto(f"/funds/{fund.id}/applications/{application.id}")
+    recused.page.get_by_role("button", name="I have a conflict").click()
+    expect(recused.page.get_by_text("You declared a conflict")).to_be_visible()
+    expect(recused.page.get_by_text("Crop prices by SMS")).to_have_count(0)
+
+    boss.page.goto(f"/funds/{fund.id}/applications?sort=normalized")
+    expect(boss.page.get_by_role("cell", name="75.0").first).to_be_visible()
+    boss.page.get_by_role("link", name="Mazao Data").click()
+    expect(boss.page.get_by_text("recused")).to_be_visible()
+    for step in ("due_diligence", "committee", "approved"):
+        boss.page.get_by_label("Move to").select_option(step)
+        boss.page.get_by_label("Reason").fill("A strong team creating rural jobs.")
+        boss.page.get_by_role("button", name="Record the step").click()
+    boss.screenshot("manager-decided")
+
+    page.goto(f"/portal/applications/{application.id}")
+    expect(page.get_by_role("heading", name="Your application is approved")).to_be_visible()
+    expect(page.get_by_text("A strong team creating rural jobs.").first).to_be_visible()
+    founder.screenshot("founder-reads-decision")
