@@ -16,7 +16,7 @@ PITCH = {"Requested amount": "20000000", "One-line pitch": "Crop prices by SMS",
 def test_pitch_review_and_decision(db, visitor):
     fund = FundFactory(name="Kenya National Start-up Fund", currency="KES", sectors=["agriculture", "ai"])
     manager = staff_with_role("manager", fund, email="manager@example.org")
-    first = staff_with_role("reviewer", fund, email="first@example.org", name="First Reviewer")
+    staff_with_role("reviewer", fund, email="first@example.org", name="First Reviewer")
     staff_with_role("reviewer", fund, email="second@example.org", name="Second Reviewer")
     review.add_criterion(manager, fund, "Team", "Can they do it?", "1", 1, 5)
     FounderFactory(email="zoe@example.org", name="Zoë Founder")
@@ -57,8 +57,20 @@ def test_pitch_review_and_decision(db, visitor):
     page.get_by_role("link", name="Founder portal").first.click()
     page.get_by_role("link", name="Second Thoughts").click()
     expect(page.get_by_role("button", name="Submit the application")).to_be_disabled()  # not complete yet
+    for label, value in PITCH.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Stage").select_option("idea")
+    page.get_by_role("button", name="Save draft").click()
+    page.set_input_files("#deck", files=[{"name": "second.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
+    page.get_by_role("button", name="Upload deck").click()
+    page.get_by_role("button", name="Submit the application").click()
+    page.get_by_label("Why do you withdraw?").fill("We will apply next year.")
+    page.get_by_role("button", name="Withdraw the application").click()
+    expect(page.get_by_text("Your application is withdrawn.")).to_be_visible()
+    expect(page.get_by_text("We will apply next year.")).to_be_visible()
 
     application = db.session.scalar(select(Application).where(Application.state == "submitted"))
+    assert db.session.scalar(select(Application.state).where(Application.id != application.id)) == "withdrawn"
     boss = visitor()
     boss.sign_in("manager@example.org")
     boss.page.goto(f"/funds/{fund.id}/applications")

@@ -144,3 +144,19 @@ def test_bulk_assignment_from_the_queue(client, db, pipeline):
     assigned = db.session.scalars(select(Assignment).where(Assignment.reviewer_id == first.id)).all()
     assert sorted(a.application_id for a in assigned) == sorted([shamba.id, afya.id])
     assert all(str(a.due_date) == "2030-01-31" for a in assigned)
+
+
+def test_a_conflicted_reviewer_sees_nothing_of_the_application(client, db, pipeline):
+    from tests.factories import api_token_for
+    fund, manager, (first, _second), (shamba, *_), _team = pipeline
+    review.assign(manager, fund, shamba, first.id, None)
+    review.declare(first, fund, shamba, conflict=True)
+    db.session.commit()
+    sign_in(client, first)
+    page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "recused" in page and "Pitch 0" not in page
+    assert client.get(f"/funds/{fund.id}/applications/{shamba.id}/deck").status_code == 404
+    token = {"Authorization": f"Bearer {api_token_for(first)}"}
+    assert client.get(f"/api/v1/applications/{shamba.id}", headers=token).status_code == 404
+    refused = client.post(f"/funds/{fund.id}/applications/{shamba.id}/review", data={"recommendation": "invest"})
+    assert refused.status_code == 409
