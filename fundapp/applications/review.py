@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from fundapp.applications import scoring
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
 from fundapp.applications.services import move
-from fundapp.audit.services import record
+from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import Grant, User
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
@@ -36,9 +36,8 @@ def _decimal(field: str, value, message: str) -> Decimal:
     return number
 
 
-def add_criterion(actor, fund: Fund, name: str, guidance: str, weight, scale_min: int, scale_max: int,
-                  minimum=None, allow_na: bool = True) -> Criterion:
-    """Add a criterion to the fund's rubric."""
+def _criterion_values(name: str, guidance: str, weight, scale_min, scale_max, minimum, allow_na) -> dict:
+    """Check a criterion's settings; every problem is reported with its field."""
     errors = {}
     if not str(name or "").strip():
         errors["name"] = _("Enter the criterion's name.")
@@ -55,11 +54,33 @@ def add_criterion(actor, fund: Fund, name: str, guidance: str, weight, scale_min
         minimum = None
     if errors:
         raise Refused(errors)
-    criterion = Criterion(fund_id=fund.id, name=name.strip()[:120], guidance=(guidance or "").strip()[:2000],
-                          weight=weight, scale_min=scale_min, scale_max=scale_max, minimum=minimum,
-                          allow_na=bool(allow_na), position=len(rubric(fund)))
+    return {"name": name.strip()[:120], "guidance": (guidance or "").strip()[:2000], "weight": weight,
+            "scale_min": scale_min, "scale_max": scale_max, "minimum": minimum, "allow_na": bool(allow_na)}
+
+
+def add_criterion(actor, fund: Fund, name: str, guidance: str, weight, scale_min: int, scale_max: int,
+                  minimum=None, allow_na: bool = True) -> Criterion:
+    """Add a criterion to the fund's rubric."""
+    values = _criterion_values(name, guidance, weight, scale_min, scale_max, minimum, allow_na)
+    criterion = Criterion(fund_id=fund.id, position=len(rubric(fund)), **values)
     db.session.add(criterion)
     record(actor, "criterion.create", criterion, fund_id=fund.id)
+    return criterion
+
+
+def update_criterion(actor, fund: Fund, criterion: Criterion, name: str, guidance: str, weight,
+                     scale_min: int, scale_max: int, minimum=None, allow_na: bool = True) -> Criterion:
+    """Change a criterion; its scale is fixed once reviews use it. Every stored score follows."""
+    values = _criterion_values(name, guidance, weight, scale_min, scale_max, minimum, allow_na)
+    reviewed = db.session.scalar(select(Review.id).where(Review.fund_id == fund.id).limit(1)) is not None
+    if reviewed and (values["scale_min"], values["scale_max"]) != (criterion.scale_min, criterion.scale_max):
+        raise Refused({"scale_max": _("The scale cannot change once reviews use it.")})
+    before = snapshot(criterion)
+    for field, value in values.items():
+        setattr(criterion, field, value)
+    db.session.flush()
+    record(actor, "criterion.update", criterion, before=before, fund_id=fund.id)
+    refresh_scores(fund)
     return criterion
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from fundapp.applications import review, services, workflow
 from fundapp.applications.forms_review import AssignForm, CriterionForm, TransitionForm
-from fundapp.applications.models import Application, Assignment, Review
+from fundapp.applications.models import Application, Assignment, Criterion, Review
 from fundapp.applications.queue import FLAGS, SORTS, Filters, queue
 from fundapp.auth.models import User
 from fundapp.auth.permissions import abilities, application_or_404, fund_or_404
@@ -42,6 +42,29 @@ def rubric(fund_id: int):
             flash(_("Criterion added."), "success")
             return redirect(url_for("review.rubric", fund_id=fund.id))
     return render_template("review/rubric.html", fund=fund, criteria=review.rubric(fund), form=form,
+                           abilities=abilities(current_user, fund.id))
+
+
+@blueprint.route("/rubric/<int:criterion_id>", methods=["GET", "POST"])
+@login_required
+def edit_criterion(fund_id: int, criterion_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.fund_id != fund.id:
+        abort(404)
+    form = CriterionForm(obj=criterion)
+    if form.validate_on_submit():
+        try:
+            review.update_criterion(current_user, fund, criterion, form.name.data, form.guidance.data,
+                                    form.weight.data, form.scale_min.data, form.scale_max.data,
+                                    form.minimum.data, form.allow_na.data)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Criterion saved; every score follows."), "success")
+            return redirect(url_for("review.rubric", fund_id=fund.id))
+    return render_template("review/criterion.html", fund=fund, criterion=criterion, form=form,
                            abilities=abilities(current_user, fund.id))
 
 

@@ -107,6 +107,7 @@ MATRIX = {
     "api_applications.get_rubric": "api_rubric",
     "api_applications.add_criterion": "api_fund_manager",
     "review.rubric": "fund_manager",
+    "review.edit_criterion": "fund_manager",
     "review.applications": "fund_manager",
     "review.application": "application",
     "review.assign": "fund_manager",
@@ -225,8 +226,10 @@ def ledger_entries(db, fund, people) -> dict:
     from tests.web.test_portal import pdf_bytes
     store_deck(application, "deck.pdf", pdf_bytes(1))
     application.state = "in_review"
+    from fundapp.applications.review import add_criterion
+    criterion = add_criterion(manager, fund, "Team", "", "1", 1, 5)
     db.session.commit()
-    return {"application_id": application.id, "partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
+    return {"application_id": application.id, "criterion_id": criterion.id, "partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
             "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},
                           "capital.notice": {"kind": "calls", "event_id": call.id},
                           "capital.export": {"kind": "csv"},

@@ -160,3 +160,24 @@ def test_a_conflicted_reviewer_sees_nothing_of_the_application(client, db, pipel
     assert client.get(f"/api/v1/applications/{shamba.id}", headers=token).status_code == 404
     refused = client.post(f"/funds/{fund.id}/applications/{shamba.id}/review", data={"recommendation": "invest"})
     assert refused.status_code == 409
+
+
+def test_editing_a_criterion_moves_every_stored_score(client, db, pipeline):
+    fund, manager, (first, second), (shamba, afya, _odd), team = pipeline
+    impact = review.add_criterion(manager, fund, "Impact", "", "1", 1, 5)
+    for application, values in ((shamba, (5, 1)), (afya, (1, 5))):
+        review.assign(manager, fund, application, first.id, None)
+        review.declare(first, fund, application, conflict=False)
+        review.save_review(first, fund, application, {team.id: values[0], impact.id: values[1]}, "maybe", "")
+    db.session.commit()
+    db.session.refresh(shamba)
+    assert shamba.score == pytest.approx(50)
+    sign_in(client, manager)
+    response = client.post(f"/funds/{fund.id}/rubric/{team.id}", data={
+        "name": "Team", "weight": "3", "scale_min": "1", "scale_max": "5", "allow_na": "y"})
+    assert response.status_code == 302
+    db.session.refresh(shamba)
+    assert shamba.score == pytest.approx(75)   # team now weighs 3 against 1: (3*1 + 0) / 4
+    refused = client.post(f"/funds/{fund.id}/rubric/{team.id}", data={
+        "name": "Team", "weight": "3", "scale_min": "1", "scale_max": "10"})
+    assert refused.status_code == 200 and b"cannot change once reviews" in refused.data
