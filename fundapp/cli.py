@@ -3,6 +3,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from fundapp import demo as demo_data
 from fundapp.auth import services
@@ -29,7 +30,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         click.echo(f"  {who:<70} {email:<40} {password}")
     if not no_serve:
         click.echo(f"Serving on http://{host}:{port}")
-        current_app.run(host=host, port=port, use_reloader=False)
+        # Flask refuses app.run() inside its own CLI: serve with Werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
 
 @click.command("create-admin")

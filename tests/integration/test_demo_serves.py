@@ -1,0 +1,39 @@
+"""`flask --app wsgi demo` migrates, seeds, prints the logins and serves, as a new user runs it."""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_demo_command_serves_the_sign_in_page(tmp_path):
+    port = free_port()
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "FUNDAPP_ENV": "development"}
+    env.pop("DATABASE_URL", None)
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--port", str(port)]
+    with subprocess.Popen(flask, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as server:
+        try:
+            deadline, page = time.monotonic() + 60, None
+            while time.monotonic() < deadline and page is None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                        page = response.read().decode()
+                except OSError:
+                    time.sleep(0.5)
+            assert page is not None and "Sign in" in page
+        finally:
+            server.terminate()
+            output = server.communicate(timeout=20)[0]
+    assert "admin@fundapp.example" in output and "openai.senegal@fundapp.example" in output
+    assert (tmp_path / "instance" / "fundapp.db").exists()
