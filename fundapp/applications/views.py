@@ -110,29 +110,32 @@ def applications(fund_id: int):
     sectors = db.session.scalars(select(Company.sector)
                                  .join(Application, Application.company_id == Company.id)
                                  .where(Application.fund_id == fund.id).distinct()).all()
+    reviewers = review.reviewers_of(fund)
     assign_form = AssignForm(formdata=None)
-    assign_form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
+    assign_form.reviewer_id.choices = [(r.id, r.name) for r in reviewers]
     return render_template("review/queue.html", fund=fund, page=page, filters=filters, states=workflow.STATES,
                            assign_form=assign_form,
                            sorts=SORTS, flags=FLAGS, sectors=sorted(sectors),
-                           reviewers=review.reviewers_of(fund), abilities=abilities(current_user, fund.id),
-                           workload=_workload(fund))
+                           reviewers=reviewers, abilities=abilities(current_user, fund.id),
+                           workload=_workload(fund, reviewers))
 
 
-def _workload(fund) -> list[tuple]:
-    """(reviewer, assigned, reviewed, overdue) for each reviewer of the fund."""
+def _workload(fund, reviewers: list[User]) -> list[tuple]:
+    """(reviewer, assigned, reviewed, overdue) for each reviewer of the fund, in two queries."""
     today = date.today()
+    assignments = db.session.execute(
+        select(Assignment.reviewer_id, Assignment.application_id, Assignment.due_date, Assignment.conflict)
+        .join(Application, Assignment.application_id == Application.id)
+        .where(Application.fund_id == fund.id)).all()
+    reviewed = set(db.session.execute(select(Review.reviewer_id, Review.application_id)
+                                      .where(Review.fund_id == fund.id)).all())
     rows = []
-    for reviewer in review.reviewers_of(fund):
-        assignments = db.session.execute(
-            select(Assignment.application_id, Assignment.due_date, Assignment.conflict)
-            .join(Application, Assignment.application_id == Application.id)
-            .where(Application.fund_id == fund.id, Assignment.reviewer_id == reviewer.id)).all()
-        reviewed = set(db.session.scalars(select(Review.application_id).where(
-            Review.fund_id == fund.id, Review.reviewer_id == reviewer.id)))
-        overdue = sum(1 for app_id, due, conflict in assignments
-                      if due and due < today and not conflict and app_id not in reviewed)
-        rows.append((reviewer, len(assignments), len(reviewed), overdue))
+    for reviewer in reviewers:
+        own = [(app_id, due, conflict) for who, app_id, due, conflict in assignments if who == reviewer.id]
+        done = sum(1 for who, _app in reviewed if who == reviewer.id)
+        overdue = sum(1 for app_id, due, conflict in own
+                      if due and due < today and not conflict and (reviewer.id, app_id) not in reviewed)
+        rows.append((reviewer, len(own), done, overdue))
     return rows
 
 

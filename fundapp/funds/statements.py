@@ -79,15 +79,17 @@ def calls_of(fund: Fund) -> list[CallLine]:
 
 def payments_of(fund: Fund) -> list[tuple]:
     """(payment, partner name, call id, reversed) for every payment, newest first."""
-    voided = set(db.session.scalars(select(Payment.reverses_id).where(Payment.reverses_id.is_not(None))))
     rows = db.session.execute(
         select(Payment, Partner.name, CallAllocation.call_id)
         .join(CallAllocation, Payment.allocation_id == CallAllocation.id)
         .join(Partner, CallAllocation.partner_id == Partner.id)
         .join(CapitalCall, CallAllocation.call_id == CapitalCall.id)
-        .where(CapitalCall.fund_id == fund.id, Payment.reverses_id.is_(None))
+        .where(CapitalCall.fund_id == fund.id)
         .order_by(Payment.date.desc(), Payment.id.desc())).all()
-    return [(payment, name, call_id, payment.id in voided) for payment, name, call_id in rows]
+    # One read of the fund's payments: the reversals among them name what they void.
+    voided = {payment.reverses_id for payment, _name, _call in rows if payment.reverses_id is not None}
+    return [(payment, name, call_id, payment.id in voided) for payment, name, call_id in rows
+            if payment.reverses_id is None]
 
 
 def entries_of(model, fund: Fund) -> list[tuple]:

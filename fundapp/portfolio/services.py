@@ -49,22 +49,25 @@ def register_company(actor, fund: Fund | None, values: dict, owner_id: int | Non
     return company
 
 
-def companies_of(fund: Fund) -> list[Company]:
-    """Companies the fund registered, approved or holds investments in."""
+def _of_fund(fund: Fund):
+    """A condition on Company: registered, approved or invested in by the fund."""
     from fundapp.applications.models import Application
     invested = select(Investment.company_id).where(Investment.fund_id == fund.id)
     approved = select(Application.company_id).where(Application.fund_id == fund.id,
                                                     Application.state.in_(("approved", "invested")))
-    return list(db.session.scalars(select(Company).where(
-        or_(Company.registered_by_fund_id == fund.id, Company.id.in_(invested), Company.id.in_(approved)))
-        .order_by(Company.name)))
+    return or_(Company.registered_by_fund_id == fund.id, Company.id.in_(invested), Company.id.in_(approved))
+
+
+def companies_of(fund: Fund) -> list[Company]:
+    """Companies the fund registered, approved or holds investments in."""
+    return list(db.session.scalars(select(Company).where(_of_fund(fund)).order_by(Company.name)))
 
 
 def company_of(fund: Fund, company_id) -> Company | None:
     """The company if the fund may act on it, else None."""
     if not isinstance(company_id, int):
         return None
-    return next((c for c in companies_of(fund) if c.id == company_id), None)
+    return db.session.scalar(select(Company).where(Company.id == company_id, _of_fund(fund)))
 
 
 def exit_of(fund: Fund, company_id: int) -> Exit | None:
