@@ -106,10 +106,11 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.auth.views import blueprint as auth
     from fundapp.funds.capital_views import blueprint as capital
     from fundapp.funds.views import blueprint as funds
+    from fundapp.jobs.views import blueprint as jobs
     from fundapp.main.views import blueprint as main
     from fundapp.portfolio.views import blueprint as portfolio
 
-    for blueprint in (main, auth, funds, capital, portfolio, portal, review, admin):
+    for blueprint in (main, auth, funds, capital, portfolio, jobs, portal, review, admin):
         app.register_blueprint(blueprint)
     register_api(app)
 

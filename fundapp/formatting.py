@@ -9,6 +9,7 @@ from flask_babel import (
     format_percent,
     get_locale,
 )
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from fundapp.auth.constants import role_label
@@ -50,6 +51,16 @@ def percent(value, digits: int = 1) -> str:
     return format_percent(value, f"#,##0.{'0' * digits} %")
 
 
+def fte(value: Decimal | None) -> str:
+    """Full-time equivalents, with one decimal (two part-time jobs make one)."""
+    return "—" if value is None else format_decimal(value, format="#,##0.0")
+
+
+def quarter(day) -> str:
+    """The quarter holding a date, as readers write it ("2026 Q3")."""
+    return _("%(year)d Q%(quarter)d", year=day.year, quarter=(day.month - 1) // 3 + 1) if day else "—"
+
+
 def label_of(choices: dict):
     """A function giving the translated label of a code among choices (the code if unknown)."""
     return lambda code: str(choices.get(code, code))
@@ -84,6 +95,8 @@ def register_filters(app) -> None:
         money=money,
         ratio=ratio,
         percent=percent,
+        fte=fte,
+        quarter=quarter,
         sector_label=sector_label,
         field_label=field_label,
         country_name=country_name,

@@ -13,12 +13,14 @@ from fundapp.funds.models import (
                                          Partner,
                                          Payment,
 )
+from fundapp.jobs.models import HeadcountReport
 from fundapp.notifications.models import OutboxMessage
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 
 __all__ = [
     "ApiToken", "Application", "Assignment", "AuditEntry", "CallAllocation", "CapitalCall", "Company",
     "Country", "Criterion", "Distribution", "DistributionAllocation", "Exit", "Expense", "Fund",
-    "FundMessage", "Grant", "Investment", "Invitation", "OutboxMessage", "Partner", "Payment", "Review",
+    "FundMessage", "Grant", "HeadcountReport", "Investment", "Invitation", "OutboxMessage", "Partner",
+    "Payment", "Review",
     "StateChange", "User", "Valuation",
 ]

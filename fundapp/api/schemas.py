@@ -285,3 +285,49 @@ class CriterionSchema(Schema):
     scale_max = fields.Integer(load_default=5, validate=validate.Range(min=-1000, max=1000))
     minimum = fields.Float(allow_none=True, load_default=None, allow_nan=False)
     allow_na = fields.Boolean(load_default=True)
+
+
+class HeadcountSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(dump_only=True)
+    period = fields.String(required=True, metadata={"example": "2026Q3"})
+    full_time = fields.Integer(required=True, strict=True)
+    part_time = fields.Integer(required=True, strict=True)
+    women = fields.Integer(required=True, strict=True)
+    under_35 = fields.Integer(required=True, strict=True)
+    nationals = fields.Integer(required=True, strict=True)
+    verified = fields.Boolean(load_default=False, metadata={"description": "Managers only."})
+    fte = fields.Float(dump_only=True)
+
+
+class CompanyJobsSchema(Schema):
+    company_id = fields.Integer()
+    name = fields.String()
+    sector = fields.String()
+    region = fields.String()
+    first_investment = fields.Date()
+    baseline_fte = fields.Float()
+    current_fte = fields.Float()
+    net_created = fields.Float()
+    attributed = fields.Float()
+    current_period = fields.String(allow_none=True)
+    verified = fields.Boolean()
+    status = fields.String()
+
+
+class JobsSchema(Schema):
+    as_of = fields.Date()
+    baseline_fte = fields.Float()
+    current_fte = fields.Float()
+    net_created = fields.Float()
+    gross_created = fields.Float()
+    lost = fields.Float()
+    maintained = fields.Float()
+    attributed = fields.Float()
+    cost_per_job = fields.String(allow_none=True)
+    public_cost_per_job = fields.String(allow_none=True)
+    women_share = fields.Float(allow_none=True)
+    under_35_share = fields.Float(allow_none=True)
+    nationals_share = fields.Float(allow_none=True)
+    verified_share = fields.Float(allow_none=True)
+    companies = fields.List(fields.Nested(CompanyJobsSchema))

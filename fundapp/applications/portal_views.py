@@ -12,9 +12,12 @@ from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.forms import show_refusal
 from fundapp.funds.models import Fund
+from fundapp.jobs import services as jobs
+from fundapp.jobs.forms import HeadcountForm
 from fundapp.money import to_major
 from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.models import Company
+from fundapp.quarters import parse_period, period_of
 
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -41,7 +44,8 @@ def _start_form(companies) -> StartForm:
 @blueprint.get("/")
 def index():
     companies = services.founder_companies(current_user)
-    return render_template("portal/index.html", companies=companies,
+    reporting = {status.company.id: status for status in jobs.reporting_status([c.id for c in companies])}
+    return render_template("portal/index.html", companies=companies, reporting=reporting,
                            applications=services.founder_applications(current_user),
                            start_form=_start_form(companies), open_funds=_open_funds(),
                            states=workflow.STATES)
@@ -60,6 +64,38 @@ def new_company():
             flash(_("Company registered."), "success")
             return redirect(url_for("portal.index"))
     return render_template("portal/company.html", form=form)
+
+
+@blueprint.route("/companies/<int:company_id>/headcount", methods=["GET", "POST"])
+def headcount(company_id: int):
+    """The company's quarterly headcount reports: those filed, those missing, and the form to file one."""
+    company = jobs.founder_company_or_404(current_user, company_id)
+    form = HeadcountForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                jobs.file_report(current_user, company, form.data, by_manager=False)
+            except Refused as refusal:
+                db.session.rollback()
+                show_refusal(form, refusal)
+                status = refusal.status
+            else:
+                db.session.commit()
+                flash(_("Headcount report saved. The fund will verify it."), "success")
+                return redirect(url_for("portal.headcount", company_id=company.id))
+    else:
+        period = request.args.get("period") or ""
+        period_end = parse_period(period)
+        report = jobs.report_of(company, period_end) if period_end else None
+        form = HeadcountForm(formdata=None, obj=report, period=period)
+    (reporting,) = jobs.reporting_status([company.id])
+    if not form.period.data and reporting.missing:
+        form.period.data = period_of(reporting.missing[-1])
+    return render_template("portal/headcount.html", company=company, form=form, reporting=reporting,
+                           reports=sorted(reporting.filed.values(), key=lambda r: r.period_end,
+                                          reverse=True)), status
 
 
 @blueprint.post("/applications")

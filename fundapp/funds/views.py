@@ -21,6 +21,7 @@ from fundapp.funds import services
 from fundapp.funds.capital_views import as_of_date
 from fundapp.funds.forms import FundForm, PartnerForm
 from fundapp.funds.models import Country
+from fundapp.jobs.services import load_jobs
 from fundapp.money import to_major
 from fundapp.portfolio import services as services_portfolio
 from fundapp.portfolio.performance import history, metrics_as_of
@@ -87,6 +88,8 @@ def chart(fund_id: int, name: str):
         drawing = figures.nav_history(fund, history(fund, as_of))
     elif name == "tvpi":
         drawing = figures.tvpi_history(history(fund, as_of))
+    elif name == "fte":
+        drawing = figures.fte_history(load_jobs(fund).history(as_of))
     else:
         abort(404)
     return Response(to_svg(drawing), mimetype="image/svg+xml")

@@ -122,3 +122,27 @@ def job_figures(companies: list[CompanyJobs], as_of: date, invested: int,
                         if current else None),
         companies=rows,
     )
+
+
+@dataclass
+class GroupFigures:
+    label: str
+    companies: int = 0
+    baseline_fte: Decimal = Decimal(0)
+    current_fte: Decimal = Decimal(0)
+    net_created: Decimal = Decimal(0)
+    attributed: Decimal = Decimal(0)
+
+
+def breakdown(rows: list[CompanyFigures], label_of) -> list[GroupFigures]:
+    """The companies' figures summed per label (a sector, a region), largest net creation first."""
+    groups: dict[str, GroupFigures] = {}
+    for row in rows:
+        label = label_of(row.company_id)
+        group = groups.setdefault(label, GroupFigures(label))
+        group.companies += 1
+        group.baseline_fte += row.baseline_fte
+        group.current_fte += row.current_fte
+        group.net_created += row.net_created
+        group.attributed += row.attributed
+    return sorted(groups.values(), key=lambda g: (-g.net_created, g.label))

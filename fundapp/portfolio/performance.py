@@ -17,6 +17,7 @@ from fundapp.funds.models import (
 )
 from fundapp.portfolio.metrics import Flow, FundMetrics, Ledger, fund_metrics
 from fundapp.portfolio.models import Exit, Investment, Valuation
+from fundapp.quarters import quarter_ends
 
 
 def load_ledger(fund: Fund) -> Ledger:
@@ -66,20 +67,6 @@ def load_ledger(fund: Fund) -> Ledger:
 def metrics_as_of(fund: Fund, as_of: date | None = None) -> FundMetrics:
     """Every figure of SPEC section 3 for the fund as of a date (today by default)."""
     return fund_metrics(load_ledger(fund), as_of or date.today())
-
-
-def quarter_ends(start: date, end: date) -> list[date]:
-    """The quarter ends from the quarter holding start up to end, and end itself."""
-    ends = []
-    year, quarter = start.year, (start.month - 1) // 3 + 1
-    while True:
-        month = quarter * 3
-        last = date(year, month, 31 if month in (3, 12) else 30)
-        if last >= end:
-            break
-        ends.append(last)
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    return [*ends, end]
 
 
 def history(fund: Fund, as_of: date | None = None) -> list[FundMetrics]:

@@ -3,6 +3,7 @@ from babel.numbers import format_compact_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from fundapp.formatting import quarter
 from fundapp.money import to_decimal
 from fundapp.reporting.charts import grouped_bars, lines
 
@@ -43,5 +44,13 @@ def tvpi_history(history):
         lambda value: f"{value:.2f}", empty=_("Not enough history yet."))
 
 
-def quarter_label(day) -> str:
-    return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+def fte_history(history):
+    """Current and baseline FTE of the portfolio at each quarter end since the first investment."""
+    return lines(
+        [quarter_label(f.as_of) for f in history],
+        [(_("Current FTE"), [float(f.current_fte) for f in history]),
+         (_("Baseline FTE"), [float(f.baseline_fte) for f in history])],
+        lambda value: f"{value:,.0f}", empty=_("Not enough history yet."))
+
+
+quarter_label = quarter

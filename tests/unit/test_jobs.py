@@ -2,7 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from fundapp.jobs.jobs import CompanyJobs, Report, job_figures
+from fundapp.jobs.jobs import CompanyJobs, Report, breakdown, job_figures
 
 D = date
 Q = lambda year, quarter: D(year, quarter * 3, 30 if quarter in (2, 3) else 31)  # noqa: E731
@@ -62,3 +62,14 @@ def test_only_companies_invested_by_the_date_count_and_no_jobs_means_no_cost():
     assert figures.net_created == 0 and figures.cost_per_job is None
     empty = job_figures([], D(2024, 2, 1), invested=0, government_share=None)
     assert empty.women_share is None and empty.verified_share is None
+
+
+def test_breakdown_sums_companies_per_label():
+    figures = job_figures(portfolio(), D(2025, 6, 30), invested=100, government_share=None)
+    sectors = {1: "fintech", 2: "health", 3: "fintech", 4: "health"}
+    groups = {g.label: g for g in breakdown(figures.companies, sectors.__getitem__)}
+    # fintech: A (12 -> 23) and C (6 -> 0); health: B (5 -> 8) and D (4 -> 8)
+    assert (groups["fintech"].companies, groups["fintech"].baseline_fte, groups["fintech"].current_fte) == (2, 18, 23)
+    assert groups["fintech"].net_created == 5 and groups["fintech"].attributed == Decimal("0.4")
+    assert (groups["health"].net_created, groups["health"].attributed) == (7, Decimal("4.3"))
+    assert [g.label for g in breakdown(figures.companies, sectors.__getitem__)] == ["health", "fintech"]

@@ -117,6 +117,17 @@ MATRIX = {
     "review.my_reviews": "reviewer",
     "review.declare": "assigned_reviewer",
     "review.score": "assigned_reviewer",
+    "jobs.index": "fund_performance",
+    "jobs.export": "fund_performance",
+    "jobs.reports": "fund_manager",
+    "jobs.enter": "fund_manager",
+    "jobs.verify": "fund_manager",
+    "jobs.import_reports": "fund_manager",
+    "jobs.export_reports": "fund_manager",
+    "portal.headcount": "founder",
+    "api_jobs.list_headcount": "api_reporting_company",
+    "api_jobs.create_headcount": "api_reporting_company",
+    "api_jobs.fund_jobs": "api_fund_performance",
 }
 
 ALLOWED = {200, 201, 302, 400, 409, 413, 422}  # 409/413: let in, and told the state or size is wrong
@@ -146,6 +157,9 @@ def expected(level: str, actor: str):
         return {"manager_a": "ok", "admin": "ok", "reviewer_a": 403, "founder": 403}.get(actor, 404)
     if level == "assigned_only":
         return "ok" if actor == "reviewer_a" else 404
+    if level == "reporting_company":
+        # the founder of an invested company, and the managers of the funds invested in it
+        return "ok" if actor in ("founder", "manager_a", "admin") else 404
     if level == "rubric":
         return {"manager_a": "ok", "admin": "ok", "reviewer_a": "ok", "partner_a": 403}.get(actor, 404)
     if actor not in FUND_A_MEMBERS:
@@ -228,11 +242,17 @@ def ledger_entries(db, fund, people) -> dict:
     application.state = "in_review"
     from fundapp.applications.review import add_criterion
     criterion = add_criterion(manager, fund, "Team", "", "1", 1, 5)
+    held = portfolio.register_company(manager, fund, {"name": "Kibo", "country": "KE", "sector": "ai"},
+                                      owner_id=founder.id)
+    db.session.flush()
+    portfolio.record_investment(manager, fund, held.id, date(2024, 4, 1), "10000", "equity", "0.05")
     db.session.commit()
     return {"application_id": application.id, "criterion_id": criterion.id, "partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
+            "company_id": held.id,
             "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},
                           "capital.notice": {"kind": "calls", "event_id": call.id},
                           "capital.export": {"kind": "csv"},
+                          "jobs.export": {"kind": "csv"}, "jobs.export_reports": {"kind": "xlsx"},
                           "portfolio.reverse": {"kind": "investment", "entry_id": investment.id}}}
 
 

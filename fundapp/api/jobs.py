@@ -1,0 +1,117 @@
+"""Headcount reports and a fund's job figures in the API (SPEC sections 5 and 7)."""
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import wraps
+
+from flask import abort, g
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from fundapp.api.auth import authenticated, fund_scoped
+from fundapp.api.docs import documented_errors as errors_of
+from fundapp.api.schemas import HeadcountSchema, JobsSchema, MetricsQuerySchema
+from fundapp.extensions import db
+from fundapp.funds.models import Fund
+from fundapp.jobs import services
+from fundapp.jobs.models import HeadcountReport
+from fundapp.money import to_major
+from fundapp.portfolio.models import Company
+from fundapp.quarters import period_of
+
+blp = Blueprint("api_jobs", __name__, url_prefix="/api/v1",
+                description="Headcount reports of companies and the jobs figures of funds.")
+documented_errors = errors_of(blp)
+
+
+def reporting_company(view):
+    """Resolve the path's company for the token's user before the body is read: its founder (once
+    invested) or a manager of a fund invested in it; anyone else gets 404. The view gets company= and
+    by_manager=."""
+    @wraps(view)
+    def wrapper(*args, company_id: int, **kwargs):
+        user = g.api_user
+        company = services.managed_company(user, company_id)
+        by_manager = company is not None
+        if company is None and user.is_founder:
+            company = db.session.scalar(select(Company).where(
+                Company.id == company_id, Company.owner_id == user.id,
+                Company.id.in_(services.invested_company_ids())))
+        if company is None:
+            abort(404)
+        return view(*args, company=company, by_manager=by_manager, **kwargs)
+    return wrapper
+
+
+def report_json(report: HeadcountReport) -> dict:
+    return {"id": report.id, "company_id": report.company_id, "period": report.period,
+            **{name: getattr(report, name) for name in services.COUNTS}, "verified": report.verified,
+            "fte": report.full_time + report.part_time / 2}
+
+
+@blp.route("/companies/<int:company_id>/headcount", methods=["GET"])
+@authenticated
+@reporting_company
+@blp.response(200, HeadcountSchema(many=True))
+@documented_errors
+def list_headcount(company: Company, by_manager: bool):
+    """The company's headcount reports, latest quarter first."""
+    return [report_json(r) for r in db.session.scalars(
+        select(HeadcountReport).where(HeadcountReport.company_id == company.id)
+        .order_by(HeadcountReport.period_end.desc()))]
+
+
+@blp.route("/companies/<int:company_id>/headcount", methods=["POST"])
+@authenticated
+@reporting_company
+@blp.arguments(HeadcountSchema)
+@blp.response(201, HeadcountSchema)
+@documented_errors
+def create_headcount(body, company: Company, by_manager: bool):
+    """File the company's report for a quarter, or correct it until a manager verifies it.
+
+    Only managers may send verified: true.
+    """
+    report = services.file_report(g.api_user, company, body, by_manager=by_manager)
+    db.session.flush()
+    created = report_json(report)
+    db.session.commit()
+    return created
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _money(value: Decimal | None, currency: str) -> str | None:
+    if value is None:
+        return None
+    return to_major(int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)), currency)
+
+
+@blp.route("/funds/<int:fund_id>/jobs", methods=["GET"])
+@authenticated
+@fund_scoped("view_performance")
+@blp.arguments(MetricsQuerySchema, location="query")
+@blp.response(200, JobsSchema)
+@documented_errors
+def fund_jobs(query, fund: Fund):
+    """The fund's job figures as of a date (today by default), with one row per company."""
+    as_of = query["as_of"] or date.today()
+    data = services.load_jobs(fund)
+    f = data.figures(as_of)
+    figures = ("baseline_fte", "current_fte", "net_created", "gross_created", "lost", "maintained",
+               "attributed", "women_share", "under_35_share", "nationals_share", "verified_share")
+    return {
+        "as_of": as_of, **{name: _number(getattr(f, name)) for name in figures},
+        "cost_per_job": _money(f.cost_per_job, fund.currency),
+        "public_cost_per_job": _money(f.public_cost_per_job, fund.currency),
+        "companies": [{
+            "company_id": row.company.id, "name": row.company.name, "sector": row.company.sector,
+            "region": row.company.region, "first_investment": row.first_investment,
+            "baseline_fte": _number(row.figures.baseline_fte),
+            "current_fte": _number(row.figures.current_fte),
+            "net_created": _number(row.figures.net_created), "attributed": _number(row.figures.attributed),
+            "current_period": period_of(row.report_day) if row.report_day else None,
+            "verified": row.figures.verified, "status": row.state,
+        } for row in services.company_table(data, f)],
+    }

@@ -1,0 +1,420 @@
+"""Use cases of job reporting: headcount reports filed, corrected, verified and imported, and a fund's
+job figures as of any date, read from the database once and computed by the pure jobs module."""
+import io
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fundapp.applications.models import Application
+from fundapp.audit.services import record, snapshot
+from fundapp.auth.models import Grant
+from fundapp.columns import utcnow
+from fundapp.entries import effective
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.formatting import sector_label
+from fundapp.funds.models import Fund
+from fundapp.jobs.jobs import (
+    CompanyFigures,
+    CompanyJobs,
+    GroupFigures,
+    JobFigures,
+    Report,
+    breakdown,
+    job_figures,
+)
+from fundapp.jobs.models import HeadcountReport
+from fundapp.portfolio.metrics import FundMetrics, fund_metrics
+from fundapp.portfolio.models import Company, Exit, Investment
+from fundapp.portfolio.performance import load_ledger
+from fundapp.quarters import ends_between, last_ended, parse_period, period_of
+
+COUNTS = ("full_time", "part_time", "women", "under_35", "nationals")
+BREAKDOWNS = ("women", "under_35", "nationals")
+MAX_COUNT = 1_000_000
+
+
+# --- who may report for which company ---------------------------------------------------------------
+
+def invested_company_ids(fund_id: int | None = None):
+    """A query of the companies holding an effective investment (of one fund, or of any)."""
+    query = select(Investment.company_id).where(effective(Investment))
+    return query.where(Investment.fund_id == fund_id) if fund_id is not None else query
+
+
+def founder_company_or_404(founder, company_id: int) -> Company:
+    """The founder's own invested company; any other answers 404."""
+    company = db.session.scalar(select(Company).where(
+        Company.id == company_id, Company.owner_id == founder.id, Company.id.in_(invested_company_ids())))
+    if company is None:
+        abort(404)
+    return company
+
+
+def fund_company_or_404(fund: Fund, company_id) -> Company:
+    """A company the fund has invested in; any other answers 404."""
+    company = None
+    if isinstance(company_id, int):
+        company = db.session.scalar(select(Company).where(
+            Company.id == company_id, Company.id.in_(invested_company_ids(fund.id))))
+    if company is None:
+        abort(404)
+    return company
+
+
+def managed_company(user, company_id: int) -> Company | None:
+    """The company if the user manages a fund invested in it (an admin manages every fund)."""
+    query = select(Company).where(Company.id == company_id)
+    if user.is_admin:
+        return db.session.scalar(query.where(Company.id.in_(invested_company_ids())))
+    managed = select(Grant.fund_id).where(Grant.user_id == user.id, Grant.role == "manager")
+    invested = select(Investment.company_id).where(effective(Investment), Investment.fund_id.in_(managed))
+    return db.session.scalar(query.where(Company.id.in_(invested)))
+
+
+# --- filing, correcting and verifying ----------------------------------------------------------------
+
+def _count(values: dict, name: str, errors: dict) -> int | None:
+    raw = values.get(name)
+    if isinstance(raw, bool):
+        raw = None
+    try:
+        number = int(str(raw).strip()) if isinstance(raw, str) else raw
+    except ValueError:
+        number = None
+    if not isinstance(number, int) or isinstance(number, bool):
+        errors[name] = _("Enter a whole number of people.")
+    elif number < 0:
+        errors[name] = _("Enter zero or more people.")
+    elif number > MAX_COUNT:
+        errors[name] = _("Enter at most %(most)d people.", most=MAX_COUNT)
+    else:
+        return number
+    return None
+
+
+def checked(values: dict, today: date) -> tuple[str, date, dict]:
+    """The report's period, its end and its counts, or Refused naming every wrong field."""
+    errors: dict[str, str] = {}
+    period_end = parse_period(values.get("period"))
+    if period_end is None:
+        errors["period"] = _("Enter a quarter such as %(example)s.", example=period_of(today))
+    elif period_end > today:
+        errors["period"] = _("This quarter has not ended yet.")
+    counts = {name: _count(values, name, errors) for name in COUNTS}
+    if counts["full_time"] is not None and counts["part_time"] is not None:
+        total = counts["full_time"] + counts["part_time"]
+        for name in BREAKDOWNS:
+            if counts[name] is not None and counts[name] > total:
+                errors[name] = _("Cannot exceed the headcount (%(total)d full-time and part-time).",
+                                 total=total)
+    if errors:
+        raise Refused(errors)
+    return period_of(period_end), period_end, counts
+
+
+def report_of(company: Company, period_end: date) -> HeadcountReport | None:
+    return db.session.scalar(select(HeadcountReport).where(HeadcountReport.company_id == company.id,
+                                                          HeadcountReport.period_end == period_end))
+
+
+def file_report(actor, company: Company, values: dict, *, by_manager: bool,
+                today: date | None = None) -> HeadcountReport:
+    """File the company's report for a quarter, or correct the one already filed.
+
+    A founder may correct a report until a manager verifies it; a manager may correct any, and a
+    corrected report needs verifying again unless the manager verifies it with the correction.
+    """
+    if values.get("verified") and not by_manager:
+        raise Refused({"verified": _("Only the fund's managers verify reports.")}, status=403)
+    period, period_end, counts = checked(values, today or date.today())
+    report = report_of(company, period_end)
+    if report is not None and report.verified and not by_manager:
+        raise Refused({"period": _("The fund has verified this quarter's report; ask its managers to "
+                                   "correct it.")}, status=409)
+    before = snapshot(report) if report is not None else None
+    if report is None:
+        report = HeadcountReport(company_id=company.id, period=period, period_end=period_end)
+        db.session.add(report)
+    changed = before is None or any(getattr(report, name) != counts[name] for name in COUNTS)
+    for name, number in counts.items():
+        setattr(report, name, number)
+    if changed:
+        report.filed_by_id = actor.id
+        report.verified_at = report.verified_by_id = None
+    if by_manager and values.get("verified"):
+        report.verified_at, report.verified_by_id = utcnow(), actor.id
+    if before is None:
+        record(actor, "headcount.file", report)
+    elif snapshot(report) != before:
+        record(actor, "headcount.correct", report, before=before)
+    return report
+
+
+def verify(actor, report: HeadcountReport) -> None:
+    """A manager's confirmation that the report matches the company's records (idempotent)."""
+    if report.verified:
+        return
+    before = snapshot(report)
+    report.verified_at, report.verified_by_id = utcnow(), actor.id
+    record(actor, "headcount.verify", report, before=before)
+
+
+def fund_report_or_404(fund: Fund, report_id: int) -> HeadcountReport:
+    report = db.session.scalar(select(HeadcountReport).where(
+        HeadcountReport.id == report_id, HeadcountReport.company_id.in_(invested_company_ids(fund.id))))
+    if report is None:
+        abort(404)
+    return report
+
+
+# --- expected and missing quarters ---------------------------------------------------------------------
+
+def expected_periods(first_investment: date, exited_on: date | None, today: date) -> list[date]:
+    """The quarter ends a company reports from its first investment until it leaves the portfolio."""
+    until = last_ended(today)
+    if exited_on is not None:
+        until = min(until, exited_on)
+    return ends_between(first_investment, until)
+
+
+@dataclass
+class ReportingStatus:
+    company: Company
+    first_investment: date
+    exited_on: date | None
+    expected: list[date]
+    filed: dict[date, HeadcountReport]
+
+    @property
+    def missing(self) -> list[date]:
+        return [day for day in self.expected if day not in self.filed]
+
+    @property
+    def unverified(self) -> list[HeadcountReport]:
+        return [report for report in self.filed.values() if not report.verified]
+
+
+def reporting_status(company_ids, fund_id: int | None = None,
+                     today: date | None = None) -> list[ReportingStatus]:
+    """For each company: the quarters it should report, those filed and those missing."""
+    today = today or date.today()
+    positions = select(Investment.company_id, Investment.date).where(
+        effective(Investment), Investment.company_id.in_(company_ids))
+    exits = select(Exit.company_id, Exit.date).where(effective(Exit), Exit.company_id.in_(company_ids))
+    if fund_id is not None:
+        positions = positions.where(Investment.fund_id == fund_id)
+        exits = exits.where(Exit.fund_id == fund_id)
+    first: dict[int, date] = {}
+    for company_id, day in db.session.execute(positions):
+        first[company_id] = min(day, first.get(company_id, day))
+    exited = {company_id: day for company_id, day in db.session.execute(exits)}
+    filed: dict[int, dict[date, HeadcountReport]] = defaultdict(dict)
+    for report in db.session.scalars(select(HeadcountReport).where(HeadcountReport.company_id.in_(first))):
+        filed[report.company_id][report.period_end] = report
+    companies = db.session.scalars(select(Company).where(Company.id.in_(first)).order_by(Company.name))
+    return [ReportingStatus(company, first[company.id], exited.get(company.id),
+                            expected_periods(first[company.id], exited.get(company.id), today),
+                            filed[company.id])
+            for company in companies]
+
+
+# --- a fund's job figures ----------------------------------------------------------------------------------
+
+@dataclass
+class FundJobs:
+    """Everything the fund's job figures are computed from, read in a fixed number of queries."""
+
+    fund: Fund
+    companies: dict[int, Company]
+    investments: list[tuple[int, date, Decimal]]     # company, date, ownership acquired
+    exits: dict[int, tuple[date, str]]
+    declared: dict[int, Decimal]
+    reports: dict[int, tuple[Report, ...]]
+    ledger: object
+
+    def positions(self, as_of: date) -> list[CompanyJobs]:
+        first: dict[int, date] = {}
+        ownership: dict[int, Decimal] = defaultdict(Decimal)
+        for company_id, day, acquired in self.investments:
+            first[company_id] = min(day, first.get(company_id, day))
+            if day <= as_of:
+                ownership[company_id] += acquired
+        return [CompanyJobs(company_id, day, ownership[company_id], self.declared.get(company_id),
+                            self.exits.get(company_id, (None, ""))[0],
+                            self.exits.get(company_id, (None, ""))[1] == "write_off",
+                            self.reports.get(company_id, ()))
+                for company_id, day in first.items()]
+
+    def metrics(self, as_of: date) -> FundMetrics:
+        return fund_metrics(self.ledger, as_of)
+
+    def figures(self, as_of: date, metrics: FundMetrics | None = None) -> JobFigures:
+        metrics = metrics or self.metrics(as_of)
+        government = sum(p.paid_in for p in metrics.partners if p.partner_id in self.ledger.government)
+        share = Decimal(government) / Decimal(metrics.paid_in) if metrics.paid_in else None
+        return job_figures(self.positions(as_of), as_of, metrics.invested, share)
+
+    def first_investment(self) -> date | None:
+        return min((day for _c, day, _o in self.investments), default=None)
+
+    def history(self, as_of: date) -> list[JobFigures]:
+        """The figures at each quarter end since the first investment, and at as_of."""
+        start = self.first_investment()
+        if start is None:
+            return []
+        days = [day for day in ends_between(start, as_of) if day < as_of] + [as_of]
+        return [job_figures(self.positions(day), day, 0, None) for day in days]
+
+
+def load_jobs(fund: Fund) -> FundJobs:
+    """The fund's positions, exits, declared baselines, headcount reports and ledger."""
+    investments = db.session.execute(select(Investment.company_id, Investment.date, Investment.ownership)
+                                     .where(Investment.fund_id == fund.id, effective(Investment))).all()
+    company_ids = {company_id for company_id, _d, _o in investments}
+    exits = {company_id: (day, kind) for company_id, day, kind in db.session.execute(
+        select(Exit.company_id, Exit.date, Exit.kind).where(Exit.fund_id == fund.id, effective(Exit)))}
+    declared = {
+        company_id: Decimal(full_time or 0) + Decimal(part_time or 0) / 2
+        for company_id, full_time, part_time in db.session.execute(
+            select(Application.company_id, Application.full_time, Application.part_time)
+            .where(Application.fund_id == fund.id, Application.company_id.in_(company_ids)))
+        if full_time is not None or part_time is not None}
+    reports: dict[int, list[Report]] = defaultdict(list)
+    for row in db.session.scalars(select(HeadcountReport).where(HeadcountReport.company_id.in_(company_ids))
+                                  .order_by(HeadcountReport.period_end)):
+        reports[row.company_id].append(Report(row.period_end, row.full_time, row.part_time, row.women,
+                                              row.under_35, row.nationals, row.verified))
+    companies = {c.id: c for c in db.session.scalars(select(Company).where(Company.id.in_(company_ids)))}
+    return FundJobs(fund, companies, [(c, d, o) for c, d, o in investments], exits, declared,
+                    {company_id: tuple(rows) for company_id, rows in reports.items()}, load_ledger(fund))
+
+
+# --- importing many reports at once --------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("company_id", "period", *COUNTS)
+IMPORT_LIMIT = 5 * 1024 * 1024
+IMPORT_ROWS = 20_000
+YES, NO = {"true", "yes", "y", "1", "x", "oui", "vrai"}, {"", "false", "no", "n", "0", "non", "faux"}
+
+
+class ImportRefused(Refused):
+    """An import refused as a whole: lines holds "line number, reason" for every bad row."""
+
+    def __init__(self, message: str, lines: list[tuple[int, str]] = ()):
+        super().__init__({"file": message})
+        self.lines = list(lines)
+
+
+def _table(data: bytes) -> pd.DataFrame:
+    """The uploaded sheet as text cells: XLSX when it is a zip archive, CSV otherwise."""
+    if len(data) > IMPORT_LIMIT:
+        raise ImportRefused(_("The file is larger than 5 MB."))
+    try:
+        if data.startswith(b"PK\x03\x04"):
+            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False)
+        else:
+            frame = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str, keep_default_na=False,
+                                skipinitialspace=True)
+    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, pd.errors.ParserError):
+        raise ImportRefused(_("Upload a CSV file (UTF-8) or an Excel workbook (.xlsx).")) from None
+    frame.columns = [str(column).strip().lower() for column in frame.columns]
+    missing = [column for column in IMPORT_COLUMNS if column not in frame.columns]
+    if missing:
+        raise ImportRefused(_("The file lacks the columns: %(columns)s.", columns=", ".join(missing)))
+    if frame.empty:
+        raise ImportRefused(_("The file holds no reports."))
+    if len(frame) > IMPORT_ROWS:
+        raise ImportRefused(_("Import at most %(rows)d reports at once.", rows=IMPORT_ROWS))
+    return frame
+
+
+def _company_id(text: str) -> int | None:
+    text = str(text).strip()
+    return int(text) if text.isdigit() else None
+
+
+def import_reports(actor, fund: Fund, data: bytes, today: date | None = None) -> int:
+    """File or correct many reports of the fund's companies: every row is checked first, and nothing
+    is saved unless every row is good. Line numbers count the header as line 1."""
+    today = today or date.today()
+    frame = _table(data)
+    invested = set(db.session.scalars(invested_company_ids(fund.id)))
+    problems: list[tuple[int, str]] = []
+    rows, seen = [], {}
+    for index, raw in enumerate(frame.to_dict("records")):
+        line = index + 2
+        values = {key: str(value).strip() for key, value in raw.items()}
+        company_id = _company_id(values["company_id"])
+        if company_id not in invested:
+            problems.append((line, _("company_id: not a company this fund has invested in.")))
+            continue
+        verified = values.get("verified", "").lower()
+        if verified not in YES | NO:
+            problems.append((line, _("verified: write yes or no.")))
+            continue
+        try:
+            _period, period_end, _counts = checked(values, today)
+        except Refused as refusal:
+            problems.extend((line, f"{field}: {message}") for field, message in refusal.fields.items())
+            continue
+        if (company_id, period_end) in seen:
+            problems.append((line, _("the same company and quarter as line %(line)d.",
+                                     line=seen[company_id, period_end])))
+            continue
+        seen[company_id, period_end] = line
+        rows.append((company_id, {**values, "verified": verified in YES}))
+    if problems:
+        raise ImportRefused(_("Nothing was imported: %(count)d of %(total)d rows need correcting.",
+                              count=len({line for line, _m in problems}), total=len(frame)), problems)
+    companies = {c.id: c for c in db.session.scalars(select(Company).where(Company.id.in_(invested)))}
+    for company_id, values in rows:
+        file_report(actor, companies[company_id], values, by_manager=True, today=today)
+    return len(rows)
+
+
+# --- the tables of the jobs page ---------------------------------------------------------------------------
+
+@dataclass
+class CompanyRow:
+    company: Company
+    figures: CompanyFigures
+    first_investment: date
+    state: str              # held, exited or written_off
+
+    @property
+    def status(self) -> str:
+        return {"held": _("In portfolio"), "exited": _("Exited"), "written_off": _("Written off")}[self.state]
+
+    @property
+    def report_day(self) -> date | None:
+        return self.figures.current_report.period_end if self.figures.current_report else None
+
+
+def company_table(data: FundJobs, figures: JobFigures) -> list[CompanyRow]:
+    """One row per company invested in by the date, by name: its figures and where it stands."""
+    first = {company_id: day for company_id, day in
+             ((c.company_id, c.first_investment) for c in data.positions(figures.as_of))}
+    rows = []
+    for row in figures.companies:
+        exited = data.exits.get(row.company_id)
+        state = "held"
+        if exited and exited[0] <= figures.as_of:
+            state = "written_off" if exited[1] == "write_off" else "exited"
+        rows.append(CompanyRow(data.companies[row.company_id], row, first[row.company_id], state))
+    return sorted(rows, key=lambda r: r.company.name.lower())
+
+
+def group_tables(data: FundJobs, figures: JobFigures) -> dict[str, list[GroupFigures]]:
+    """The companies' figures by sector and by region."""
+    return {
+        "sector": breakdown(figures.companies, lambda c: sector_label(data.companies[c].sector)),
+        "region": breakdown(figures.companies, lambda c: data.companies[c].region or _("Region not given")),
+    }

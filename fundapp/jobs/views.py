@@ -1,0 +1,177 @@
+"""Pages of job creation: the fund's jobs figures, and its managers' headcount reports."""
+from datetime import date
+
+import pandas as pd
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from fundapp.auth.permissions import abilities, fund_or_404
+from fundapp.errors import Refused
+from fundapp.exports import download
+from fundapp.extensions import db
+from fundapp.formatting import quarter, sector_label
+from fundapp.forms import show_refusal
+from fundapp.funds.capital_views import as_of_date
+from fundapp.jobs import services
+from fundapp.jobs.forms import ImportForm, ManagerHeadcountForm
+from fundapp.jobs.models import HeadcountReport
+from fundapp.pagination import paginate
+from fundapp.portfolio.models import Company
+from fundapp.quarters import ends_between, last_ended, period_of
+
+blueprint = Blueprint("jobs", __name__, url_prefix="/funds/<int:fund_id>")
+
+
+@blueprint.get("/jobs")
+@login_required
+def index(fund_id: int):
+    fund = fund_or_404(current_user, fund_id, "view_performance")
+    as_of = as_of_date()
+    data = services.load_jobs(fund)
+    figures = data.figures(as_of)
+    first = data.first_investment()
+    quarters = list(reversed(ends_between(first, last_ended(date.today())))) if first else []
+    return render_template("jobs/index.html", fund=fund, as_of=as_of, figures=figures, quarters=quarters,
+                           rows=services.company_table(data, figures),
+                           groups=services.group_tables(data, figures),
+                           abilities=abilities(current_user, fund.id))
+
+
+@blueprint.get("/jobs/companies.<any(csv, xlsx):kind>")
+@login_required
+def export(fund_id: int, kind: str):
+    fund = fund_or_404(current_user, fund_id, "view_performance")
+    as_of = as_of_date()
+    data = services.load_jobs(fund)
+    frame = pd.DataFrame([{
+        _("Company"): row.company.name, _("Sector"): sector_label(row.company.sector),
+        _("Region"): row.company.region, _("Baseline FTE"): float(row.figures.baseline_fte),
+        _("Current FTE"): float(row.figures.current_fte),
+        _("Net jobs created"): float(row.figures.net_created),
+        _("Attributed to the fund"): float(round(row.figures.attributed, 2)),
+        _("Latest report"): quarter(row.report_day) if row.report_day else "",
+        _("Verified"): _("yes") if row.figures.verified else _("no"), _("Status"): row.status,
+    } for row in services.company_table(data, data.figures(as_of))])
+    return download(frame, f"jobs-{fund.id}-{as_of.isoformat()}", kind)
+
+
+# --- headcount reports, for managers ---------------------------------------------------------------
+
+def _entry_form(fund, form: ManagerHeadcountForm | None = None) -> ManagerHeadcountForm:
+    if form is None:
+        report = None
+        if request.args.get("edit", type=int):
+            report = services.fund_report_or_404(fund, request.args.get("edit", type=int))
+        form = ManagerHeadcountForm(formdata=None, obj=report, prefix="report",
+                                    company_id=request.args.get("company_id", type=int),
+                                    period=request.args.get("period") or period_of(last_ended(date.today())))
+    form.company_id.choices = [(c.id, c.name) for c in db.session.scalars(
+        select(Company).where(Company.id.in_(services.invested_company_ids(fund.id))).order_by(Company.name))]
+    return form
+
+
+def _reports_page(fund, form=None, import_form=None, problems=(), status: int = 200):
+    statuses = services.reporting_status(services.invested_company_ids(fund.id), fund.id)
+    query = (select(HeadcountReport, Company.name).join(Company, HeadcountReport.company_id == Company.id)
+             .where(HeadcountReport.company_id.in_(services.invested_company_ids(fund.id))))
+    company_id = request.args.get("company", type=int)
+    if company_id:
+        query = query.where(HeadcountReport.company_id == company_id)
+    shown = request.args.get("show", "")
+    if shown == "unverified":
+        query = query.where(HeadcountReport.verified_at.is_(None))
+    elif shown == "verified":
+        query = query.where(HeadcountReport.verified_at.is_not(None))
+    page = paginate(query.order_by(HeadcountReport.period_end.desc(), Company.name, HeadcountReport.id),
+                    request.args.get("page", 1, type=int), rows=True)
+    return render_template(
+        "jobs/reports.html", fund=fund, statuses=statuses, page=page, form=_entry_form(fund, form),
+        import_form=import_form or ImportForm(formdata=None), problems=problems, company_id=company_id,
+        shown=shown, unverified=sum(len(s.unverified) for s in statuses),
+        missing=sum(len(s.missing) for s in statuses)), status
+
+
+@blueprint.get("/headcount")
+@login_required
+def reports(fund_id: int):
+    return _reports_page(fund_or_404(current_user, fund_id, "manage_capital"))
+
+
+@blueprint.post("/headcount")
+@login_required
+def enter(fund_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    form = _entry_form(fund, ManagerHeadcountForm(prefix="report"))
+    if form.validate_on_submit():
+        company = services.fund_company_or_404(fund, form.company_id.data)
+        try:
+            services.file_report(current_user, company, form.data, by_manager=True)
+        except Refused as refusal:
+            db.session.rollback()
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Headcount report saved for %(company)s.", company=company.name), "success")
+            return redirect(url_for("jobs.reports", fund_id=fund.id))
+    return _reports_page(fund, form=form, status=422)
+
+
+@blueprint.post("/headcount/verify")
+@login_required
+def verify(fund_id: int):
+    """Verify the one report whose button was pressed, or every report ticked."""
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    chosen = [request.form.get("only", type=int)] if request.form.get("only") else \
+        request.form.getlist("report_ids", type=int)
+    reports = [services.fund_report_or_404(fund, report_id) for report_id in chosen]
+    for report in reports:
+        services.verify(current_user, report)
+    db.session.commit()
+    if reports:
+        flash(_("%(count)d reports verified.", count=len(reports)), "success")
+    else:
+        flash(_("Tick the reports to verify first."), "warning")
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith(f"/funds/{fund.id}/headcount") else
+                    url_for("jobs.reports", fund_id=fund.id))
+
+
+@blueprint.post("/headcount/import")
+@login_required
+def import_reports(fund_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        upload = form.sheet.data
+        try:
+            with upload.stream:
+                count = services.import_reports(current_user, fund, upload.read(services.IMPORT_LIMIT + 1))
+        except Refused as refusal:
+            db.session.rollback()
+            form.sheet.errors = list(refusal.fields.values())
+            problems = getattr(refusal, "lines", [])
+        else:
+            db.session.commit()
+            flash(_("%(count)d headcount reports imported.", count=count), "success")
+            return redirect(url_for("jobs.reports", fund_id=fund.id))
+    return _reports_page(fund, import_form=form, problems=problems, status=422)
+
+
+@blueprint.get("/headcount/reports.<any(csv, xlsx):kind>")
+@login_required
+def export_reports(fund_id: int, kind: str):
+    """Every report of the fund's companies, in the columns the import reads back."""
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    rows = db.session.execute(
+        select(HeadcountReport, Company.name).join(Company, HeadcountReport.company_id == Company.id)
+        .where(HeadcountReport.company_id.in_(services.invested_company_ids(fund.id)))
+        .order_by(Company.name, HeadcountReport.period_end)).all()
+    frame = pd.DataFrame(
+        [{"company_id": r.company_id, "company": name, "period": r.period, "full_time": r.full_time,
+          "part_time": r.part_time, "women": r.women, "under_35": r.under_35, "nationals": r.nationals,
+          "verified": "yes" if r.verified else "no"} for r, name in rows],
+        columns=["company_id", "company", "period", *services.COUNTS, "verified"])
+    return download(frame, f"headcount-{fund.id}", kind)
