@@ -13,6 +13,8 @@ from fundapp import create_app
 from fundapp.extensions import db as _db
 from tests import factories
 
+pytest_plugins = ["tests.jobs_portfolio"]  # the portfolio_ fixture of job reporting
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 BASE_CONFIG = {

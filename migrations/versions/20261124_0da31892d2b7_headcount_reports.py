@@ -8,7 +8,6 @@ Create Date: 2026-11-24 23:55:05.327756
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0da31892d2b7'
 down_revision = '18ad306dd027'
