@@ -7,6 +7,7 @@ from fundapp import demo_history as history
 from fundapp.applications import services as portal
 from fundapp.auth import services as accounts
 from fundapp.auth.models import User
+from fundapp.demo_jobs import headcount_history
 from fundapp.demo_pipeline import pipeline
 from fundapp.extensions import db
 from fundapp.funds import services as funds
@@ -27,6 +28,7 @@ DEMO_FUNDS = [
         "companies": [("Shamba Analytics", "agriculture", "Nakuru"),
                       ("Kazi Logistics", "logistics", "Mombasa"), ("Savanna Solar", "climate", "Kisumu"),
                       ("Afya Connect", "health", "Nairobi"), ("Lugha AI", "ai", "Nairobi")],
+        "founder_owns": "Afya Connect",
     },
     {
         "country": "SN", "slug": "senegal", "name": "Fonds national d'amorçage du Sénégal",
@@ -65,6 +67,7 @@ def seed() -> list[tuple[str, str, str]]:
     admin, _link = accounts.create_staff(None, "admin@fundapp.example", "Amina Admin", "en",
                                          is_admin=True, password=DEMO_PASSWORD)
     logins = [("admin", admin.email, DEMO_PASSWORD)]
+    founder = accounts.register_founder("founder@fundapp.example", "Zoë Founder", DEMO_PASSWORD, "en")
     for spec in DEMO_FUNDS:
         country = funds.country_for_code(admin, spec["country"])
         values = {key: spec.get(key) for key in funds.FUND_FIELDS}
@@ -87,9 +90,10 @@ def seed() -> list[tuple[str, str, str]]:
             reviewer = user if role == "reviewer" else reviewer
             logins.append((f"{role} — {fund.name}" + (f" ({title})" if partner_id else ""), email,
                            DEMO_PASSWORD))
-        history.three_years(manager, fund, partners, spec["companies"])
+        owners = {spec["founder_owns"]: founder} if "founder_owns" in spec else {}
+        history.three_years(manager, fund, partners, spec["companies"], owners)
         pipeline(manager, reviewer, fund, DEMO_PASSWORD)
-    founder = accounts.register_founder("founder@fundapp.example", "Zoë Founder", DEMO_PASSWORD, "en")
+        headcount_history(manager, fund, founder)
     logins.append(("founder", founder.email, DEMO_PASSWORD))
     kenya = db.session.scalar(select(Fund).where(Fund.currency == "KES"))
     company = register_company(founder, None, {"name": "Mazao Data", "country": "KE", "sector": "agriculture",

@@ -9,8 +9,9 @@ from fundapp.portfolio import services as portfolio
 D = date
 
 
-def three_years(manager, fund, partners, companies) -> None:
-    """Enter the fund's history from January 2024, skipping anything dated after today."""
+def three_years(manager, fund, partners, companies, owners: dict | None = None) -> None:
+    """Enter the fund's history from January 2024, skipping anything dated after today; owners maps
+    a company's name to the founder who owns it."""
     total = sum(partner.commitment for partner in partners)
     government, openai = partners[0], partners[1]
 
@@ -22,7 +23,8 @@ def three_years(manager, fund, partners, companies) -> None:
         return to_major(int(allocation.amount * fraction), fund.currency)
 
     held = [portfolio.register_company(manager, fund, {"name": name, "sector": sector, "region": region,
-                                                       "country": fund.country.code})
+                                                       "country": fund.country.code},
+                                       owner_id=(owners or {})[name].id if name in (owners or {}) else None)
             for name, sector, region in companies]
     investments = {}
 

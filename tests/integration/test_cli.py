@@ -16,6 +16,7 @@ def test_demo_seeds_three_funds_with_every_role(runner, db):
         assert db.session.scalar(select(func.count(Grant.id)).where(Grant.role == role)) >= 3
     assert "admin@fundapp.example" in result.output and "founder@fundapp.example" in result.output
     assert "openai.kenya@fundapp.example" in result.output
+    _demo_has_headcount_reports(funds)
     again = runner.invoke(args=["demo", "--no-serve"])
     assert again.exit_code == 0 and "left as it is" in again.output
     assert db.session.scalar(select(func.count(Fund.id))) == 3
@@ -37,3 +38,23 @@ def test_create_token_prints_a_working_token(runner, client, db):
     assert db.session.scalar(select(ApiToken)).token_hash != secret
     assert client.get("/api/v1/funds", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
     assert runner.invoke(args=["create-token", "nobody@example.org"]).exit_code != 0
+
+
+def _demo_has_headcount_reports(funds):
+    """Every invested company reports; some quarters are missing, some not verified, one company per
+    fund is written off, and the founder's company awaits its latest report."""
+    from datetime import date
+
+    from fundapp.jobs import services as jobs
+    for fund in funds.values():
+        statuses = jobs.reporting_status(jobs.invested_company_ids(fund.id), fund.id)
+        assert all(status.filed for status in statuses)
+        assert any(status.missing for status in statuses) and any(status.unverified for status in statuses)
+        figures = jobs.load_jobs(fund).figures(date.today())
+        assert figures.net_created > 0 and 0 < figures.verified_share < 1
+        written_off = [row for row in jobs.company_table(jobs.load_jobs(fund), figures)
+                       if row.state == "written_off"]
+        assert len(written_off) == 1 and written_off[0].figures.current_fte == 0
+    kenya = next(f for f in funds.values() if f.currency == "KES")
+    owned = [s for s in jobs.reporting_status(jobs.invested_company_ids(kenya.id), kenya.id) if s.company.owner_id]
+    assert len(owned) == 1 and owned[0].missing and owned[0].unverified
