@@ -8,7 +8,13 @@ from wtforms.validators import DataRequired, InputRequired, Length
 COUNT = {"min": 0, "inputmode": "numeric"}
 
 
-class HeadcountForm(FlaskForm):
+class CompanyChoice(FlaskForm):
+    """The company a manager reports for (declared first: fields render in the order they are made)."""
+
+    company_id = SelectField(_l("Company"), coerce=int)
+
+
+class HeadcountFields(FlaskForm):
     period = StringField(_l("Quarter"), validators=[DataRequired(), Length(max=6)],
                          description=_l("Year and quarter, e.g. 2026Q3: the headcount on the quarter's "
                                         "last day."))
@@ -19,12 +25,15 @@ class HeadcountForm(FlaskForm):
     under_35 = IntegerField(_l("Under 35 years old"), validators=[InputRequired()], render_kw=COUNT)
     nationals = IntegerField(_l("Nationals of the fund's country"), validators=[InputRequired()],
                              render_kw=COUNT)
+
+
+class HeadcountForm(HeadcountFields):
     submit = SubmitField(_l("Save report"))
 
 
-class ManagerHeadcountForm(HeadcountForm):
-    company_id = SelectField(_l("Company"), coerce=int)
+class ManagerHeadcountForm(CompanyChoice, HeadcountFields):
     verified = BooleanField(_l("Verified against the company's payroll records"))
+    submit = SubmitField(_l("Save report"))
 
 
 class ImportForm(FlaskForm):

@@ -4,6 +4,7 @@ from datetime import date
 import pandas as pd
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -24,11 +25,16 @@ from fundapp.quarters import ends_between, last_ended, period_of
 blueprint = Blueprint("jobs", __name__, url_prefix="/funds/<int:fund_id>")
 
 
+def quarter_as_of() -> date:
+    """The page's ?as_of= date; the end of the latest quarter ended when absent (reports are quarterly)."""
+    return as_of_date() if request.args.get("as_of") else last_ended(date.today())
+
+
 @blueprint.get("/jobs")
 @login_required
 def index(fund_id: int):
     fund = fund_or_404(current_user, fund_id, "view_performance")
-    as_of = as_of_date()
+    as_of = quarter_as_of()
     data = services.load_jobs(fund)
     figures = data.figures(as_of)
     first = data.first_investment()
@@ -43,7 +49,7 @@ def index(fund_id: int):
 @login_required
 def export(fund_id: int, kind: str):
     fund = fund_or_404(current_user, fund_id, "view_performance")
-    as_of = as_of_date()
+    as_of = quarter_as_of()
     data = services.load_jobs(fund)
     frame = pd.DataFrame([{
         _("Company"): row.company.name, _("Sector"): sector_label(row.company.sector),
@@ -130,7 +136,7 @@ def verify(fund_id: int):
         services.verify(current_user, report)
     db.session.commit()
     if reports:
-        flash(_("%(count)d reports verified.", count=len(reports)), "success")
+        flash(ngettext("%(num)d report verified.", "%(num)d reports verified.", len(reports)), "success")
     else:
         flash(_("Tick the reports to verify first."), "warning")
     back = request.form.get("next", "")
@@ -155,7 +161,8 @@ def import_reports(fund_id: int):
             problems = getattr(refusal, "lines", [])
         else:
             db.session.commit()
-            flash(_("%(count)d headcount reports imported.", count=count), "success")
+            flash(ngettext("%(num)d headcount report imported.", "%(num)d headcount reports imported.",
+                           count), "success")
             return redirect(url_for("jobs.reports", fund_id=fund.id))
     return _reports_page(fund, import_form=form, problems=problems, status=422)
 

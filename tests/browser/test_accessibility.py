@@ -18,14 +18,16 @@ PAGES_BY_ROLE = {
     "manager.kenya@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/{fund}/capital",
                                       "/funds/{fund}/portfolio/", "/funds/{fund}/partners/{partner}/statement",
                                       "/funds/{fund}/applications", "/funds/{fund}/applications/{reviewed}",
-                                      "/funds/{fund}/rubric", "/account"],
+                                      "/funds/{fund}/rubric", "/funds/{fund}/jobs", "/funds/{fund}/headcount",
+                                      "/account"],
     "reviewer.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/reviews",
                                        "/funds/{fund}/applications/{reviewed}"],
     "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/partners/{partner}/statement",
-                                         "/account/tokens"],
-    "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital", "/account"],
+                                         "/funds/{fund}/jobs", "/account/tokens"],
+    "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital",
+                                        "/funds/{senegal}/jobs", "/funds/{senegal}/headcount", "/account"],
     "founder@fundapp.example": ["/portal/", "/portal/companies/new", "/portal/applications/{application}",
-                                "/account"],
+                                "/portal/companies/{owned}/headcount", "/account"],
 }
 
 
@@ -40,8 +42,10 @@ def demo_world(db):
     application = db.session.scalar(select(Application.id).where(Application.state == "draft"))
     reviewed = db.session.scalar(select(Application.id).where(Application.fund_id == funds["KES"],
                                                               Application.state == "in_review"))
+    from fundapp.portfolio.models import Company
+    owned = db.session.scalar(select(Company.id).where(Company.name == "Afya Connect"))
     return {"fund": funds["KES"], "senegal": funds["XOF"], "manager": manager, "partner": ministry,
-            "application": application, "reviewed": reviewed}
+            "application": application, "reviewed": reviewed, "owned": owned}
 
 
 def assert_accessible(visitor, path: str, name: str) -> None:
