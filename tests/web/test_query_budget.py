@@ -65,3 +65,27 @@ def test_the_queue_does_not_grow_with_the_applications(client, db, login_as, cou
     small = queries_for(client, count_queries, path)
     add(60)
     assert queries_for(client, count_queries, path) == small
+
+
+@pytest.mark.parametrize("page", ["jobs", "headcount"])
+def test_job_pages_do_not_grow_with_the_companies_and_reports(client, db, count_queries, portfolio_, page):
+    from datetime import date
+
+    from fundapp.jobs import services as jobs
+    from fundapp.portfolio import services as portfolio
+    from tests.conftest import sign_in
+    from tests.jobs_portfolio import company
+    fund, manager, _founder, _companies = portfolio_
+    GrantFactory(user=manager, fund=fund, role="manager")
+    sign_in(client, manager)
+    path = f"/funds/{fund.id}/{page}?as_of=2025-06-30"
+    small = queries_for(client, count_queries, path)
+    for index in range(6):
+        extra = company(manager, fund, f"Extra {index}")
+        db.session.flush()
+        portfolio.record_investment(manager, fund, extra.id, date(2024, 2, 1), "10", "equity", "0.01")
+        for period in ("2024Q1", "2024Q2", "2024Q3"):
+            jobs.file_report(manager, extra, {"period": period, "full_time": 3, "part_time": 1, "women": 1,
+                                              "under_35": 1, "nationals": 4}, by_manager=True)
+    db.session.commit()
+    assert queries_for(client, count_queries, path) == small
