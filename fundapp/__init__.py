@@ -109,8 +109,10 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.jobs.views import blueprint as jobs
     from fundapp.main.views import blueprint as main
     from fundapp.portfolio.views import blueprint as portfolio
+    from fundapp.reporting.views import blueprint as reports
+    from fundapp.reporting.views import public
 
-    for blueprint in (main, auth, funds, capital, portfolio, jobs, portal, review, admin):
+    for blueprint in (main, auth, funds, capital, portfolio, jobs, reports, public, portal, review, admin):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -1,4 +1,4 @@
-"""Commands: flask --app wsgi demo | create-admin | create-token | verify-ledger."""
+"""Commands: flask --app wsgi demo | create-admin | create-token | verify-ledger | report generate."""
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -76,4 +76,60 @@ def verify_ledger() -> None:
                "(checksums, reversals, allocations, payments, commitments, cash equation).")
 
 
-commands = [demo, create_admin, create_token, verify_ledger]
+@click.group("report")
+def report() -> None:
+    """Quarterly reports of the funds."""
+
+
+@report.command("generate")
+@click.option("--fund", "fund_id", type=int, help="The fund's id.")
+@click.option("--all", "every_fund", is_flag=True, help="Every fund.")
+@click.option("--quarter", "period", required=True, help="The quarter, e.g. 2026Q3.")
+@click.option("--publish", is_flag=True, help="Publish the draft: stored with its SHA-256, immutable.")
+@click.option("--note", default="", help="What a new version of a published report corrects.")
+@click.option("--output", type=click.Path(file_okay=False), help="Also write each PDF into this folder.")
+@with_appcontext
+def generate_report(fund_id, every_fund, period, publish, note, output) -> None:
+    """Generate (and optionally publish) the quarter's report of one fund or of every fund."""
+    from pathlib import Path
+
+    from sqlalchemy import select
+
+    from fundapp.funds.models import Fund
+    from fundapp.quarters import parse_period
+    from fundapp.reporting import services as reports
+    end = parse_period(period)
+    if end is None:
+        raise click.BadParameter("write the quarter as 2026Q3", param_hint="--quarter")
+    if every_fund == (fund_id is not None):
+        raise click.UsageError("Give either --fund ID or --all.")
+    funds = db.session.scalars(select(Fund).order_by(Fund.id) if every_fund else
+                               select(Fund).where(Fund.id == fund_id)).all()
+    if not funds:
+        raise click.ClickException(f"No fund with id {fund_id}.")
+    done, skipped = [], []
+    with click.progressbar(funds, label=f"Reports for {period}", show_pos=True) as bar:
+        for fund in bar:
+            try:
+                draft = reports.generate(None, fund, end.year, (end.month - 1) // 3 + 1, note)
+                made = reports.publish(None, fund, draft) if publish else draft
+                data = reports.pdf_of(fund, made)
+            except Refused as refusal:
+                db.session.rollback()
+                skipped.append((fund, " ".join(refusal.fields.values())))
+                continue
+            db.session.commit()
+            if output:
+                Path(output).mkdir(parents=True, exist_ok=True)
+                (Path(output) / f"report-{fund.id}-{made.period}-v{made.version}.pdf").write_bytes(data)
+            done.append((fund, made))
+    for fund, made in done:
+        stored = f" sha256 {made.sha256} {reports.reports_dir() / made.filename}" if made.published else ""
+        click.echo(f"{fund.name}: {made.period} version {made.version} {made.state}{stored}")
+    for fund, reason in skipped:
+        click.echo(f"{fund.name}: not generated: {reason}", err=True)
+    if skipped and not every_fund:
+        raise SystemExit(1)
+
+
+commands = [demo, create_admin, create_token, verify_ledger, report]

@@ -1,4 +1,5 @@
 """The demo: three national funds, each with a person for every role."""
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -13,6 +14,8 @@ from fundapp.extensions import db
 from fundapp.funds import services as funds
 from fundapp.funds.models import Fund
 from fundapp.portfolio.services import register_company
+from fundapp.quarters import last_ended
+from fundapp.reporting import services as reports
 
 DEMO_PASSWORD = "fundapp-demo-2026"  # noqa: S105  (the demo's published password)
 
@@ -58,6 +61,13 @@ DEMO_FUNDS = [
 ]
 
 
+def _publish_last_quarter(manager, fund) -> None:
+    """The report of the latest quarter ended, published, for the partners to download."""
+    end = last_ended(date.today())
+    db.session.flush()
+    reports.publish(manager, fund, reports.generate(manager, fund, end.year, (end.month - 1) // 3 + 1))
+
+
 def is_empty() -> bool:
     return not db.session.scalar(select(func.count(User.id)))
 
@@ -94,6 +104,7 @@ def seed() -> list[tuple[str, str, str]]:
         history.three_years(manager, fund, partners, spec["companies"], owners)
         pipeline(manager, reviewer, fund, DEMO_PASSWORD)
         headcount_history(manager, fund, founder)
+        _publish_last_quarter(manager, fund)
     logins.append(("founder", founder.email, DEMO_PASSWORD))
     kenya = db.session.scalar(select(Fund).where(Fund.currency == "KES"))
     company = register_company(founder, None, {"name": "Mazao Data", "country": "KE", "sector": "agriculture",

@@ -1,12 +1,15 @@
 """A demo fund's pipeline: a rubric, founders' applications in every state, reviews and decisions,
 entered through the same use cases as the portal and the review pages."""
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from reportlab.pdfgen import canvas
+from sqlalchemy import select
 
 from fundapp.applications import review, services
+from fundapp.applications.models import StateChange
 from fundapp.auth import services as accounts
+from fundapp.extensions import db
 from fundapp.money import to_major
 from fundapp.portfolio.services import register_company
 
@@ -80,3 +83,16 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
                 review.decide(manager, fund, application, step, "Strong team and clear job creation.")
         elif state == "declined":
             review.decide(manager, fund, application, "declined", "The market is too crowded for now.")
+        _dated_back(application, date(2026, 3, 2) + timedelta(days=41 * index))
+
+
+def _dated_back(application, submitted: date) -> None:
+    """Spread the demo's history over past quarters: the application was submitted on that day and
+    each later step came ten days after the one before (never after today)."""
+    db.session.flush()
+    start = datetime.combine(min(submitted, date.today() - timedelta(days=60)), time(9), tzinfo=UTC)
+    application.created_at = application.submitted_at = start
+    changes = db.session.scalars(select(StateChange).where(StateChange.application_id == application.id)
+                                 .order_by(StateChange.id))
+    for step, change in enumerate(changes):
+        change.at = start + timedelta(days=10 * step)

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from fundapp.auth.constants import role_label
 from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, PARTNER_KINDS, SECTORS
-from fundapp.money import AmountError, parse_amount, to_decimal
+from fundapp.money import AmountError, exponent, parse_amount, to_decimal
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 
 AMOUNT_MESSAGES = {
@@ -37,6 +37,15 @@ def money(minor: int | None, currency: str) -> str:
     if minor is None:
         return "—"
     return format_currency(to_decimal(minor, currency), currency)
+
+
+def amount(minor: int | None, currency: str) -> str:
+    """An amount without its currency sign, with the currency's decimals (for tables headed by it)."""
+    if minor is None:
+        return "—"
+    places = exponent(currency)
+    decimals = "." + "0" * places if places else ""
+    return format_decimal(to_decimal(minor, currency), format="#,##0" + decimals)
 
 
 def ratio(value: Decimal | float | None, digits: int = 2) -> str:

@@ -16,11 +16,12 @@ from fundapp.funds.models import (
 from fundapp.jobs.models import HeadcountReport
 from fundapp.notifications.models import OutboxMessage
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
+from fundapp.reporting.models import QuarterlyReport, ReportDownload
 
 __all__ = [
     "ApiToken", "Application", "Assignment", "AuditEntry", "CallAllocation", "CapitalCall", "Company",
     "Country", "Criterion", "Distribution", "DistributionAllocation", "Exit", "Expense", "Fund",
     "FundMessage", "Grant", "HeadcountReport", "Investment", "Invitation", "OutboxMessage", "Partner",
-    "Payment", "Review",
+    "Payment", "QuarterlyReport", "ReportDownload", "Review",
     "StateChange", "User", "Valuation",
 ]

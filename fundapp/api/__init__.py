@@ -22,11 +22,11 @@ api = FundAPI(spec_kwargs={
 
 
 def register_api(app: Flask) -> None:
-    from fundapp.api import applications, capital, funds, jobs, tokens, users
+    from fundapp.api import applications, capital, funds, jobs, reports, tokens, users
     from fundapp.extensions import csrf
 
     api.init_app(app)
-    for module in (tokens, users, funds, capital, applications, jobs):
+    for module in (tokens, users, funds, capital, applications, jobs, reports):
         # Bearer tokens, not cookies, authenticate the API: CSRF does not apply.
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

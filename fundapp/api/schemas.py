@@ -331,3 +331,24 @@ class JobsSchema(Schema):
     nationals_share = fields.Float(allow_none=True)
     verified_share = fields.Float(allow_none=True)
     companies = fields.List(fields.Nested(CompanyJobsSchema))
+
+
+class ReportRequestSchema(Schema):
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=1990, max=9999))
+    quarter = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=4))
+    note = fields.String(load_default="", validate=validate.Length(max=2000),
+                         metadata={"description": "What a new version of a published report corrects."})
+
+
+class ReportSchema(Schema):
+    id = fields.Integer()
+    fund_id = fields.Integer()
+    year = fields.Integer()
+    quarter = fields.Integer()
+    version = fields.Integer()
+    state = fields.String(metadata={"enum": ["draft", "published"]})
+    sha256 = fields.String(allow_none=True)
+    note = fields.String()
+    created_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+    superseded_by = fields.Integer(allow_none=True)

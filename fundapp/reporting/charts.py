@@ -32,7 +32,7 @@ def _empty(width: float, height: float, message: str) -> Drawing:
 
 
 def grouped_bars(categories: list[str], series: list[tuple[str, list[float]]], value_label,
-                 width: float = 520, height: float = 230, empty: str = "") -> Drawing:
+                 width: float = 520, height: float = 230, empty: str = "", counts: bool = False) -> Drawing:
     """Bars per category, one colour per series (e.g. committed, called, paid-in by partner)."""
     if not categories:
         return _empty(width, height, empty)
@@ -43,8 +43,13 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float]]], v
     chart.categoryAxis.categoryNames = [name[:28] for name in categories]
     chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = chart.valueAxis.labels.fontSize = 8
+    if len(categories) > 3:     # long names side by side would overlap
+        chart.categoryAxis.labels.angle, chart.categoryAxis.labels.boxAnchor = 25, "ne"
+        chart.y, chart.height = chart.y + 25, chart.height - 25
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = value_label
+    if counts:   # whole numbers only on the axis
+        chart.valueAxis.valueStep = max(1, -(-max(max(values, default=0) for _n, values in series) // 5))
     chart.barSpacing, chart.groupSpacing = 2, 12
     for index in range(len(series)):
         chart.bars[index].fillColor = PALETTE[index % len(PALETTE)]

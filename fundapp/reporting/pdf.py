@@ -5,12 +5,21 @@ from pathlib import Path
 import reportlab
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    SimpleDocTemplate,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.tableofcontents import TableOfContents
 
 # No timestamps or random ids in the files: the same data gives the same bytes.
 rl_config.invariant = 1
@@ -39,6 +48,8 @@ def styles() -> dict[str, ParagraphStyle]:
     base = getSampleStyleSheet()
     return {
         "title": ParagraphStyle("title", parent=base["Title"], fontName=BOLD, fontSize=18, leading=22),
+        "h1": ParagraphStyle("h1", parent=base["Heading1"], fontName=BOLD, fontSize=15, leading=19,
+                             textColor=colors.HexColor("#1f4e79"), spaceBefore=6, spaceAfter=6),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=BOLD, fontSize=13, leading=16),
         "body": ParagraphStyle("body", parent=base["BodyText"], fontName=FONT, fontSize=9.5, leading=13),
         "small": ParagraphStyle("small", parent=base["BodyText"], fontName=FONT, fontSize=8, leading=10,
@@ -55,6 +66,7 @@ def table(rows: list[list], widths=None, numeric_from: int = 1, header: bool = T
         ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#999999")),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]
     if header:
         commands += [("FONTNAME", (0, 0), (-1, 0), BOLD),
@@ -64,21 +76,63 @@ def table(rows: list[list], widths=None, numeric_from: int = 1, header: bool = T
     return result
 
 
-def build(story: list, title: str, footer: str) -> bytes:
-    """Lay out the story on A4 pages with a footer and page numbers; the PDF's bytes."""
-    register_fonts()
-    buffer = io.BytesIO()
+MARGINS = {"leftMargin": 18 * mm, "rightMargin": 18 * mm, "topMargin": 18 * mm, "bottomMargin": 18 * mm}
 
+
+def _footer(text: str):
+    """A page decoration: the footer text on the left, the page number on the right."""
     def decorate(canvas, document):
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(18 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, str(document.page))
+        canvas.drawString(18 * mm, 10 * mm, text)
+        canvas.drawRightString(canvas._pagesize[0] - 18 * mm, 10 * mm, str(document.page))
         canvas.restoreState()
+    return decorate
 
+
+def build(story: list, title: str, footer: str) -> bytes:
+    """Lay out the story on A4 pages with a footer and page numbers; the PDF's bytes."""
+    register_fonts()
+    buffer = io.BytesIO()
     document = SimpleDocTemplate(buffer, pagesize=A4, title=title, author="fundapp", creator="fundapp",
-                                 leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                                 bottomMargin=18 * mm)
-    document.build(story, onFirstPage=decorate, onLaterPages=decorate)
+                                 **MARGINS)
+    document.build(story, onFirstPage=_footer(footer), onLaterPages=_footer(footer))
     return buffer.getvalue()
+
+
+class Heading(Paragraph):
+    """A section heading that the table of contents lists."""
+
+
+class _ContentsDocument(BaseDocTemplate):
+    """A4 portrait pages, and landscape ones ("wide") for tables with many columns."""
+
+    def __init__(self, buffer, footer: str, **kwargs):
+        super().__init__(buffer, pagesize=A4, author="fundapp", creator="fundapp", **MARGINS, **kwargs)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
+        wide = landscape(A4)
+        wide_frame = Frame(self.leftMargin, self.bottomMargin, wide[0] - 36 * mm, wide[1] - 36 * mm,
+                           id="wide")
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_footer(footer)),
+                               PageTemplate(id="wide", frames=[wide_frame], onPage=_footer(footer),
+                                            pagesize=wide)])
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, Heading):
+            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+
+
+def build_with_contents(story: list, title: str, footer: str) -> bytes:
+    """Like build, for a story holding a TableOfContents filled from its Heading paragraphs."""
+    register_fonts()
+    buffer = io.BytesIO()
+    _ContentsDocument(buffer, footer, title=title).multiBuild(story)
+    return buffer.getvalue()
+
+
+def contents_table(style: ParagraphStyle) -> TableOfContents:
+    toc = TableOfContents()
+    toc.levelStyles = [ParagraphStyle("toc", parent=style, leftIndent=0, firstLineIndent=0, spaceBefore=3)]
+    toc.dotsMinLevel = 0
+    return toc

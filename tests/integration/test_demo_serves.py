@@ -18,7 +18,8 @@ def free_port() -> int:
 
 def test_demo_command_serves_the_sign_in_page(tmp_path):
     port = free_port()
-    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "FUNDAPP_ENV": "development"}
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"), "FUNDAPP_ENV": "development",
+           "REPORTS_DIR": str(tmp_path / "reports")}
     env.pop("DATABASE_URL", None)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi", "demo", "--port", str(port)]
     with subprocess.Popen(flask, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

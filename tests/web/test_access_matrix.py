@@ -128,6 +128,19 @@ MATRIX = {
     "api_jobs.list_headcount": "api_reporting_company",
     "api_jobs.create_headcount": "api_reporting_company",
     "api_jobs.fund_jobs": "api_fund_performance",
+    "reports.index": "fund_performance",
+    "reports.generate": "fund_manager",
+    "reports.publish": "fund_manager",
+    "reports.pdf": "fund_performance",
+    "reports.table": "fund_performance",
+    "public.verify": "public",
+    "public.open_data_index": "public",
+    "public.open_data_page": "public",
+    "public.open_data_csv": "public",
+    "api_reports.list_reports": "api_fund_performance",
+    "api_reports.create_report": "api_fund_manager",
+    "api_reports.publish": "api_fund_manager",
+    "api_reports.pdf": "api_fund_performance",
 }
 
 ALLOWED = {200, 201, 302, 400, 409, 413, 422}  # 409/413: let in, and told the state or size is wrong
@@ -246,13 +259,19 @@ def ledger_entries(db, fund, people) -> dict:
                                       owner_id=founder.id)
     db.session.flush()
     portfolio.record_investment(manager, fund, held.id, date(2024, 4, 1), "10000", "equity", "0.05")
+    from fundapp.reporting import services as reports
+    published = reports.publish(manager, fund, reports.generate(manager, fund, 2024, 1))
+    draft = reports.generate(manager, fund, 2024, 2)
     db.session.commit()
     return {"application_id": application.id, "criterion_id": criterion.id, "partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
-            "company_id": held.id,
+            "company_id": held.id, "report_id": published.id,
             "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},
                           "capital.notice": {"kind": "calls", "event_id": call.id},
                           "capital.export": {"kind": "csv"},
                           "jobs.export": {"kind": "csv"}, "jobs.export_reports": {"kind": "xlsx"},
+                          "reports.publish": {"report_id": draft.id},
+                          "api_reports.publish": {"report_id": draft.id},
+                          "reports.table": {"name": "schedule", "kind": "xlsx"},
                           "portfolio.reverse": {"kind": "investment", "entry_id": investment.id}}}
 
 

@@ -1,0 +1,215 @@
+"""The quarterly report as a PDF (reportlab platypus), in the fund's language and currency: a cover
+with the key figures, a table of contents, SPEC section 6's seven sections, charts drawn once with
+reportlab's graphics, and the same bytes for the same data."""
+from datetime import date
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from flask_babel import force_locale, format_date, format_decimal
+from flask_babel import gettext as _
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from fundapp.formatting import amount, country_name, fte, percent, ratio
+from fundapp.reporting import figures
+from fundapp.reporting.pdf import Heading, build_with_contents, contents_table, styles, table
+from fundapp.reporting.quarterly import Contents, Fte, Money, Ratio, ReportTable, Share
+
+WIDTH = 174 * mm
+WIDE = 261 * mm      # a landscape page's text width
+
+
+def cell_text(value, currency: str) -> str:
+    """A typed cell as the fund's readers write it."""
+    if isinstance(value, Money):
+        return amount(value.minor, currency)
+    if isinstance(value, Ratio):
+        return ratio(value.value)
+    if isinstance(value, Share):
+        return percent(value.value)
+    if isinstance(value, Fte):
+        return fte(value.value)
+    if isinstance(value, date):
+        return format_date(value, "medium")
+    if isinstance(value, int | Decimal):
+        return format_decimal(value)
+    return str(value)
+
+
+def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, shares=None,
+           width: float = WIDTH):
+    """The table with wrapped, escaped cells; the first column takes `first` of the width, or each
+    column its share of it. Columns of figures are right-aligned, their headings too."""
+    columns = len(report_table.columns)
+    rest = (width * (1 - first)) / max(1, columns - 1)
+    widths = [width * share for share in shares] if shares else [width * first] + [rest] * (columns - 1)
+    numeric = {i for values in report_table.rows for i, v in enumerate(values)
+               if i and not isinstance(v, str)}
+
+    def row(values, bold=False):
+        def cell_style(i):
+            if i in numeric:
+                return style["cell_number_bold" if bold else "cell_number"]
+            return style["cell_bold" if bold else "cell"]
+        return [Paragraph(escape(cell_text(v, currency)), cell_style(i)) for i, v in enumerate(values)]
+    rows = [row(report_table.columns, bold=True), *(row(values) for values in report_table.rows)]
+    if report_table.total:
+        rows.append(row(report_table.total, bold=True))
+    if not report_table.rows:
+        rows.append([Paragraph(escape(_("None this quarter.")), style["cell"])] + [""] * (columns - 1))
+    return table(rows, widths=widths)
+
+
+def scaled(drawing, factor: float = 0.68):
+    """The drawing shrunk, so that two charts fit side by side on a landscape page."""
+    drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
+    drawing.scale(factor, factor)
+    return drawing
+
+
+def _styles():
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    style = styles()
+    style["cell"] = ParagraphStyle("cell", parent=style["body"], fontSize=8, leading=10)
+    style["cell_bold"] = ParagraphStyle("cell_bold", parent=style["cell"], fontName="FundSans-Bold")
+    style["cell_number"] = ParagraphStyle("cell_number", parent=style["cell"], alignment=TA_RIGHT)
+    style["cell_number_bold"] = ParagraphStyle("cell_number_bold", parent=style["cell_bold"],
+                                               alignment=TA_RIGHT)
+    style["cover"] = ParagraphStyle("cover", parent=style["title"], fontSize=24, leading=30)
+    return style
+
+
+def render(c: Contents) -> bytes:
+    """The report's PDF, in the fund's language."""
+    with force_locale(c.fund.language):
+        return _render(c)
+
+
+def _render(c: Contents) -> bytes:
+    s = _styles()
+    fund, currency, t = c.fund, c.fund.currency, c.tables
+    quarter = _("%(year)d Q%(quarter)d", year=c.year, quarter=c.quarter)
+
+    def heading(text):
+        return Heading(escape(text), s["h1"])
+
+    def sub(text):
+        return Paragraph(escape(text), s["h2"])
+
+    def para(text, style="body"):
+        return Paragraph(escape(text), s[style])
+
+    def tab(name, first=0.3, shares=None, width=WIDTH):
+        return _table(t[name], currency, s, first, shares, width)
+
+    def chart(drawing, caption):
+        return KeepTogether([drawing, para(caption, "small"), Spacer(1, 6)])
+
+    partners = {p.partner_id: c.partner_names[p.partner_id] for p in c.metrics.partners}
+    m, j = c.metrics, c.jobs
+    story = [
+        Spacer(1, 40 * mm), para(fund.name, "h2"),
+        Paragraph(escape(_("Quarterly report to partners")), s["cover"]),
+        para(_("%(quarter)s · %(start)s to %(end)s", quarter=quarter, start=format_date(c.start, "long"),
+               end=format_date(c.as_of, "long"))),
+        para(_("%(country)s · amounts in %(currency)s as of %(date)s", country=country_name(c.country),
+               currency=currency, date=format_date(c.as_of, "long"))),
+        Spacer(1, 10 * mm), heading(_("1. Summary")), tab("summary", 0.6), Spacer(1, 6),
+        para(_("This report is generated by fundapp from the fund's ledger, portfolio, headcount reports and "
+               "applications; every figure is the one its dashboard shows for the same date. Section 7 "
+               "defines each figure.") , "small"),
+        PageBreak(), sub(_("Contents")), contents_table(s["body"]), PageBreak(),
+
+        heading(_("2. Capital accounts")),
+        para(_("Each partner's account side by side with the fund's totals, as of %(date)s.",
+               date=format_date(c.as_of, "long"))),
+        tab("capital_accounts", 0.22), Spacer(1, 8),
+        chart(figures.capital_by_partner(fund, m, partners),
+              _("Committed, called and paid-in capital of each partner")),
+        sub(_("Capital calls this quarter")), tab("calls", 0.16), Spacer(1, 6),
+        sub(_("Distributions this quarter")), tab("distributions", 0.2),
+
+        CondPageBreak(80 * mm), heading(_("3. Co-investment")),
+        para(_("The co-investors have paid in %(ratio)s for each unit the government paid in; the fund's "
+               "target is %(target)s.", ratio=ratio(m.private_to_public), target=ratio(fund.match_target))),
+        tab("co_investment", 0.5),
+
+        NextPageTemplate("wide"), PageBreak(), heading(_("4. Schedule of investments")),
+        tab("schedule", shares=(0.12, 0.11, 0.08, 0.09, 0.08, 0.13, 0.13, 0.13, 0.05, 0.08), width=WIDE),
+        Spacer(1, 8),
+        Table([[scaled(figures.nav_history(fund, c.history)), scaled(figures.tvpi_history(c.history))],
+               [para(_("NAV and paid-in capital at each quarter end"), "small"),
+                para(_("TVPI and DPI at each quarter end"), "small")]], hAlign="LEFT"),
+
+        NextPageTemplate("page"), PageBreak(), heading(_("5. Jobs")), tab("jobs", 0.6), Spacer(1, 6),
+        para(_("Data quality: %(share)s of current FTE comes from reports the fund has verified; "
+               "%(missing)d quarterly reports are missing.", share=percent(j.verified_share),
+               missing=c.missing_reports)), Spacer(1, 6),
+        chart(figures.fte_history(c.jobs_history), _("Current FTE against the baseline at investment, for "
+                                                     "the companies held at each quarter end")),
+        tab("jobs_by_company", 0.25),
+
+        PageBreak(), heading(_("6. Pipeline")), tab("pipeline", 0.6), Spacer(1, 8),
+        sub(_("Applications by state")), tab("pipeline_states", 0.6), Spacer(1, 6),
+        chart(figures.counts(t["pipeline_states"].rows, _("Applications")), _("Applications by state")),
+        sub(_("Score distribution")), tab("scores", 0.6), Spacer(1, 6),
+        sub(_("Sector mix")), tab("sectors", 0.4), Spacer(1, 6),
+        chart(figures.counts([[row[0], row[1]] for row in t["sectors"].rows], _("Applications")),
+              _("Applications by sector")),
+
+        PageBreak(), heading(_("7. Methodology")),
+        *(item for term, definition in methodology() for item in (sub(term), para(definition))),
+    ]
+    title = _("%(fund)s — quarterly report %(quarter)s", fund=fund.name, quarter=quarter)
+    footer = _("%(title)s · amounts in %(currency)s", title=title, currency=currency)
+    return build_with_contents(story, title, footer)
+
+
+def methodology() -> list[tuple[str, str]]:
+    """SPEC sections 3 to 5 in words, for the report's last section."""
+    return [
+        (_("Money"), _("Amounts are kept in whole units of the currency's smallest unit and are never "
+                       "rounded in calculations. Calls are shared among partners in proportion to their "
+                       "commitments and distributions in proportion to their paid-in capital; an odd unit "
+                       "goes to the largest remainder.")),
+        (_("Capital"), _("Called is the sum of the calls; paid-in the sum of the partners' payments; "
+                         "unfunded is commitment less called. Cash is paid-in plus exit proceeds less "
+                         "investments, expenses and distributions.")),
+        (_("Net asset value"), _("NAV is cash plus the fair value of the investments still held: the latest "
+                                 "valuation of each, else its cost. A partner's NAV share follows its "
+                                 "share of paid-in capital.")),
+        (_("Multiples"), _("DPI is distributions divided by paid-in, RVPI NAV divided by paid-in, TVPI their "
+                           "sum. MOIC is a company's fair value plus proceeds divided by its cost.")),
+        (_("Rates of return"), _("IRRs are annual rates that bring the dated cash flows to zero (Excel's "
+                                 "XIRR convention, actual days over 365), with the NAV as the last inflow; "
+                                 "shown only when such a rate exists.")),
+        (_("Co-investment"), _("The private-to-public ratio is the co-investors' paid-in capital divided by "
+                               "the government's, compared with the fund's target.")),
+        (_("Full-time equivalents"), _("FTE is full-time employees plus half the part-time employees, as "
+                                       "companies report them for each quarter's last day.")),
+        (_("Baseline and current jobs"), _(
+            "A company's baseline is the FTE of its latest report on or before the fund's first investment "
+            "in it, else the FTE declared in its application. Its current FTE is that of its latest report; "
+            "a written-off company counts zero, and a company sold keeps its last report before the sale.")),
+        (_("Jobs created"), _("Net jobs created is the sum of current less baseline FTE; gross counts only "
+                              "increases, lost only decreases, maintained the smaller of the two. Attributed "
+                              "jobs weigh each company's change by the fund's ownership, capped at 100 %.")),
+        (_("Cost per job"), _("Cost per job is the amount invested divided by net jobs created (shown only "
+                              "when jobs were created); the public cost per job multiplies it by the "
+                              "government's share of paid-in capital.")),
+        (_("Shares and data quality"), _("The shares of women, under-35s and nationals are their headcount "
+                                         "over the total headcount of the reports giving current FTE. Data "
+                                         "quality is the share of current FTE from verified reports.")),
+        (_("Pipeline"), _("Applications are counted from their submission; their state is the one they had "
+                          "at the quarter's end. The approval rate is approvals over decisions; days to "
+                          "decision run from submission to the first approval or decline.")),
+    ]

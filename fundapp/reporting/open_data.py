@@ -1,0 +1,49 @@
+"""A fund's open data: aggregates only, no personal data, for anyone (SPEC: public money is
+accountable to the public)."""
+from dataclasses import dataclass
+from datetime import date
+
+from fundapp.applications.pipeline import pipeline
+from fundapp.funds.models import Fund, Partner
+from fundapp.jobs.jobs import JobFigures
+from fundapp.jobs.services import load_jobs
+from fundapp.portfolio.metrics import fund_metrics
+from fundapp.quarters import ends_between, last_ended
+
+
+@dataclass
+class QuarterRow:
+    end: date
+    received: int
+    approved: int
+
+
+@dataclass
+class OpenData:
+    fund: Fund
+    as_of: date
+    committed_government: int
+    committed_co_investors: int
+    invested: int
+    companies: int
+    jobs: JobFigures
+    quarters: list[QuarterRow]
+
+
+def open_data(fund: Fund, partners: list[Partner], today: date | None = None) -> OpenData:
+    """The fund's public figures as of the end of the latest quarter ended."""
+    as_of = last_ended(today or date.today())
+    data = load_jobs(fund)
+    metrics = fund_metrics(data.ledger, as_of)
+    rows, approved_before = [], 0
+    for end in ends_between(date(fund.vintage_year, 1, 1), as_of):
+        start = date(end.year, end.month - 2, 1)
+        figures = pipeline(fund.id, end, start)
+        rows.append(QuarterRow(end, figures.received_in_quarter, figures.approved - approved_before))
+        approved_before = figures.approved
+    return OpenData(
+        fund=fund, as_of=as_of,
+        committed_government=sum(p.commitment for p in partners if p.kind == "government"),
+        committed_co_investors=sum(p.commitment for p in partners if p.kind != "government"),
+        invested=metrics.invested, companies=sum(1 for c in metrics.companies if c.exited_on is None),
+        jobs=data.figures(as_of, metrics), quarters=rows)

@@ -1,0 +1,260 @@
+"""What a fund's quarterly report says (SPEC section 6), as typed tables: the PDF formats them for the
+fund's language and the downloads give them as CSV and XLSX. Every figure comes from the functions
+behind the dashboard, the jobs page and the API."""
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fundapp.applications.pipeline import Pipeline, pipeline
+from fundapp.applications.workflow import STATES
+from fundapp.entries import effective
+from fundapp.extensions import db
+from fundapp.formatting import label_of, sector_label
+from fundapp.funds.constants import CALL_PURPOSES
+from fundapp.funds.models import CapitalCall, Country, Fund, Partner
+from fundapp.jobs.jobs import JobFigures
+from fundapp.jobs.services import FundJobs, company_table, invested_company_ids, load_jobs, reporting_status
+from fundapp.portfolio.constants import INSTRUMENTS
+from fundapp.portfolio.metrics import FundMetrics, fund_metrics
+from fundapp.portfolio.models import Investment
+from fundapp.quarters import quarter_end, quarter_ends
+
+instrument_label = label_of(INSTRUMENTS)
+
+
+# Typed cells: the PDF formats them, the downloads give their plain values.
+@dataclass(frozen=True)
+class Money:
+    minor: int | None
+
+
+@dataclass(frozen=True)
+class Ratio:
+    value: Decimal | float | None
+
+
+@dataclass(frozen=True)
+class Share:
+    value: Decimal | float | None
+
+
+@dataclass(frozen=True)
+class Fte:
+    value: Decimal | None
+
+
+@dataclass
+class ReportTable:
+    name: str                 # its file name among the downloads
+    title: str
+    columns: list[str]
+    rows: list[list]
+    total: list | None = None
+
+
+@dataclass
+class Contents:
+    fund: Fund
+    country: Country
+    year: int
+    quarter: int
+    start: date
+    as_of: date
+    metrics: FundMetrics
+    history: list[FundMetrics]
+    jobs: JobFigures
+    jobs_history: list[JobFigures]
+    pipeline: Pipeline
+    partner_names: dict[int, str]
+    missing_reports: int
+    tables: dict[str, ReportTable] = field(default_factory=dict)
+
+
+def _partners(fund: Fund) -> list[Partner]:
+    return list(db.session.scalars(select(Partner).where(Partner.fund_id == fund.id).order_by(Partner.id)))
+
+
+def contents(fund: Fund, year: int, quarter: int) -> Contents:
+    """Everything the report for the quarter shows, computed once."""
+    as_of = quarter_end(year, quarter)
+    start = date(year, quarter * 3 - 2, 1)
+    data = load_jobs(fund)
+    metrics = fund_metrics(data.ledger, as_of)
+    partners = _partners(fund)
+    statuses = reporting_status(invested_company_ids(fund.id), fund.id, today=as_of)
+    result = Contents(
+        fund=fund, country=db.session.get(Country, fund.country_id), year=year, quarter=quarter,
+        start=start, as_of=as_of, metrics=metrics,
+        history=[fund_metrics(data.ledger, day)
+                 for day in quarter_ends(date(fund.vintage_year, 1, 1), as_of)],
+        jobs=data.figures(as_of, metrics), jobs_history=data.history(as_of),
+        pipeline=pipeline(fund.id, as_of, start), partner_names={p.id: p.name for p in partners},
+        missing_reports=sum(len(status.missing) for status in statuses))
+    result.tables = {table.name: table for table in _tables(result, partners, data)}
+    return result
+
+
+def _tables(c: Contents, partners: list[Partner], data: FundJobs) -> list[ReportTable]:
+    return [_summary(c), _capital_accounts(c, partners), *_quarter_flows(c, partners, data.ledger),
+            _co_investment(c, partners), _schedule(c, data), _jobs_by_company(c, data), _jobs_totals(c),
+            _pipeline_summary(c), _pipeline_states(c), _scores(c), _sectors(c, data)]
+
+
+def _summary(c: Contents) -> ReportTable:
+    m, j, p = c.metrics, c.jobs, c.pipeline
+    return ReportTable("summary", _("Key figures"), [_("Figure"), _("Value")], [
+        [_("Committed capital"), Money(m.committed)], [_("Called"), Money(m.called)],
+        [_("Paid-in"), Money(m.paid_in)], [_("Distributed"), Money(m.distributed)],
+        [_("Invested"), Money(m.invested)], [_("Net asset value (NAV)"), Money(m.nav)],
+        [_("TVPI"), Ratio(m.tvpi)], [_("DPI"), Ratio(m.dpi)], [_("Net IRR"), Share(m.net_irr)],
+        [_("Companies in the portfolio"), len(j.companies)],
+        [_("Net jobs created (FTE)"), Fte(j.net_created)],
+        [_("Jobs attributed to the fund (FTE)"), Fte(j.attributed)],
+        [_("Applications received this quarter"), p.received_in_quarter],
+    ])
+
+
+def _capital_accounts(c: Contents, partners: list[Partner]) -> ReportTable:
+    accounts = {p.partner_id: p for p in c.metrics.partners}
+    m = c.metrics
+
+    def row(label, figure, fund_value):
+        return [label, *(figure(accounts[p.id]) for p in partners), fund_value]
+    return ReportTable("capital_accounts", _("Capital account of each partner"),
+                       [_("Figure"), *(p.name for p in partners), _("Fund")], [
+        row(_("Commitment"), lambda a: Money(a.commitment), Money(m.committed)),
+        row(_("Called"), lambda a: Money(a.called), Money(m.called)),
+        row(_("Paid-in"), lambda a: Money(a.paid_in), Money(m.paid_in)),
+        row(_("Unfunded"), lambda a: Money(a.unfunded), Money(m.unfunded)),
+        row(_("Distributions"), lambda a: Money(a.distributed), Money(m.distributed)),
+        row(_("NAV share"), lambda a: Money(a.nav_share), Money(m.nav)),
+        row(_("TVPI"), lambda a: Ratio(a.tvpi), Ratio(m.tvpi)),
+        row(_("IRR"), lambda a: Share(a.irr), Share(m.net_irr)),
+    ])
+
+
+def _quarter_flows(c: Contents, partners: list[Partner], ledger) -> list[ReportTable]:
+    """The quarter's calls and distributions, with each partner's share."""
+    def grouped(flows):
+        entries: dict[int, dict] = {}
+        for flow in flows:
+            if c.start <= flow.date <= c.as_of:
+                entry = entries.setdefault(flow.ref, {"date": flow.date, "shares": defaultdict(int)})
+                entry["shares"][flow.partner_id] += flow.amount
+        return sorted(entries.items(), key=lambda item: (item[1]["date"], item[0]))
+
+    calls = {call.id: call for call in db.session.scalars(select(CapitalCall).where(
+        CapitalCall.fund_id == c.fund.id, CapitalCall.call_date.between(c.start, c.as_of)))}
+    names = [p.name for p in partners]
+    return [
+        ReportTable("calls", _("Capital calls this quarter"),
+                    [_("Call date"), _("Due date"), _("Purpose"), _("Amount"), *names],
+                    [[entry["date"], calls[ref].due_date, str(CALL_PURPOSES.get(calls[ref].purpose, "")),
+                      Money(sum(entry["shares"].values())), *(Money(entry["shares"][p.id]) for p in partners)]
+                     for ref, entry in grouped(ledger.call_allocations)]),
+        ReportTable("distributions", _("Distributions this quarter"), [_("Date"), _("Amount"), *names],
+                    [[entry["date"], Money(sum(entry["shares"].values())),
+                      *(Money(entry["shares"][p.id]) for p in partners)]
+                     for _ref, entry in grouped(ledger.distribution_allocations)]),
+    ]
+
+
+def _co_investment(c: Contents, partners: list[Partner]) -> ReportTable:
+    accounts = {p.partner_id: p for p in c.metrics.partners}
+    public = sum(accounts[p.id].paid_in for p in partners if p.kind == "government")
+    private = sum(accounts[p.id].paid_in for p in partners if p.kind != "government")
+    met = c.metrics.private_to_public is not None and c.metrics.private_to_public >= c.fund.match_target
+    return ReportTable("co_investment", _("Co-investment"), [_("Figure"), _("Value")], [
+        [_("Paid-in by the government"), Money(public)], [_("Paid-in by co-investors"), Money(private)],
+        [_("Private-to-public ratio"), Ratio(c.metrics.private_to_public)],
+        [_("Target"), Ratio(c.fund.match_target)],
+        [_("Status"), _("At or above the target") if met else _("Below the target")],
+    ])
+
+
+def _schedule(c: Contents, data: FundJobs) -> ReportTable:
+    instruments: dict[int, set[str]] = defaultdict(set)
+    for company_id, instrument in db.session.execute(
+            select(Investment.company_id, Investment.instrument)
+            .where(Investment.fund_id == c.fund.id, effective(Investment), Investment.date <= c.as_of)):
+        instruments[company_id].add(instrument)
+    rows = []
+    for row in sorted(c.metrics.companies, key=lambda r: data.companies[r.company_id].name.lower()):
+        company = data.companies[row.company_id]
+        rows.append([company.name, sector_label(company.sector), company.region, row.first_investment,
+                     ", ".join(sorted(instrument_label(i) for i in instruments[row.company_id])),
+                     Money(row.cost), Money(row.fair_value), Money(row.proceeds), Ratio(row.moic),
+                     Share(row.ownership)])
+    m = c.metrics
+    return ReportTable("schedule", _("Schedule of investments"),
+                       [_("Company"), _("Sector"), _("Region"), _("First investment"), _("Instrument"),
+                        _("Cost"), _("Fair value"), _("Proceeds"), _("MOIC"), _("Ownership")], rows,
+                       total=[_("Total"), "", "", "", "", Money(sum(r.cost for r in m.companies)),
+                              Money(m.fair_value), Money(m.exit_proceeds), "", ""])
+
+
+def _jobs_by_company(c: Contents, data: FundJobs) -> ReportTable:
+    rows = [[row.company.name, Fte(row.figures.baseline_fte), Fte(row.figures.current_fte),
+             Fte(row.figures.net_created), Fte(row.figures.attributed),
+             _("yes") if row.figures.verified else _("no"), row.status]
+            for row in company_table(data, c.jobs)]
+    j = c.jobs
+    return ReportTable("jobs_by_company", _("Jobs by company"),
+                       [_("Company"), _("Baseline FTE"), _("Current FTE"), _("Net created"), _("Attributed"),
+                        _("Verified"), _("Status")], rows,
+                       total=[_("Fund"), Fte(j.baseline_fte), Fte(j.current_fte), Fte(j.net_created),
+                              Fte(j.attributed), "", ""])
+
+
+def _jobs_totals(c: Contents) -> ReportTable:
+    j = c.jobs
+
+    def rounded(value):
+        return Money(int(value.to_integral_value())) if value is not None else Money(None)
+    return ReportTable("jobs", _("Job creation"), [_("Figure"), _("Value")], [
+        [_("Net jobs created (FTE)"), Fte(j.net_created)], [_("Gross jobs created"), Fte(j.gross_created)],
+        [_("Jobs lost"), Fte(j.lost)], [_("Jobs maintained"), Fte(j.maintained)],
+        [_("Attributed to the fund (FTE)"), Fte(j.attributed)], [_("Cost per job"), rounded(j.cost_per_job)],
+        [_("Public cost per job"), rounded(j.public_cost_per_job)], [_("Women"), Share(j.women_share)],
+        [_("Under 35"), Share(j.under_35_share)], [_("Nationals"), Share(j.nationals_share)],
+        [_("Share of current FTE from verified reports"), Share(j.verified_share)],
+        [_("Quarterly reports missing"), c.missing_reports],
+    ])
+
+
+def _pipeline_summary(c: Contents) -> ReportTable:
+    p = c.pipeline
+    return ReportTable("pipeline", _("Pipeline"), [_("Figure"), _("Value")], [
+        [_("Applications received since the fund opened"), p.received],
+        [_("Applications received this quarter"), p.received_in_quarter],
+        [_("Approved"), p.approved], [_("Declined"), p.declined],
+        [_("Approval rate"), Share(p.approval_rate)],
+        [_("Median days from submission to decision"),
+         Ratio(Decimal(str(round(p.median_days_to_decision, 1))) if p.median_days_to_decision is not None
+               else None)],
+    ])
+
+
+def _pipeline_states(c: Contents) -> ReportTable:
+    counts = c.pipeline.by_state
+    return ReportTable("pipeline_states", _("Applications by state"), [_("State"), _("Applications")],
+                       [[str(label), counts[state]] for state, label in STATES.items()
+                        if state != "draft" and counts[state]])
+
+
+def _scores(c: Contents) -> ReportTable:
+    return ReportTable("scores", _("Score distribution"), [_("Normalized score"), _("Applications")],
+                       [[band, count] for band, count in c.pipeline.score_bands])
+
+
+def _sectors(c: Contents, data: FundJobs) -> ReportTable:
+    held = defaultdict(int)
+    for row in c.jobs.companies:
+        held[data.companies[row.company_id].sector] += 1
+    sectors = sorted(set(c.pipeline.sectors) | set(held), key=lambda s: (-c.pipeline.sectors[s], s))
+    return ReportTable("sectors", _("Sector mix"), [_("Sector"), _("Applications"), _("Portfolio companies")],
+                       [[sector_label(s), c.pipeline.sectors[s], held[s]] for s in sectors])

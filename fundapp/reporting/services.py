@@ -1,0 +1,164 @@
+"""Use cases of quarterly reports: a manager generates a draft, reads it and publishes it; a published
+report is stored with its SHA-256 and never changes; a correction is a new version; every download
+is logged; anyone can check a file against the published records."""
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from fundapp.applications.models import Application
+from fundapp.audit.services import record
+from fundapp.columns import utcnow
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.funds.models import CapitalCall, Fund
+from fundapp.quarters import quarter_end
+from fundapp.reporting.document import render
+from fundapp.reporting.models import QuarterlyReport, ReportDownload
+from fundapp.reporting.quarterly import contents
+
+
+def reports_dir() -> Path:
+    """Where published reports are kept: REPORTS_DIR, else the checkout's reports/ folder."""
+    configured = current_app.config.get("REPORTS_DIR")
+    return Path(configured) if configured else Path(current_app.root_path).parent / "reports"
+
+
+def _checked_quarter(fund: Fund, year, quarter, today: date) -> tuple[int, int]:
+    errors = {}
+    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 9999:
+        errors["year"] = _("Enter a year such as %(year)d.", year=today.year)
+    if not isinstance(quarter, int) or isinstance(quarter, bool) or not 1 <= quarter <= 4:
+        errors["quarter"] = _("Choose a quarter from 1 to 4.")
+    if errors:
+        raise Refused(errors)
+    end = quarter_end(year, quarter)
+    if end > today:
+        raise Refused({"quarter": _("This quarter has not ended yet.")})
+    if year < fund.vintage_year or not _has_data(fund, end):
+        raise Refused({"quarter": _("The fund has no capital calls or applications by the end of this "
+                                    "quarter: there is nothing to report yet.")})
+    return year, quarter
+
+
+def _has_data(fund: Fund, end: date) -> bool:
+    calls = select(func.count(CapitalCall.id)).where(CapitalCall.fund_id == fund.id,
+                                                     CapitalCall.call_date <= end)
+    applications = select(func.count(Application.id)).where(Application.fund_id == fund.id,
+                                                           Application.submitted_at.is_not(None))
+    return bool(db.session.scalar(calls) or db.session.scalar(applications))
+
+
+def versions_of(fund: Fund, year: int, quarter: int) -> list[QuarterlyReport]:
+    return list(db.session.scalars(select(QuarterlyReport).where(
+        QuarterlyReport.fund_id == fund.id, QuarterlyReport.year == year, QuarterlyReport.quarter == quarter)
+        .order_by(QuarterlyReport.version)))
+
+
+def generate(actor, fund: Fund, year, quarter, note: str = "", today: date | None = None) -> QuarterlyReport:
+    """A draft of the quarter's report (the open draft if there is one). A draft made after a published
+    version is its correction and says what it corrects."""
+    year, quarter = _checked_quarter(fund, year, quarter, today or date.today())
+    versions = versions_of(fund, year, quarter)
+    if versions and not versions[-1].published:
+        return versions[-1]
+    note = (note or "").strip()[:2000]
+    if versions and not note:
+        raise Refused({"note": _("Say what this new version corrects: the published one stays available "
+                                 "with your note.")})
+    report = QuarterlyReport(fund_id=fund.id, year=year, quarter=quarter,
+                             version=versions[-1].version + 1 if versions else 1, note=note,
+                             created_by_id=actor.id if actor else None, state="draft")
+    db.session.add(report)
+    record(actor, "report.generate", report, fund_id=fund.id)
+    return report
+
+
+def pdf_of(fund: Fund, report: QuarterlyReport) -> bytes:
+    """A draft's PDF from today's data; a published report's stored file, checked against its SHA-256."""
+    if not report.published:
+        return render(contents(fund, report.year, report.quarter))
+    data = (reports_dir() / report.filename).read_bytes()
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        current_app.logger.error("published report %s does not match its SHA-256", report.id)
+        abort(500)
+    return data
+
+
+def publish(actor, fund: Fund, report: QuarterlyReport) -> QuarterlyReport:
+    """Render the draft once more, store it, record its SHA-256: from now on it never changes."""
+    if report.published:
+        raise Refused({"report": _("This report is already published.")}, status=409)
+    data = render(contents(fund, report.year, report.quarter))
+    digest = hashlib.sha256(data).hexdigest()
+    filename = f"fund-{fund.id}/{report.period}-v{report.version}-{digest[:12]}.pdf"
+    path = reports_dir() / filename
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        with open(path, "xb") as handle:   # never overwrite a stored report
+            handle.write(data)
+    report.state, report.sha256, report.filename = "published", digest, filename
+    report.published_at, report.published_by_id = utcnow(), actor.id if actor else None
+    record(actor, "report.publish", report, fund_id=fund.id)
+    return report
+
+
+def log_download(user, report: QuarterlyReport, channel: str) -> None:
+    if report.published:
+        db.session.add(ReportDownload(report_id=report.id, user_id=user.id if user else None,
+                                      channel=channel))
+
+
+def report_or_404(user, fund: Fund, report_id: int, may_see_drafts: bool) -> QuarterlyReport:
+    """The fund's report; a draft only for those who run the fund. Anything else answers 404."""
+    report = db.session.get(QuarterlyReport, report_id)
+    if report is None or report.fund_id != fund.id or (not report.published and not may_see_drafts):
+        abort(404)
+    return report
+
+
+@dataclass
+class Listed:
+    report: QuarterlyReport
+    superseded_by: QuarterlyReport | None
+    downloads: int
+
+
+def reports_of(fund: Fund, drafts: bool) -> list[Listed]:
+    """The fund's reports, latest quarter first; each published one with its successor, if any."""
+    reports = list(db.session.scalars(select(QuarterlyReport).where(QuarterlyReport.fund_id == fund.id)
+                                      .order_by(QuarterlyReport.year.desc(), QuarterlyReport.quarter.desc(),
+                                                QuarterlyReport.version.desc())))
+    counts = dict(db.session.execute(
+        select(ReportDownload.report_id, func.count(ReportDownload.id))
+        .where(ReportDownload.report_id.in_([r.id for r in reports]))
+        .group_by(ReportDownload.report_id)).all())
+    newest: dict[tuple[int, int], QuarterlyReport] = {}
+    listed = []
+    for report in reports:                    # newest version of each quarter first
+        key = (report.year, report.quarter)
+        successor = newest.get(key)
+        if report.published:
+            newest[key] = report
+        if report.published or drafts:
+            listed.append(Listed(report, successor if report.published else None, counts.get(report.id, 0)))
+    return listed
+
+
+def verification(digest: str) -> tuple[QuarterlyReport, Fund, QuarterlyReport | None] | None:
+    """The published report with that SHA-256, its fund and the version that supersedes it, or None."""
+    digest = digest.strip().lower()
+    report = db.session.scalar(select(QuarterlyReport).where(QuarterlyReport.sha256 == digest,
+                                                             QuarterlyReport.state == "published"))
+    if report is None:
+        return None
+    fund = db.session.get(Fund, report.fund_id)
+    later = db.session.scalar(select(QuarterlyReport).where(
+        QuarterlyReport.fund_id == report.fund_id, QuarterlyReport.year == report.year,
+        QuarterlyReport.quarter == report.quarter, QuarterlyReport.state == "published",
+        QuarterlyReport.version > report.version).order_by(QuarterlyReport.version.desc()))
+    return report, fund, later

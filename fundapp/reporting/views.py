@@ -1,0 +1,201 @@
+"""Pages of quarterly reports (for those who run and finance a fund), the public check of a report's
+SHA-256, and each fund's open-data page for citizens."""
+import hashlib
+from datetime import date
+
+import pandas as pd
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from fundapp.auth.permissions import abilities, fund_or_404
+from fundapp.errors import Refused
+from fundapp.exports import download
+from fundapp.extensions import db
+from fundapp.formatting import quarter
+from fundapp.forms import show_refusal
+from fundapp.funds.models import Fund, Partner
+from fundapp.money import to_decimal
+from fundapp.quarters import ends_between, last_ended, parse_period, period_of
+from fundapp.reporting import services
+from fundapp.reporting.forms import GenerateForm, PublishForm, VerifyForm
+from fundapp.reporting.open_data import open_data
+from fundapp.reporting.quarterly import Fte, Money, Ratio, Share, contents
+
+blueprint = Blueprint("reports", __name__, url_prefix="/funds/<int:fund_id>/reports")
+public = Blueprint("public", __name__)
+
+PDF_LIMIT = 50 * 1024 * 1024
+
+
+def _generate_form(fund, form: GenerateForm | None = None) -> GenerateForm:
+    form = form or GenerateForm(formdata=None)
+    ends = ends_between(date(fund.vintage_year, 1, 1), last_ended(date.today()))
+    form.period.choices = [(period_of(end), quarter(end)) for end in reversed(ends)]
+    return form
+
+
+def _page(fund, form=None, status: int = 200):
+    allowed = abilities(current_user, fund.id)
+    runs = "manage_fund" in allowed
+    return render_template("reports/index.html", fund=fund, abilities=allowed, runs=runs,
+                           reports=services.reports_of(fund, drafts=runs),
+                           form=_generate_form(fund, form) if runs else None,
+                           publish_form=PublishForm(formdata=None), tables=TABLES), status
+
+
+@blueprint.get("/")
+@login_required
+def index(fund_id: int):
+    return _page(fund_or_404(current_user, fund_id, "view_performance"))
+
+
+@blueprint.post("/")
+@login_required
+def generate(fund_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    form = _generate_form(fund, GenerateForm())
+    if form.validate_on_submit():
+        end = parse_period(form.period.data)
+        try:
+            report = services.generate(current_user, fund, end.year, (end.month - 1) // 3 + 1, form.note.data)
+        except Refused as refusal:
+            db.session.rollback()
+            # the form names the quarter in one field where the service takes a year and a quarter
+            fields = {("period" if name in ("year", "quarter") else name): message
+                      for name, message in refusal.fields.items()}
+            show_refusal(form, Refused(fields))
+        else:
+            db.session.commit()
+            flash(_("Draft ready: read it, then publish it."), "success")
+            return redirect(url_for("reports.index", fund_id=fund.id, _anchor=f"report-{report.id}"))
+    return _page(fund, form, 422)
+
+
+@blueprint.post("/<int:report_id>/publish")
+@login_required
+def publish(fund_id: int, report_id: int):
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    report = services.report_or_404(current_user, fund, report_id, may_see_drafts=True)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish(current_user, fund, report)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(" ".join(refusal.fields.values()), "warning")
+    else:
+        db.session.commit()
+        flash(_("Report published. Its SHA-256 is %(sha)s.", sha=report.sha256), "success")
+    return redirect(url_for("reports.index", fund_id=fund.id))
+
+
+@blueprint.get("/<int:report_id>.pdf")
+@login_required
+def pdf(fund_id: int, report_id: int):
+    fund = fund_or_404(current_user, fund_id, "view_performance")
+    report = services.report_or_404(current_user, fund, report_id,
+                                    may_see_drafts="manage_fund" in abilities(current_user, fund.id))
+    data = services.pdf_of(fund, report)
+    services.log_download(current_user, report, "web")
+    db.session.commit()
+    suffix = "" if report.published else "-draft"
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="report-{fund.id}-{report.period}-v{report.version}'
+                               f'{suffix}.pdf"'})
+
+
+def plain(value, currency: str):
+    """A typed cell as a plain value for spreadsheets: amounts in major units, ratios as numbers."""
+    if isinstance(value, Money):
+        return to_decimal(value.minor, currency) if value.minor is not None else None
+    if isinstance(value, Ratio | Share | Fte):
+        return float(value.value) if value.value is not None else None
+    return value
+
+
+TABLES = ("summary", "capital_accounts", "calls", "distributions", "co_investment", "schedule",
+          "jobs_by_company", "jobs", "pipeline", "pipeline_states", "scores", "sectors")
+
+
+@blueprint.get("/<int:report_id>/tables/<name>.<any(csv, xlsx):kind>")
+@login_required
+def table(fund_id: int, report_id: int, name: str, kind: str):
+    """One table of the report as CSV or XLSX, from the same figures as the PDF."""
+    fund = fund_or_404(current_user, fund_id, "view_performance")
+    report = services.report_or_404(current_user, fund, report_id,
+                                    may_see_drafts="manage_fund" in abilities(current_user, fund.id))
+    if name not in TABLES:
+        abort(404)
+    found = contents(fund, report.year, report.quarter).tables[name]
+    rows = [*found.rows, *([found.total] if found.total else [])]
+    frame = pd.DataFrame([[plain(v, fund.currency) for v in row] for row in rows], columns=found.columns)
+    return download(frame, f"report-{fund.id}-{report.period}-{name}", kind)
+
+
+# --- public pages --------------------------------------------------------------------------------------
+
+@public.route("/reports/verify", methods=["GET", "POST"])
+def verify():
+    """Anyone holding a report checks it against the published record, by SHA-256 or by the file."""
+    form = VerifyForm()
+    result, digest, status = None, None, 200
+    if form.validate_on_submit():
+        upload = form.report.data
+        if upload:
+            digest = hashlib.sha256(upload.read(PDF_LIMIT + 1)).hexdigest()
+        elif form.sha256.data:
+            digest = form.sha256.data.strip().lower()
+        if digest is None or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            form.sha256.errors = [_("Enter a SHA-256 (64 hexadecimal characters) or choose the file.")]
+            digest, status = None, 422
+        else:
+            result = services.verification(digest)
+    elif request.method == "POST":
+        status = 400
+    return render_template("reports/verify.html", form=form, digest=digest, result=result), status
+
+
+def _public_fund(fund_id: int) -> tuple[Fund, list[Partner]]:
+    fund = db.session.get(Fund, fund_id, options=[joinedload(Fund.country)])
+    if fund is None:
+        abort(404)
+    return fund, list(db.session.scalars(select(Partner).where(Partner.fund_id == fund.id)))
+
+
+@public.get("/open-data/")
+def open_data_index():
+    funds = db.session.scalars(select(Fund).options(joinedload(Fund.country)).order_by(Fund.name)).all()
+    return render_template("reports/open_data_index.html", funds=funds)
+
+
+@public.get("/open-data/<int:fund_id>")
+def open_data_page(fund_id: int):
+    fund, partners = _public_fund(fund_id)
+    return render_template("reports/open_data.html", fund=fund, data=open_data(fund, partners))
+
+
+@public.get("/open-data/<int:fund_id>.csv")
+def open_data_csv(fund_id: int):
+    fund, partners = _public_fund(fund_id)
+    data = open_data(fund, partners)
+    latest = period_of(data.as_of)
+    rows = [
+        {"figure": "committed_government", "period": "",
+         "value": to_decimal(data.committed_government, fund.currency)},
+        {"figure": "committed_co_investors", "period": "",
+         "value": to_decimal(data.committed_co_investors, fund.currency)},
+        {"figure": "invested", "period": latest, "value": to_decimal(data.invested, fund.currency)},
+        {"figure": "companies", "period": latest, "value": data.companies},
+        {"figure": "net_jobs_created_fte", "period": latest, "value": data.jobs.net_created},
+        *({"figure": "applications_received", "period": period_of(row.end), "value": row.received}
+          for row in data.quarters),
+        *({"figure": "applications_approved", "period": period_of(row.end), "value": row.approved}
+          for row in data.quarters),
+    ]
+    frame = pd.DataFrame(rows, columns=["figure", "period", "value"])
+    frame.insert(0, "currency", fund.currency)
+    return download(frame, f"open-data-{fund.id}", "csv")
+

@@ -1,0 +1,162 @@
+"""Quarterly reports: figures parsed back from the PDF equal the dashboard's and the jobs page's, in
+English and in French; the same data gives the same bytes; the lifecycle, its refusals and the CLI."""
+import hashlib
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from flask_babel import force_locale
+from pypdf import PdfReader
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError
+
+from fundapp.errors import Refused
+from fundapp.formatting import amount, fte, percent, ratio
+from fundapp.jobs.services import load_jobs
+from fundapp.portfolio.performance import metrics_as_of
+from fundapp.reporting import services as reports
+from fundapp.reporting.document import render
+from fundapp.reporting.models import QuarterlyReport
+from fundapp.reporting.quarterly import contents
+
+D = date
+
+
+def spaced(words: str) -> str:
+    """Text with the narrow and no-break spaces of French numbers as plain spaces (as pypdf reads them)."""
+    return words.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def pdf_text(data: bytes) -> str:
+    words = spaced(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+    return " ".join(words.split())
+
+
+def figures_in(fund, as_of):
+    """The dashboard's and the jobs page's figures, formatted as the fund's readers write them."""
+    m = metrics_as_of(fund, as_of)
+    j = load_jobs(fund).figures(as_of)
+    with force_locale(fund.language):
+        return {"committed": amount(m.committed, fund.currency), "paid_in": amount(m.paid_in, fund.currency),
+                "nav": amount(m.nav, fund.currency), "invested": amount(m.invested, fund.currency),
+                "tvpi": ratio(m.tvpi), "net_irr": percent(m.net_irr), "net_jobs": fte(j.net_created),
+                "attributed": fte(j.attributed), "cost_per_job": amount(int(round(j.cost_per_job)), fund.currency),
+                "women": percent(j.women_share), "verified": percent(j.verified_share)}
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_pdf_holds_the_same_figures_as_the_screen(app, db, portfolio_, language):
+    fund, *_ = portfolio_
+    fund.language = language
+    db.session.commit()
+    with app.test_request_context():
+        data = render(contents(fund, 2025, 2))
+        words = pdf_text(data)
+        expected = figures_in(fund, D(2025, 6, 30))
+    for name, value in expected.items():
+        assert spaced(value) in words, (name, value)
+    # hand-checked: 12 net jobs, 4.7 attributed, cost per job KES 6,500.00 / 12 = 541.67
+    assert expected["net_jobs"] == ("12.0" if language == "en" else "12,0")
+    assert expected["cost_per_job"] == ("541.67" if language == "en" else "541,67")
+    heading = "Quarterly report to partners" if language == "en" else "Rapport trimestriel aux partenaires"
+    assert heading in words and ("7. Methodology" if language == "en" else "7. Méthodologie") in words
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 8
+
+
+def test_the_same_data_gives_the_same_bytes(app, db, portfolio_):
+    fund, *_ = portfolio_
+    with app.test_request_context():
+        first = render(contents(fund, 2025, 2))
+        assert render(contents(fund, 2025, 2)) == first
+        assert b"CreationDate" not in first or b"D:20000101" in first   # reportlab's invariant date
+
+
+def test_names_and_currencies_print_right(app, db, portfolio_):
+    fund, _manager, _founder, companies = portfolio_
+    fund.name, fund.language = "Fonds national d'amorçage du Sénégal", "fr"
+    companies["A"].name = "Zoë & <Kids> Café"
+    db.session.commit()
+    with app.test_request_context():
+        words = pdf_text(render(contents(fund, 2025, 2)))
+    assert "Sénégal" in words and "Zoë & <Kids> Café" in words     # escaped, not read as markup
+
+
+def test_draft_publish_and_a_corrected_version(app, db, portfolio_):
+    fund, manager, *_ = portfolio_
+    with app.test_request_context():
+        draft = reports.generate(manager, fund, 2025, 2, today=D(2026, 11, 24))
+        assert reports.generate(manager, fund, 2025, 2) is draft               # one open draft
+        db.session.commit()
+        published = reports.publish(manager, fund, draft)
+        db.session.commit()
+        stored = Path(app.config["REPORTS_DIR"]) / published.filename
+        assert hashlib.sha256(stored.read_bytes()).hexdigest() == published.sha256
+        assert stored.read_bytes() == render(contents(fund, 2025, 2))           # regeneration is identical
+        with pytest.raises(Refused) as again:
+            reports.publish(manager, fund, published)
+        assert again.value.status == 409
+        with pytest.raises(Refused) as unexplained:
+            reports.generate(manager, fund, 2025, 2)
+        assert "note" in unexplained.value.fields
+        correction = reports.generate(manager, fund, 2025, 2, "Beta's 2025 Q2 headcount corrected.")
+        db.session.commit()
+        assert correction.version == 2
+        reports.publish(manager, fund, correction)
+        db.session.commit()
+        found, found_fund, later = reports.verification(published.sha256)
+        assert (found.id, found_fund.id, later.id) == (published.id, fund.id, correction.id)
+        assert reports.pdf_of(fund, published) == stored.read_bytes()          # the old one stays available
+        listed = reports.reports_of(fund, drafts=False)
+        assert [(item.report.version, item.superseded_by and item.superseded_by.version) for item in listed] == [
+            (2, None), (1, 2)]
+
+
+def test_the_database_refuses_to_change_a_published_report(app, db, portfolio_):
+    fund, manager, *_ = portfolio_
+    with app.test_request_context():
+        report = reports.publish(manager, fund, reports.generate(manager, fund, 2025, 2))
+        db.session.commit()
+        report_id, sha256 = report.id, report.sha256
+    for statement in ("UPDATE quarterly_reports SET sha256 = 'x' WHERE id = :id",
+                      "DELETE FROM quarterly_reports WHERE id = :id"):
+        with pytest.raises(DatabaseError):
+            db.session.execute(text(statement), {"id": report_id})
+        db.session.rollback()
+    assert db.session.get(QuarterlyReport, report_id).sha256 == sha256
+
+
+@pytest.mark.parametrize(("year", "quarter", "field"), [
+    (2026, 4, "quarter"),        # has not ended on 2026-11-24
+    (2022, 4, "quarter"),        # before the fund's vintage: nothing to report
+    (2025, 5, "quarter"), (1200, 1, "year"), ("2025", 1, "year"),
+])
+def test_quarters_that_cannot_be_reported(app, db, portfolio_, year, quarter, field):
+    fund, manager, *_ = portfolio_
+    with app.test_request_context(), pytest.raises(Refused) as refusal:
+        reports.generate(manager, fund, year, quarter, today=D(2026, 11, 24))
+    assert field in refusal.value.fields
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(QuarterlyReport)) == 0
+
+
+def test_a_fund_without_data_has_nothing_to_report(app, db):
+    from tests.factories import FundFactory, UserFactory
+    fund = FundFactory(vintage_year=2024)
+    with app.test_request_context(), pytest.raises(Refused, match="nothing to report"):
+        reports.generate(UserFactory(), fund, 2024, 2)
+
+
+def test_the_command_line_generates_and_publishes(runner, app, db, portfolio_):
+    fund, *_ = portfolio_
+    result = runner.invoke(args=["report", "generate", "--fund", str(fund.id), "--quarter", "2025Q2", "--publish"])
+    assert result.exit_code == 0, result.output
+    report = db.session.scalar(select(QuarterlyReport))
+    assert report.published and report.sha256 in result.output
+    assert (Path(app.config["REPORTS_DIR"]) / report.filename).exists()
+    refused = runner.invoke(args=["report", "generate", "--fund", str(fund.id), "--quarter", "2099Q1"])
+    assert refused.exit_code == 1 and "has not ended" in refused.output
+    bad = runner.invoke(args=["report", "generate", "--all", "--quarter", "2025-06"])
+    assert bad.exit_code == 2
+    every = runner.invoke(args=["report", "generate", "--all", "--quarter", "2025Q3"])
+    assert every.exit_code == 0 and "2025Q3 version 1 draft" in every.output
