@@ -144,7 +144,7 @@ def _render(c: Contents) -> bytes:
         tab("co_investment", 0.5),
 
         NextPageTemplate("wide"), PageBreak(), heading(_("4. Schedule of investments")),
-        tab("schedule", shares=(0.12, 0.11, 0.08, 0.09, 0.08, 0.13, 0.13, 0.13, 0.05, 0.08), width=WIDE),
+        tab("schedule", shares=(0.11, 0.11, 0.07, 0.1, 0.08, 0.12, 0.12, 0.12, 0.05, 0.12), width=WIDE),
         Spacer(1, 8),
         Table([[scaled(figures.nav_history(fund, c.history)), scaled(figures.tvpi_history(c.history))],
                [para(_("NAV and paid-in capital at each quarter end"), "small"),

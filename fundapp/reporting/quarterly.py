@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -79,7 +80,12 @@ def _partners(fund: Fund) -> list[Partner]:
 
 
 def contents(fund: Fund, year: int, quarter: int) -> Contents:
-    """Everything the report for the quarter shows, computed once."""
+    """Everything the report for the quarter shows, computed once; its words in the fund's language."""
+    with force_locale(fund.language):
+        return _contents(fund, year, quarter)
+
+
+def _contents(fund: Fund, year: int, quarter: int) -> Contents:
     as_of = quarter_end(year, quarter)
     start = date(year, quarter * 3 - 2, 1)
     data = load_jobs(fund)
@@ -111,7 +117,7 @@ def _summary(c: Contents) -> ReportTable:
         [_("Paid-in"), Money(m.paid_in)], [_("Distributed"), Money(m.distributed)],
         [_("Invested"), Money(m.invested)], [_("Net asset value (NAV)"), Money(m.nav)],
         [_("TVPI"), Ratio(m.tvpi)], [_("DPI"), Ratio(m.dpi)], [_("Net IRR"), Share(m.net_irr)],
-        [_("Companies in the portfolio"), len(j.companies)],
+        [_("Companies in the portfolio"), sum(1 for company in m.companies if company.exited_on is None)],
         [_("Net jobs created (FTE)"), Fte(j.net_created)],
         [_("Jobs attributed to the fund (FTE)"), Fte(j.attributed)],
         [_("Applications received this quarter"), p.received_in_quarter],

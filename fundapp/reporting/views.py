@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -116,8 +117,12 @@ def plain(value, currency: str):
     return value
 
 
-TABLES = ("summary", "capital_accounts", "calls", "distributions", "co_investment", "schedule",
-          "jobs_by_company", "jobs", "pipeline", "pipeline_states", "scores", "sectors")
+TABLES = {"summary": _l("Key figures"), "capital_accounts": _l("Capital account of each partner"),
+          "calls": _l("Capital calls this quarter"), "distributions": _l("Distributions this quarter"),
+          "co_investment": _l("Co-investment"), "schedule": _l("Schedule of investments"),
+          "jobs_by_company": _l("Jobs by company"), "jobs": _l("Job creation"), "pipeline": _l("Pipeline"),
+          "pipeline_states": _l("Applications by state"), "scores": _l("Score distribution"),
+          "sectors": _l("Sector mix")}
 
 
 @blueprint.get("/<int:report_id>/tables/<name>.<any(csv, xlsx):kind>")

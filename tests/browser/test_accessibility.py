@@ -10,7 +10,8 @@ from fundapp.funds.models import Fund
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 AXE = Axe()
 
-ANONYMOUS_PAGES = ["/login", "/register", "/activate/no-such-link", "/no-such-page"]
+ANONYMOUS_PAGES = ["/login", "/register", "/activate/no-such-link", "/no-such-page", "/reports/verify",
+                   "/open-data/", "/open-data/1"]
 PAGES_BY_ROLE = {
     "admin@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/new", "/funds/{fund}/edit",
                               "/admin/countries", "/admin/users", "/admin/users/{manager}",
@@ -19,13 +20,14 @@ PAGES_BY_ROLE = {
                                       "/funds/{fund}/portfolio/", "/funds/{fund}/partners/{partner}/statement",
                                       "/funds/{fund}/applications", "/funds/{fund}/applications/{reviewed}",
                                       "/funds/{fund}/rubric", "/funds/{fund}/jobs", "/funds/{fund}/headcount",
-                                      "/account"],
+                                      "/funds/{fund}/reports/", "/account"],
     "reviewer.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/reviews",
                                        "/funds/{fund}/applications/{reviewed}"],
     "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/partners/{partner}/statement",
-                                         "/funds/{fund}/jobs", "/account/tokens"],
+                                         "/funds/{fund}/jobs", "/funds/{fund}/reports/", "/account/tokens"],
     "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital",
-                                        "/funds/{senegal}/jobs", "/funds/{senegal}/headcount", "/account"],
+                                        "/funds/{senegal}/jobs", "/funds/{senegal}/headcount",
+                                        "/funds/{senegal}/reports/", "/account"],
     "founder@fundapp.example": ["/portal/", "/portal/companies/new", "/portal/applications/{application}",
                                 "/portal/companies/{owned}/headcount", "/account"],
 }

@@ -60,7 +60,8 @@ def test_the_pdf_holds_the_same_figures_as_the_screen(app, db, portfolio_, langu
     assert expected["net_jobs"] == ("12.0" if language == "en" else "12,0")
     assert expected["cost_per_job"] == ("541.67" if language == "en" else "541,67")
     heading = "Quarterly report to partners" if language == "en" else "Rapport trimestriel aux partenaires"
-    assert heading in words and ("7. Methodology" if language == "en" else "7. Méthodologie") in words
+    label = "Committed capital" if language == "en" else "Capital engagé"     # the tables' words too
+    assert heading in words and label in words and ("7. Methodology" if language == "en" else "7. Méthodologie") in words
     assert len(PdfReader(io.BytesIO(data)).pages) >= 8
 
 

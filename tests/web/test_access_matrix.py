@@ -337,8 +337,9 @@ def test_no_get_changes_anything(app, db, world):
     people, tokens, params = world
 
     def row_counts():
+        # downloading a published report is logged on purpose: that table alone may grow
         return {table.name: db.session.scalar(select(func.count()).select_from(table))
-                for table in extension.metadata.sorted_tables}
+                for table in extension.metadata.sorted_tables if table.name != "report_downloads"}
 
     before = row_counts()
     for rule in app.url_map.iter_rules():
