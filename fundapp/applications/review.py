@@ -4,7 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from fundapp.applications import scoring
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
@@ -185,18 +185,27 @@ def _pure_rubric(fund: Fund) -> list[scoring.Criterion]:
 
 def refresh_scores(fund: Fund) -> None:
     """Recompute every application's stored scores from the fund's reviews (normalization makes one
-    review move every score of the fund); pages read the stored figures."""
+    review move every score of the fund); pages read the stored figures. Only the applications whose
+    figures changed are written, in one statement executed for many rows."""
     reviews = [scoring.Review(application_id, reviewer_id, {int(k): v for k, v in scores.items()})
                for application_id, reviewer_id, scores in db.session.execute(
                    select(Review.application_id, Review.reviewer_id, Review.scores)
                    .where(Review.fund_id == fund.id))]
     results = scoring.fund_scores(_pure_rubric(fund), reviews)
-    for application_id, figures in results.items():
-        db.session.execute(update(Application).where(Application.id == application_id).values(
-            score=figures.score, normalized_score=figures.normalized_score,
-            disagreement=figures.disagreement, disagreement_flag=figures.flagged,
-            failing_criteria=figures.failing_criteria, review_count=figures.reviews)
-            .execution_options(synchronize_session=False))
+    columns = ("score", "normalized_score", "disagreement", "disagreement_flag", "failing_criteria",
+               "review_count")
+    stored = {row[0]: tuple(row[1:]) for row in db.session.execute(
+        select(Application.id, *(getattr(Application, c) for c in columns))
+        .where(Application.fund_id == fund.id))}
+    changed = []
+    for application_id, f in results.items():
+        values = (f.score, f.normalized_score, f.disagreement, f.flagged, f.failing_criteria, f.reviews)
+        if stored.get(application_id) != values:
+            changed.append({"row_id": application_id, **dict(zip(columns, values, strict=True))})
+    if changed:
+        table = Application.__table__
+        db.session.execute(update(table).where(table.c.id == bindparam("row_id"))
+                           .values({c: bindparam(c) for c in columns}), changed)
 
 
 def decide(actor, fund: Fund, application: Application, to: str, reason: str) -> None:

@@ -64,7 +64,8 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
     if report_table.total:
         rows.append(row(report_table.total, bold=True))
     if not report_table.rows:
-        rows.append([Paragraph(escape(_("None this quarter.")), style["cell"])] + [""] * (columns - 1))
+        nothing = report_table.empty or _("None.")
+        rows.append([Paragraph(escape(nothing), style["cell"])] + [""] * (columns - 1))
     return table(rows, widths=widths)
 
 

@@ -58,5 +58,7 @@ quarter_label = quarter
 
 def counts(rows: list[list], series: str):
     """One bar per label: rows of [label, count] (applications by state or by sector)."""
+    if not any(count for _label, count in rows):
+        rows = []
     return grouped_bars([str(label) for label, _count in rows], [(series, [count for _label, count in rows])],
                         lambda value: f"{value:,.0f}", empty=_("Nothing to show yet."), counts=True)

@@ -55,6 +55,7 @@ class ReportTable:
     columns: list[str]
     rows: list[list]
     total: list | None = None
+    empty: str = ""           # what the PDF says when there are no rows (None. by default)
 
 
 @dataclass
@@ -161,11 +162,12 @@ def _quarter_flows(c: Contents, partners: list[Partner], ledger) -> list[ReportT
                     [_("Call date"), _("Due date"), _("Purpose"), _("Amount"), *names],
                     [[entry["date"], calls[ref].due_date, str(CALL_PURPOSES.get(calls[ref].purpose, "")),
                       Money(sum(entry["shares"].values())), *(Money(entry["shares"][p.id]) for p in partners)]
-                     for ref, entry in grouped(ledger.call_allocations)]),
+                     for ref, entry in grouped(ledger.call_allocations)], empty=_("None this quarter.")),
         ReportTable("distributions", _("Distributions this quarter"), [_("Date"), _("Amount"), *names],
                     [[entry["date"], Money(sum(entry["shares"].values())),
                       *(Money(entry["shares"][p.id]) for p in partners)]
-                     for _ref, entry in grouped(ledger.distribution_allocations)]),
+                     for _ref, entry in grouped(ledger.distribution_allocations)],
+                    empty=_("None this quarter.")),
     ]
 
 
