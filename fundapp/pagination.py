@@ -27,11 +27,20 @@ class Page:
         return self.number < self.pages
 
 
-def paginate(query: Select, number: int, per_page: int | None = None, rows: bool = False) -> Page:
-    """One page of the query's results (whole rows when rows=True) and the total count."""
+def _count(query: Select) -> Select:
+    """The number of rows of the query, counted where they stand (a subquery only when grouped)."""
+    if query._group_by_clauses or query._distinct:
+        return select(func.count()).select_from(query.order_by(None).subquery())
+    return query.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+
+
+def paginate(query: Select, number: int, per_page: int | None = None, rows: bool = False,
+             count: Select | None = None) -> Page:
+    """One page of the query's results (whole rows when rows=True) and the total count (by the count
+    query when one is given)."""
     per_page = per_page or current_app.config["PER_PAGE"]
     number = max(1, number)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = db.session.scalar(count if count is not None else _count(query))
     page = query.limit(per_page).offset((number - 1) * per_page)
     items = db.session.execute(page).all() if rows else db.session.scalars(page).unique().all()
     return Page(items=list(items), number=number, per_page=per_page, total=total)

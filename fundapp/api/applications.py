@@ -20,7 +20,7 @@ from fundapp.api.schemas import (
 )
 from fundapp.applications import review, services
 from fundapp.applications.models import Application
-from fundapp.applications.queue import Filters, queue
+from fundapp.applications.queue import Filters, queue, queue_size
 from fundapp.auth.permissions import can
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -98,8 +98,9 @@ def open_fund_for_founder(view):
 @documented_errors
 def list_applications(query, fund: Fund):
     """The fund's applications (drafts never), filtered by state, sorted, one page at a time."""
-    page = paginate(queue(fund.id, Filters(state=query["state"], sort=query["sort"])), query["page"],
-                    query["per_page"], rows=True)
+    filters = Filters(state=query["state"], sort=query["sort"])
+    page = paginate(queue(fund.id, filters), query["page"], query["per_page"], rows=True,
+                    count=queue_size(fund.id, filters))
     return [application_json(application, fund.currency) for application, _company in page.items]
 
 

@@ -3,7 +3,7 @@ from datetime import date as Date
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy import Date as DateColumn
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -18,7 +18,12 @@ class Application(db.Model):
     """A company's pitch to a fund; money in the fund's minor units."""
 
     __tablename__ = "applications"
-    __table_args__ = (UniqueConstraint("fund_id", "company_id"),)
+    __table_args__ = (
+        UniqueConstraint("fund_id", "company_id"),
+        # the queue's default order, within a state and across states, read from the index at any size
+        Index("ix_applications_queue_state", "fund_id", "state", "normalized_score", "id"),
+        Index("ix_applications_queue", "fund_id", "normalized_score", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), index=True)

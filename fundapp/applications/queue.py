@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, and_, cast, exists, select
+from sqlalchemy import Select, String, and_, cast, exists, func, select
 
 from fundapp.applications.models import Application, Assignment, Review
 from fundapp.applications.workflow import STATES
@@ -32,38 +32,51 @@ class Filters:
     sort: str = "normalized"
 
 
-def queue(fund_id: int, filters: Filters, today: date | None = None):
-    """(application, company) rows of the fund matching the filters, in the chosen order; drafts never."""
-    query = (select(Application, Company).join(Company, Application.company_id == Company.id)
-             .where(Application.fund_id == fund_id, Application.state != "draft"))
+def _conditions(fund_id: int, filters: Filters, today: date | None) -> list:
+    """The filters as conditions on applications alone (company fields through a subquery)."""
+    conditions = [Application.fund_id == fund_id, Application.state != "draft"]
     if filters.state in STATES:
-        query = query.where(Application.state == filters.state)
+        conditions.append(Application.state == filters.state)
+    companies = []
     if filters.sector:
-        query = query.where(Company.sector == filters.sector)
+        companies.append(Company.sector == filters.sector)
     if filters.region:
-        query = query.where(Company.region == filters.region)
+        companies.append(Company.region == filters.region)
+    if companies:
+        conditions.append(Application.company_id.in_(select(Company.id).where(*companies)))
     if filters.min_amount is not None:
-        query = query.where(Application.requested_amount >= filters.min_amount)
+        conditions.append(Application.requested_amount >= filters.min_amount)
     if filters.max_amount is not None:
-        query = query.where(Application.requested_amount <= filters.max_amount)
+        conditions.append(Application.requested_amount <= filters.max_amount)
     if filters.min_score is not None:
-        query = query.where(Application.normalized_score >= filters.min_score)
+        conditions.append(Application.normalized_score >= filters.min_score)
     if filters.max_score is not None:
-        query = query.where(Application.normalized_score <= filters.max_score)
+        conditions.append(Application.normalized_score <= filters.max_score)
     if filters.flag == "disagreement":
-        query = query.where(Application.disagreement_flag.is_(True))
+        conditions.append(Application.disagreement_flag.is_(True))
     elif filters.flag == "failing":
-        query = query.where(cast(Application.failing_criteria, String) != "[]")
+        conditions.append(cast(Application.failing_criteria, String) != "[]")
     elif filters.flag == "unreviewed":
-        query = query.where(Application.review_count == 0, Application.state.in_(("screening", "in_review")))
+        conditions += [Application.review_count == 0, Application.state.in_(("screening", "in_review"))]
     elif filters.flag == "overdue":
         reviewed = exists().where(Review.application_id == Assignment.application_id,
                                   Review.reviewer_id == Assignment.reviewer_id)
-        query = query.where(exists().where(and_(
+        conditions.append(exists().where(and_(
             Assignment.application_id == Application.id, Assignment.due_date < (today or date.today()),
             Assignment.conflict.is_not(True), ~reviewed)))
     if filters.reviewer_id is not None:
-        query = query.where(exists().where(Assignment.application_id == Application.id,
-                                           Assignment.reviewer_id == filters.reviewer_id))
+        conditions.append(exists().where(Assignment.application_id == Application.id,
+                                         Assignment.reviewer_id == filters.reviewer_id))
+    return conditions
+
+
+def queue(fund_id: int, filters: Filters, today: date | None = None) -> Select:
+    """(application, company) rows of the fund matching the filters, in the chosen order; drafts never."""
     order = SORTS.get(filters.sort, SORTS["normalized"])
-    return query.order_by(order.nulls_last(), Application.id.desc())
+    return (select(Application, Company).join(Company, Application.company_id == Company.id)
+            .where(*_conditions(fund_id, filters, today)).order_by(order.nulls_last(), Application.id.desc()))
+
+
+def queue_size(fund_id: int, filters: Filters, today: date | None = None) -> Select:
+    """How many applications match: counted on the applications' indexes, without the companies."""
+    return select(func.count()).select_from(Application).where(*_conditions(fund_id, filters, today))

@@ -5,12 +5,12 @@ import pandas as pd
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, select
 
 from fundapp.applications import review, services, workflow
 from fundapp.applications.forms_review import AssignForm, CriterionForm, TransitionForm
 from fundapp.applications.models import Application, Assignment, Criterion, Review
-from fundapp.applications.queue import FLAGS, SORTS, Filters, queue
+from fundapp.applications.queue import FLAGS, SORTS, Filters, queue, queue_size
 from fundapp.auth.models import User
 from fundapp.auth.permissions import abilities, application_or_404, fund_or_404
 from fundapp.errors import Refused
@@ -18,6 +18,7 @@ from fundapp.exports import download
 from fundapp.extensions import db
 from fundapp.formatting import amount_from_text
 from fundapp.forms import show_refusal
+from fundapp.funds.constants import SECTORS
 from fundapp.money import AmountError, to_decimal
 from fundapp.pagination import paginate
 from fundapp.portfolio.models import Company
@@ -106,37 +107,39 @@ def applications(fund_id: int):
             "failing_criteria": len(a.failing_criteria or []), "reviews": a.review_count,
             "submitted_at": a.submitted_at.isoformat() if a.submitted_at else ""} for a, c in rows])
         return download(frame, f"applications-fund-{fund.id}", request.args["format"])
-    page = paginate(query, request.args.get("page", 1, type=int), rows=True)
-    sectors = db.session.scalars(select(Company.sector)
-                                 .join(Application, Application.company_id == Company.id)
-                                 .where(Application.fund_id == fund.id).distinct()).all()
+    page = paginate(query, request.args.get("page", 1, type=int), rows=True,
+                    count=queue_size(fund.id, filters))
     reviewers = review.reviewers_of(fund)
     assign_form = AssignForm(formdata=None)
     assign_form.reviewer_id.choices = [(r.id, r.name) for r in reviewers]
     return render_template("review/queue.html", fund=fund, page=page, filters=filters, states=workflow.STATES,
-                           assign_form=assign_form,
-                           sorts=SORTS, flags=FLAGS, sectors=sorted(sectors),
-                           reviewers=reviewers, abilities=abilities(current_user, fund.id),
-                           workload=_workload(fund, reviewers))
+                           assign_form=assign_form, sorts=SORTS, flags=FLAGS,
+                           sectors=sorted(fund.sectors or SECTORS), reviewers=reviewers,
+                           abilities=abilities(current_user, fund.id))
+
+
+@blueprint.get("/reviewers")
+@login_required
+def workload(fund_id: int):
+    """Each reviewer's assignments, reviews done and reviews overdue."""
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    return render_template("review/workload.html", fund=fund, abilities=abilities(current_user, fund.id),
+                           workload=_workload(fund, review.reviewers_of(fund)))
 
 
 def _workload(fund, reviewers: list[User]) -> list[tuple]:
-    """(reviewer, assigned, reviewed, overdue) for each reviewer of the fund, in two queries."""
-    today = date.today()
-    assignments = db.session.execute(
-        select(Assignment.reviewer_id, Assignment.application_id, Assignment.due_date, Assignment.conflict)
+    """(reviewer, assigned, reviewed, overdue) for each reviewer of the fund, counted by the database."""
+    late = and_(Assignment.due_date < date.today(), Assignment.conflict.is_not(True),
+                Review.id.is_(None))
+    rows = db.session.execute(
+        select(Assignment.reviewer_id, func.count(Assignment.id), func.count(Review.id),
+               func.count(case((late, 1))))
         .join(Application, Assignment.application_id == Application.id)
-        .where(Application.fund_id == fund.id)).all()
-    reviewed = set(db.session.execute(select(Review.reviewer_id, Review.application_id)
-                                      .where(Review.fund_id == fund.id)).all())
-    rows = []
-    for reviewer in reviewers:
-        own = [(app_id, due, conflict) for who, app_id, due, conflict in assignments if who == reviewer.id]
-        done = sum(1 for who, _app in reviewed if who == reviewer.id)
-        overdue = sum(1 for app_id, due, conflict in own
-                      if due and due < today and not conflict and (reviewer.id, app_id) not in reviewed)
-        rows.append((reviewer, len(own), done, overdue))
-    return rows
+        .outerjoin(Review, and_(Review.application_id == Assignment.application_id,
+                                Review.reviewer_id == Assignment.reviewer_id))
+        .where(Application.fund_id == fund.id).group_by(Assignment.reviewer_id))
+    counts = {reviewer_id: (assigned, done, overdue) for reviewer_id, assigned, done, overdue in rows}
+    return [(reviewer, *counts.get(reviewer.id, (0, 0, 0))) for reviewer in reviewers]
 
 
 def _page(fund, application, assign_form=None, transition_form=None, status=200):

@@ -117,6 +117,7 @@ MATRIX = {
     "review.my_reviews": "reviewer",
     "review.declare": "assigned_reviewer",
     "review.score": "assigned_reviewer",
+    "review.workload": "fund_manager",
     "jobs.index": "fund_performance",
     "jobs.export": "fund_performance",
     "jobs.reports": "fund_manager",

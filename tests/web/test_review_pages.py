@@ -1,5 +1,6 @@
 """Review in the browser's terms: rubric, queue, assignment, declaration, scoring, steps."""
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -181,3 +182,21 @@ def test_editing_a_criterion_moves_every_stored_score(client, db, pipeline):
     refused = client.post(f"/funds/{fund.id}/rubric/{team.id}", data={
         "name": "Team", "weight": "3", "scale_min": "1", "scale_max": "10"})
     assert refused.status_code == 200 and b"cannot change once reviews" in refused.data
+
+
+def test_reviewer_workload_counts_assigned_reviewed_and_overdue(client, db, pipeline):
+    from datetime import date, timedelta
+    fund, manager, (first, second), (shamba, afya, odd), team = pipeline
+    past = date.today() - timedelta(days=3)
+    for application in (shamba, afya, odd):
+        review.assign(manager, fund, application, first.id, past)
+    review.assign(manager, fund, shamba, second.id, None)
+    review.declare(first, fund, shamba, conflict=False)
+    review.save_review(first, fund, shamba, {team.id: 4}, "invest", "")
+    review.declare(first, fund, afya, conflict=True)           # a conflict is never overdue
+    db.session.commit()
+    sign_in(client, manager)
+    page = client.get(f"/funds/{fund.id}/reviewers").data.decode()
+    rows = {name: page.split(name, 1)[1].split("</tr>", 1)[0] for name in ("Reviewer 1", "Reviewer 2")}
+    assert [int(n) for n in re.findall(r'class="num">(\d+)<', rows["Reviewer 1"])] == [3, 1, 1]
+    assert [int(n) for n in re.findall(r'class="num">(\d+)<', rows["Reviewer 2"])] == [1, 0, 0]

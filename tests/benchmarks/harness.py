@@ -1,0 +1,170 @@
+"""The parts of the benchmark run: databases generated at scale, the report's overhead and memory,
+gunicorn throughput against a bare page, and 50 founders submitting at once."""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+FLASK = [PYTHON, "-m", "flask", "--app", "wsgi"]
+
+
+def build_database(data: Path, applications: int, seed: int) -> dict:
+    """A SQLite database filled by generate-data, reused when already built for that size and seed."""
+    instance = (data / f"{applications}-{seed}").resolve()
+    database = instance / "fundapp.db"
+    seconds = None
+    if not database.exists():
+        shutil.rmtree(instance, ignore_errors=True)
+        instance.mkdir(parents=True)
+        env = {**os.environ, "INSTANCE_PATH": str(instance), "REPORTS_DIR": str(instance / "reports"),
+               "FUNDAPP_ENV": "development"}
+        env.pop("DATABASE_URL", None)
+        started = time.monotonic()
+        subprocess.run([*FLASK, "generate-data", "--applications", str(applications), "--seed", str(seed)],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        seconds = round(time.monotonic() - started, 1)
+    return {"database": database, "instance": instance, "seconds": seconds}
+
+
+def report_figures(database: Path) -> dict:
+    """The quarterly report of the largest fund, in a child process: its own overhead over reportlab's
+    document build, and the child's peak memory."""
+    output = subprocess.run([PYTHON, str(HERE / "report.py"), str(database)], cwd=ROOT, capture_output=True,
+                            text=True, check=True, env={**os.environ, "FUNDAPP_ENV": "development"})
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  (loopback only)
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def _serve(env: dict, app: str = "wsgi:app", workers: int = 2):
+    port = _free_port()
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level",
+         "warning", app], cwd=ROOT, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    _wait(base + "/health")
+    return server, base
+
+
+def _stop(server) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(20)
+
+
+def _wrk(url: str, seconds: int, cookie: str = "") -> dict:
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    failed = int(errors[1]) if errors else 0
+    failed += sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return {"rps": rate, "errors": failed}
+
+
+def throughput(database: Path, seconds: int = 10) -> dict:
+    """Requests per second on the queue page against a bare page rendering the same base template
+    without the database, both under gunicorn with 2 workers and wrk with 16 connections."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed: apt-get install wrk")
+    instance = Path(tempfile.mkdtemp())
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "INSTANCE_PATH": str(instance),
+           "FUNDAPP_ENV": "development", "SECRET_KEY": "benchmark-secret-key-" + "x" * 32,
+           "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}", "RATELIMIT_ENABLED": "0"}
+    cookie = subprocess.run([PYTHON, str(HERE / "session_cookie.py"), "manager.kenya@fundapp.example"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, check=True).stdout.strip()
+    server, base = _serve(env, "floor:app")
+    try:
+        queue = _wrk(base + "/funds/1/applications?state=in_review&sort=normalized&per_page=50", seconds, cookie)
+        floor = _wrk(base + "/floor", seconds)
+    finally:
+        _stop(server)
+    return {"throughput_vs_floor": round(queue["rps"] / floor["rps"], 3), "queue_rps": queue["rps"],
+            "floor_rps": floor["rps"], "throughput_errors": queue["errors"] + floor["errors"]}
+
+
+def _rush(base: str, plan: list[dict]) -> list[int]:
+    """Every founder submits at the same moment (a barrier); the HTTP status each one got."""
+    answers: list[int] = []
+    barrier = threading.Barrier(len(plan))
+
+    def submit(application_id: int, token: str) -> None:
+        request = urllib.request.Request(  # noqa: S310  (loopback http only)
+            f"{base}/api/v1/applications/{application_id}/submit", method="POST", data=b"{}",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        barrier.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310  (loopback)
+                answers.append(response.status)
+        except urllib.error.HTTPError as error:
+            answers.append(error.code)
+        except OSError:
+            answers.append(0)
+    threads = [threading.Thread(target=submit, args=(item["application_id"], item["token"])) for item in plan]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(90)
+    return answers
+
+
+def concurrent_submissions(founders: int = 50) -> dict:
+    """50 founders submit their applications at the same moment through the API, on SQLite (the
+    default configuration) and on PostgreSQL: failed answers and submissions lost."""
+    results = {}
+    targets = {"sqlite": None, "postgresql": os.environ.get("BENCHMARK_POSTGRES",
+                                                            "postgresql://postgres@127.0.0.1:5432/test")}
+    for name, url in targets.items():
+        instance = Path(tempfile.mkdtemp())
+        env = {**os.environ, "INSTANCE_PATH": str(instance), "FUNDAPP_ENV": "development",
+               "SECRET_KEY": "benchmark-secret-key-" + "x" * 32, "RATELIMIT_ENABLED": "0",
+               "UPLOAD_DIR": str(instance / "uploads"), "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"}
+        env.pop("DATABASE_URL", None)
+        if url:
+            env["DATABASE_URL"] = url
+        prepared = subprocess.run([PYTHON, str(HERE / "submissions.py"), "prepare", str(founders)], cwd=ROOT,
+                                  env=env, capture_output=True, text=True, check=True)
+        plan = json.loads(prepared.stdout.strip().splitlines()[-1])
+        server, base = _serve(env, "wsgi:app", workers=4)
+        try:
+            answers = _rush(base, plan)
+        finally:
+            _stop(server)
+        checked = subprocess.run([PYTHON, str(HERE / "submissions.py"), "check", json.dumps(
+            [item["application_id"] for item in plan])], cwd=ROOT, env=env, capture_output=True, text=True,
+            check=True)
+        submitted = json.loads(checked.stdout.strip().splitlines()[-1])["submitted"]
+        failed = sum(1 for status in answers if not 200 <= status < 300)
+        results[name] = {"failed": failed, "lost": len(plan) - submitted, "answers": len(answers)}
+        shutil.rmtree(instance, ignore_errors=True)
+    return {"failed_submissions": sum(r["failed"] for r in results.values()),
+            "lost_submissions": sum(r["lost"] for r in results.values()), "submissions_by_database": results}
