@@ -155,4 +155,59 @@ def generate_data(applications: int, seed: int) -> None:
     click.echo(f"Generated in {clock.monotonic() - started:.0f} s: {rows}.")
 
 
-commands = [demo, create_admin, create_token, verify_ledger, report, generate_data]
+POSTGRES_BACKUP = """On PostgreSQL, back up and restore with PostgreSQL's own tools, which copy a live
+database consistently:
+  pg_dump --format=custom --file=PATH "$DATABASE_URL"
+  pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" PATH
+Stop the application servers before a restore and start them after."""
+
+
+def _sqlite_path() -> str:
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        raise click.ClickException(POSTGRES_BACKUP)
+    return url.database
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup(path: str) -> None:
+    """Copy the SQLite database to PATH while the application runs (SQLite's online backup)."""
+    import sqlite3
+    from pathlib import Path
+    source = _sqlite_path()
+    if Path(path).exists():
+        raise click.ClickException(f"{path} exists: choose a new file, a backup never overwrites one.")
+    with sqlite3.connect(source) as live, sqlite3.connect(path) as copy:
+        live.backup(copy)
+    click.echo(f"Backed up {source} to {path} ({Path(path).stat().st_size} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the current data without asking.")
+@with_appcontext
+def restore(path: str, yes: bool) -> None:
+    """Replace the SQLite database's content with a backup made by `backup` (stop the servers first)."""
+    import sqlite3
+    target = _sqlite_path()
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as copy:
+        try:
+            tables = {name for (name,) in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError:
+            raise click.ClickException(f"{path} is not a SQLite database.") from None
+        if not {"alembic_version", "funds", "users"} <= tables:
+            raise click.ClickException(f"{path} is not a fundapp backup.")
+        if not yes:
+            click.confirm(f"Replace every record of {target} with the backup {path}?", abort=True)
+        db.session.remove()
+        db.engine.dispose()
+        with sqlite3.connect(target) as live:
+            copy.backup(live)
+    from fundapp.revisions import forget
+    forget()
+    click.echo(f"Restored {target} from {path}. Start the application servers again.")
+
+
+commands = [demo, create_admin, create_token, verify_ledger, report, generate_data, backup, restore]

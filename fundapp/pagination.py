@@ -44,3 +44,11 @@ def paginate(query: Select, number: int, per_page: int | None = None, rows: bool
     page = query.limit(per_page).offset((number - 1) * per_page)
     items = db.session.execute(page).all() if rows else db.session.scalars(page).unique().all()
     return Page(items=list(items), number=number, per_page=per_page, total=total)
+
+
+def page_of(items: list, number: int, per_page: int | None = None) -> Page:
+    """One page of a list already in memory (figures computed for the whole fund)."""
+    per_page = per_page or current_app.config["PER_PAGE"]
+    number = max(1, number)
+    return Page(items=items[(number - 1) * per_page:number * per_page], number=number, per_page=per_page,
+                total=len(items))

@@ -8,7 +8,7 @@ import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from fundapp import demo
 from fundapp.applications import scoring
@@ -403,10 +403,5 @@ def _advance_sequences() -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for model in (User, Company, Application):
-        table = model.__tablename__
-        db.session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                f"(SELECT max(id) FROM {table}))"
-            )
-        )
+        sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
+        db.session.execute(select(func.setval(sequence, select(func.max(model.id)).scalar_subquery())))

@@ -91,6 +91,13 @@ def config(database, tmp_path) -> dict:
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures():
+    """Figures kept in memory belong to one test's database."""
+    from fundapp.revisions import forget
+    forget()
+
+
 @pytest.fixture
 def make_app(config):
     """make_app(**overrides) -> an app on this test's database, its connections closed at the end."""

@@ -20,13 +20,12 @@ from fundapp.api.schemas import (
 )
 from fundapp.applications import review, services
 from fundapp.applications.models import Application
-from fundapp.applications.queue import Filters, queue, queue_size
+from fundapp.applications.queue import Filters, queue
 from fundapp.auth.permissions import can
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.money import to_major
-from fundapp.pagination import paginate
 from fundapp.portfolio.models import Company
 
 blp = Blueprint("api_applications", __name__, url_prefix="/api/v1",
@@ -98,10 +97,9 @@ def open_fund_for_founder(view):
 @documented_errors
 def list_applications(query, fund: Fund):
     """The fund's applications (drafts never), filtered by state, sorted, one page at a time."""
-    filters = Filters(state=query["state"], sort=query["sort"])
-    page = paginate(queue(fund.id, filters), query["page"], query["per_page"], rows=True,
-                    count=queue_size(fund.id, filters))
-    return [application_json(application, fund.currency) for application, _company in page.items]
+    rows = db.session.execute(queue(fund.id, Filters(state=query["state"], sort=query["sort"]))
+                              .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"]))
+    return [application_json(application, fund.currency) for application, _company in rows]
 
 
 @blp.route("/funds/<int:fund_id>/applications", methods=["POST"])

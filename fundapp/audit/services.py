@@ -44,4 +44,14 @@ def record(actor, action: str, obj, *, before: dict | None = None, fund_id: int 
     )
     db.session.add(entry)
     db.session.flush()
+    if fund_id is not None and _moves_figures(obj):
+        from fundapp.revisions import touch
+        touch(fund_id)
     return entry
+
+
+def _moves_figures(obj) -> bool:
+    """Whether a change to obj can change the fund's figures: its ledger, partners or settings."""
+    from fundapp.funds.models import Fund, Partner
+    from fundapp.ledger_entry import LedgerEntry
+    return isinstance(obj, LedgerEntry | Fund | Partner)

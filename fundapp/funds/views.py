@@ -1,5 +1,6 @@
 """Pages of funds: the list, a fund's overview, its settings and its partner entities."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+import pandas as pd
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,15 +16,18 @@ from fundapp.auth.permissions import (
     visible_funds,
 )
 from fundapp.errors import Refused
+from fundapp.exports import download
 from fundapp.extensions import db, talisman
+from fundapp.formatting import sector_label
 from fundapp.forms import show_refusal
 from fundapp.funds import services
 from fundapp.funds.capital_views import as_of_date
 from fundapp.funds.forms import FundForm, PartnerForm
 from fundapp.funds.models import Country
 from fundapp.jobs.services import load_jobs
-from fundapp.money import to_major
-from fundapp.portfolio import services as services_portfolio
+from fundapp.money import to_decimal, to_major
+from fundapp.pagination import page_of
+from fundapp.portfolio.models import Company
 from fundapp.portfolio.performance import history, metrics_as_of
 from fundapp.reporting import figures
 from fundapp.reporting.charts import to_svg
@@ -63,14 +67,45 @@ def _overview(fund, partner_form: PartnerForm, status: int = 200):
     as_of = as_of_date()
     performance = None
     if "view_performance" in allowed:
-        performance = {"metrics": metrics_as_of(fund, as_of),
-                       "companies": {c.id: c for c in services_portfolio.companies_of(fund)},
+        metrics = metrics_as_of(fund, as_of)
+        # the largest positions first, a page at a time; the whole schedule is a download
+        schedule = page_of(sorted(metrics.companies, key=lambda row: (-row.cost, row.company_id)),
+                           request.args.get("page", 1, type=int))
+        names = [row.company_id for row in schedule.items]
+        performance = {"metrics": metrics, "schedule": schedule,
+                       "companies": {c.id: c for c in db.session.scalars(select(Company).where(
+                           Company.id.in_(names)))},
                        "own_partner": partner_of(current_user, fund.id)}
     return render_template("funds/overview.html", fund=fund, total_commitment=total_commitment,
                            partners=partners_visible(current_user, fund.id, partners),
                            roles=fund_roles(current_user, fund.id), abilities=allowed,
                            can_manage="manage_partners" in allowed, performance=performance,
                            as_of=as_of, partner_form=partner_form), status
+
+
+@blueprint.get("/<int:fund_id>/schedule.<any(csv, xlsx):kind>")
+@login_required
+def schedule(fund_id: int, kind: str):
+    """The whole schedule of investments as of a date, as CSV or XLSX."""
+    fund = fund_or_404(current_user, fund_id, "view_performance")
+    as_of = as_of_date()
+    metrics = metrics_as_of(fund, as_of)
+    companies = {c.id: c for c in db.session.scalars(select(Company).where(
+        Company.id.in_([row.company_id for row in metrics.companies])))}
+
+    def major(minor):
+        return to_decimal(minor, fund.currency)
+
+    def line(row):
+        company = companies[row.company_id]
+        return {_("Company"): company.name, _("Sector"): sector_label(company.sector),
+                _("Region"): company.region, _("First investment"): row.first_investment,
+                _("Cost"): major(row.cost), _("Fair value"): major(row.fair_value),
+                _("Proceeds"): major(row.proceeds),
+                _("MOIC"): float(row.moic) if row.moic is not None else None, _("Gross IRR"): row.gross_irr,
+                _("Ownership"): float(row.ownership), _("Exited on"): row.exited_on}
+    frame = pd.DataFrame([line(row) for row in metrics.companies])
+    return download(frame, f"schedule-{fund.id}-{as_of.isoformat()}", kind)
 
 
 @blueprint.get("/<int:fund_id>/charts/<name>.svg")

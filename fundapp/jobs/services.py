@@ -3,12 +3,13 @@ job figures as of any date, read from the database once and computed by the pure
 import io
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 from flask import abort
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -35,6 +36,7 @@ from fundapp.portfolio.metrics import FundMetrics, fund_metrics
 from fundapp.portfolio.models import Company, Exit, Investment
 from fundapp.portfolio.performance import load_ledger
 from fundapp.quarters import ends_between, last_ended, parse_period, period_of
+from fundapp.revisions import cached, touch
 
 COUNTS = ("full_time", "part_time", "women", "under_35", "nationals")
 BREAKDOWNS = ("women", "under_35", "nationals")
@@ -155,7 +157,15 @@ def file_report(actor, company: Company, values: dict, *, by_manager: bool,
         record(actor, "headcount.file", report)
     elif snapshot(report) != before:
         record(actor, "headcount.correct", report, before=before)
+    _touch_funds_of(company.id)
     return report
+
+
+def _touch_funds_of(company_id: int) -> None:
+    """A company's headcount moves the job figures of every fund invested in it."""
+    for fund_id in db.session.scalars(select(Investment.fund_id).where(Investment.company_id == company_id)
+                                      .distinct()):
+        touch(fund_id)
 
 
 def verify(actor, report: HeadcountReport) -> None:
@@ -165,6 +175,7 @@ def verify(actor, report: HeadcountReport) -> None:
     before = snapshot(report)
     report.verified_at, report.verified_by_id = utcnow(), actor.id
     record(actor, "headcount.verify", report, before=before)
+    _touch_funds_of(report.company_id)
 
 
 def fund_report_or_404(fund: Fund, report_id: int) -> HeadcountReport:
@@ -228,17 +239,29 @@ def reporting_status(company_ids, fund_id: int | None = None,
 
 # --- a fund's job figures ----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class CompanySummary:
+    """What the jobs pages and reports show of a company."""
+
+    id: int
+    name: str
+    sector: str
+    region: str
+
+
 @dataclass
 class FundJobs:
-    """Everything the fund's job figures are computed from, read in a fixed number of queries."""
+    """Everything the fund's job figures are computed from, read in a fixed number of queries; kept
+    per revision of the fund (see fundapp.revisions), with the figures computed for each date."""
 
-    fund: Fund
-    companies: dict[int, Company]
+    fund_id: int
+    companies: dict[int, CompanySummary]
     investments: list[tuple[int, date, Decimal]]     # company, date, ownership acquired
     exits: dict[int, tuple[date, str]]
     declared: dict[int, Decimal]
     reports: dict[int, tuple[Report, ...]]
     ledger: object
+    computed: dict = field(default_factory=dict)
 
     def positions(self, as_of: date) -> list[CompanyJobs]:
         first: dict[int, date] = {}
@@ -257,16 +280,28 @@ class FundJobs:
         return fund_metrics(self.ledger, as_of)
 
     def figures(self, as_of: date, metrics: FundMetrics | None = None) -> JobFigures:
+        if ("figures", as_of) not in self.computed:
+            self.computed["figures", as_of] = self._figures(as_of, metrics)
+        return self.computed["figures", as_of]
+
+    def _figures(self, as_of: date, metrics: FundMetrics | None) -> JobFigures:
         metrics = metrics or self.metrics(as_of)
         government = sum(p.paid_in for p in metrics.partners if p.partner_id in self.ledger.government)
         share = Decimal(government) / Decimal(metrics.paid_in) if metrics.paid_in else None
         return job_figures(self.positions(as_of), as_of, metrics.invested, share)
 
     def first_investment(self) -> date | None:
-        return min((day for _c, day, _o in self.investments), default=None)
+        if "first" not in self.computed:
+            self.computed["first"] = min((day for _c, day, _o in self.investments), default=None)
+        return self.computed["first"]
 
     def history(self, as_of: date) -> list[JobFigures]:
         """The figures at each quarter end since the first investment, and at as_of."""
+        if ("history", as_of) not in self.computed:
+            self.computed["history", as_of] = self._history(as_of)
+        return self.computed["history", as_of]
+
+    def _history(self, as_of: date) -> list[JobFigures]:
         start = self.first_investment()
         if start is None:
             return []
@@ -275,7 +310,11 @@ class FundJobs:
 
 
 def load_jobs(fund: Fund) -> FundJobs:
-    """The fund's positions, exits, declared baselines, headcount reports and ledger."""
+    """The fund's positions, exits, declared baselines, headcount reports and ledger (kept per revision)."""
+    return cached("jobs", fund.id, None, lambda: _load_jobs(fund))
+
+
+def _load_jobs(fund: Fund) -> FundJobs:
     investments = db.session.execute(select(Investment.company_id, Investment.date, Investment.ownership)
                                      .where(Investment.fund_id == fund.id, effective(Investment))).all()
     company_ids = {company_id for company_id, _d, _o in investments}
@@ -292,8 +331,10 @@ def load_jobs(fund: Fund) -> FundJobs:
                                   .order_by(HeadcountReport.period_end)):
         reports[row.company_id].append(Report(row.period_end, row.full_time, row.part_time, row.women,
                                               row.under_35, row.nationals, row.verified))
-    companies = {c.id: c for c in db.session.scalars(select(Company).where(Company.id.in_(company_ids)))}
-    return FundJobs(fund, companies, [(c, d, o) for c, d, o in investments], exits, declared,
+    rows = db.session.execute(select(Company.id, Company.name, Company.sector, Company.region)
+                              .where(Company.id.in_(company_ids)))
+    companies = {row.id: CompanySummary(row.id, row.name, row.sector, row.region) for row in rows}
+    return FundJobs(fund.id, companies, [(c, d, o) for c, d, o in investments], exits, declared,
                     {company_id: tuple(rows) for company_id, rows in reports.items()}, load_ledger(fund))
 
 
@@ -384,7 +425,7 @@ def import_reports(actor, fund: Fund, data: bytes, today: date | None = None) ->
 
 @dataclass
 class CompanyRow:
-    company: Company
+    company: CompanySummary
     figures: CompanyFigures
     first_investment: date
     state: str              # held, exited or written_off
@@ -400,6 +441,12 @@ class CompanyRow:
 
 def company_table(data: FundJobs, figures: JobFigures) -> list[CompanyRow]:
     """One row per company invested in by the date, by name: its figures and where it stands."""
+    if ("table", figures.as_of) not in data.computed:
+        data.computed["table", figures.as_of] = _company_table(data, figures)
+    return data.computed["table", figures.as_of]
+
+
+def _company_table(data: FundJobs, figures: JobFigures) -> list[CompanyRow]:
     first = {company_id: day for company_id, day in
              ((c.company_id, c.first_investment) for c in data.positions(figures.as_of))}
     rows = []
@@ -413,7 +460,14 @@ def company_table(data: FundJobs, figures: JobFigures) -> list[CompanyRow]:
 
 
 def group_tables(data: FundJobs, figures: JobFigures) -> dict[str, list[GroupFigures]]:
-    """The companies' figures by sector and by region."""
+    """The companies' figures by sector and by region (labels in the reader's language)."""
+    key = ("groups", figures.as_of, str(get_locale()))
+    if key not in data.computed:
+        data.computed[key] = _group_tables(data, figures)
+    return data.computed[key]
+
+
+def _group_tables(data: FundJobs, figures: JobFigures) -> dict[str, list[GroupFigures]]:
     return {
         "sector": breakdown(figures.companies, lambda c: sector_label(data.companies[c].sector)),
         "region": breakdown(figures.companies, lambda c: data.companies[c].region or _("Region not given")),

@@ -18,7 +18,7 @@ from fundapp.funds.capital_views import as_of_date
 from fundapp.jobs import services
 from fundapp.jobs.forms import ImportForm, ManagerHeadcountForm
 from fundapp.jobs.models import HeadcountReport
-from fundapp.pagination import paginate
+from fundapp.pagination import page_of, paginate
 from fundapp.portfolio.models import Company
 from fundapp.quarters import ends_between, last_ended, period_of
 
@@ -39,8 +39,9 @@ def index(fund_id: int):
     figures = data.figures(as_of)
     first = data.first_investment()
     quarters = list(reversed(ends_between(first, last_ended(date.today())))) if first else []
+    rows = page_of(services.company_table(data, figures), request.args.get("page", 1, type=int))
     return render_template("jobs/index.html", fund=fund, as_of=as_of, figures=figures, quarters=quarters,
-                           rows=services.company_table(data, figures),
+                           rows=rows,
                            groups=services.group_tables(data, figures),
                            abilities=abilities(current_user, fund.id))
 

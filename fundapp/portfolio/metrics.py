@@ -144,8 +144,9 @@ def _by(flows: list[Flow], key: str) -> dict[int, int]:
     return totals
 
 
-def company_metrics(ledger: Ledger, as_of: date) -> list[CompanyMetrics]:
-    """Cost, fair value, proceeds, MOIC and gross IRR of each company invested in by as_of."""
+def company_metrics(ledger: Ledger, as_of: date, irr: bool = True) -> list[CompanyMetrics]:
+    """Cost, fair value, proceeds, MOIC and gross IRR (unless irr is False) of each company invested in
+    by as_of."""
     investments = _until(ledger.investments, as_of)
     exits = {flow.company_id: flow for flow in _until(ledger.exits, as_of)}
     latest_mark: dict[int, Flow] = {}
@@ -169,18 +170,20 @@ def company_metrics(ledger: Ledger, as_of: date) -> list[CompanyMetrics]:
         ownership = min(Decimal(1), sum((ledger.ownership.get(i.ref, Decimal(0)) for i in held), Decimal(0)))
         results.append(CompanyMetrics(
             company_id=company_id, cost=cost, fair_value=fair_value, proceeds=proceeds,
-            moic=ratio(proceeds + fair_value, cost), gross_irr=xirr(flows), ownership=ownership,
+            moic=ratio(proceeds + fair_value, cost), gross_irr=xirr(flows) if irr else None,
+            ownership=ownership,
             first_investment=min(i.date for i in held),
             exited_on=exit_flow.date if exit_flow else None))
     return results
 
 
-def fund_metrics(ledger: Ledger, as_of: date) -> FundMetrics:
-    """Every figure of SPEC section 3 as of a date, from the flows dated on or before it."""
+def fund_metrics(ledger: Ledger, as_of: date, company_irr: bool = True) -> FundMetrics:
+    """Every figure of SPEC section 3 as of a date, from the flows dated on or before it (without each
+    company's gross IRR when company_irr is False: histories need the fund's figures only)."""
     allocations = _until(ledger.call_allocations, as_of)
     payments = _until(ledger.payments, as_of)
     distributions = _until(ledger.distribution_allocations, as_of)
-    companies = company_metrics(ledger, as_of)
+    companies = company_metrics(ledger, as_of, company_irr)
 
     committed = sum(ledger.commitments.values())
     called = _sum(allocations)

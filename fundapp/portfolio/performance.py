@@ -18,6 +18,7 @@ from fundapp.funds.models import (
 from fundapp.portfolio.metrics import Flow, FundMetrics, Ledger, fund_metrics
 from fundapp.portfolio.models import Exit, Investment, Valuation
 from fundapp.quarters import quarter_ends
+from fundapp.revisions import cached
 
 
 def load_ledger(fund: Fund) -> Ledger:
@@ -65,12 +66,17 @@ def load_ledger(fund: Fund) -> Ledger:
 
 
 def metrics_as_of(fund: Fund, as_of: date | None = None) -> FundMetrics:
-    """Every figure of SPEC section 3 for the fund as of a date (today by default)."""
-    return fund_metrics(load_ledger(fund), as_of or date.today())
+    """Every figure of SPEC section 3 for the fund as of a date (today by default), kept per revision."""
+    as_of = as_of or date.today()
+    return cached("metrics", fund.id, as_of, lambda: fund_metrics(load_ledger(fund), as_of))
 
 
 def history(fund: Fund, as_of: date | None = None) -> list[FundMetrics]:
     """The fund's metrics at each quarter end since its vintage, read from one load of the ledger."""
-    ledger = load_ledger(fund)
     as_of = as_of or date.today()
-    return [fund_metrics(ledger, day) for day in quarter_ends(date(fund.vintage_year, 1, 1), as_of)]
+
+    def compute():
+        ledger = load_ledger(fund)
+        return [fund_metrics(ledger, day, company_irr=False)
+                for day in quarter_ends(date(fund.vintage_year, 1, 1), as_of)]
+    return cached("history", fund.id, as_of, compute)

@@ -90,13 +90,13 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
     as_of = quarter_end(year, quarter)
     start = date(year, quarter * 3 - 2, 1)
     data = load_jobs(fund)
-    metrics = fund_metrics(data.ledger, as_of)
+    metrics = fund_metrics(data.ledger, as_of, company_irr=False)     # the schedule shows MOIC, not IRR
     partners = _partners(fund)
     statuses = reporting_status(invested_company_ids(fund.id), fund.id, today=as_of)
     result = Contents(
         fund=fund, country=db.session.get(Country, fund.country_id), year=year, quarter=quarter,
         start=start, as_of=as_of, metrics=metrics,
-        history=[fund_metrics(data.ledger, day)
+        history=[fund_metrics(data.ledger, day, company_irr=False)
                  for day in quarter_ends(date(fund.vintage_year, 1, 1), as_of)],
         jobs=data.figures(as_of, metrics), jobs_history=data.history(as_of),
         pipeline=pipeline(fund.id, as_of, start), partner_names={p.id: p.name for p in partners},

@@ -58,3 +58,27 @@ def _demo_has_headcount_reports(funds):
     kenya = next(f for f in funds.values() if f.currency == "KES")
     owned = [s for s in jobs.reporting_status(jobs.invested_company_ids(kenya.id), kenya.id) if s.company.owner_id]
     assert len(owned) == 1 and owned[0].missing and owned[0].unverified
+
+
+def test_backup_and_restore_round_trip_the_demo(runner, db, tmp_path):
+    from fundapp.funds.models import Fund
+    copy = tmp_path / "fundapp-backup.db"
+    assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 0
+    made = runner.invoke(args=["backup", str(copy)])
+    if db.engine.url.get_backend_name() != "sqlite":
+        assert made.exit_code == 1 and "pg_dump" in made.output        # PostgreSQL's own tools
+        return
+    assert made.exit_code == 0, made.output
+    assert runner.invoke(args=["backup", str(copy)]).exit_code == 1     # never overwrites
+    before = {f.name for f in db.session.scalars(select(Fund))}
+    from tests.factories import FundFactory
+    FundFactory(name="Made after the backup")
+    db.session.commit()
+    restored = runner.invoke(args=["restore", str(copy), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    db.session.remove()
+    assert {f.name for f in db.session.scalars(select(Fund))} == before
+    assert runner.invoke(args=["verify-ledger"]).exit_code == 0
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("hello")
+    assert runner.invoke(args=["restore", str(not_a_backup), "--yes"]).exit_code == 1

@@ -1,0 +1,49 @@
+"""The pipeline figures of the quarterly report and the open-data page, from the state history."""
+from datetime import UTC, date, datetime, timedelta
+
+from fundapp.applications.models import Application, StateChange
+from fundapp.applications.pipeline import pipeline
+from fundapp.portfolio.models import Company
+from tests.factories import FounderFactory, FundFactory
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 10, tzinfo=UTC)
+
+
+def test_states_decisions_and_days_as_of_a_quarter_end(db):
+    fund, founder = FundFactory(), FounderFactory()
+    stories = [  # submitted on, then (state, days later) steps
+        ("health", date(2025, 7, 1), [("screening", 5), ("in_review", 10), ("approved", 30)]),
+        ("health", date(2025, 8, 1), [("screening", 2), ("declined", 10)]),
+        ("fintech", date(2025, 9, 1), [("screening", 5), ("in_review", 40)]),     # in review only in Q4
+        ("fintech", date(2025, 10, 5), []),                                         # after the quarter
+        ("ai", date(2025, 4, 1), [("withdrawn", 3)]),                               # the quarter before
+    ]
+    for index, (sector, submitted, steps) in enumerate(stories):
+        company = Company(name=f"C{index}", country="KE", sector=sector, owner_id=founder.id)
+        db.session.add(company)
+        db.session.flush()
+        application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
+                                  submitted_at=at(submitted), state=steps[-1][0] if steps else "submitted",
+                                  normalized_score=[85.0, 30.0, 55.0, None, None][index])
+        db.session.add(application)
+        db.session.flush()
+        previous, day = "draft", submitted
+        db.session.add(StateChange(application_id=application.id, from_state=previous, to_state="submitted",
+                                   at=at(day)))
+        previous = "submitted"
+        for state, later in steps:
+            db.session.add(StateChange(application_id=application.id, from_state=previous, to_state=state,
+                                       at=at(submitted + timedelta(days=later))))
+            previous = state
+    db.session.commit()
+    p = pipeline(fund.id, date(2025, 9, 30), date(2025, 7, 1))
+    assert (p.received, p.received_in_quarter) == (4, 3)
+    assert dict(p.by_state) == {"approved": 1, "declined": 1, "screening": 1, "withdrawn": 1}
+    assert (p.approved, p.declined, p.approval_rate) == (1, 1, 0.5)
+    assert p.median_days_to_decision == 20            # 30 and 10 days
+    assert dict(p.score_bands) == {"0–20": 0, "20–40": 1, "40–60": 1, "60–80": 0, "80–100": 1}
+    assert dict(p.sectors) == {"health": 2, "fintech": 1, "ai": 1}
+    later = pipeline(fund.id, date(2025, 12, 31), date(2025, 10, 1))
+    assert later.by_state["in_review"] == 1 and later.by_state["submitted"] == 1 and later.received == 5
