@@ -67,9 +67,9 @@ def _serve(env: dict, app: str = "wsgi:app", workers: int = 2):
     port = _free_port()
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level",
-         "warning", app], cwd=ROOT, env=env, start_new_session=True)
+         "warning", app], cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    _wait(base + "/health")
+    _wait(base + "/healthz")
     return server, base
 
 
