@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from fundapp import database  # noqa: F401  (connection settings for SQLite)
 from fundapp.config import Config, database_url, development_secret_key
@@ -23,11 +24,21 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+class DatabaseId(IntegerConverter):
+    """<int:...> in routes: a positive integer that fits the database's integer columns."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=instance_path or str(ROOT / "instance"))
+    # Ids in paths are database integers: a larger number names nothing (404), never a database error.
+    app.url_map.converters["int"] = DatabaseId
     configure(app, test_config)
     register_extensions(app)
     register_blueprints(app)

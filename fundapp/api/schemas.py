@@ -130,7 +130,7 @@ class CompanySchema(Schema):
     sector = fields.String(required=True, validate=validate.OneOf(list(SECTORS)))
     founded_on = fields.Date(allow_none=True, load_default=None)
     website = fields.String(load_default="", validate=validate.Length(max=300))
-    fund_id = fields.Integer(load_only=True, load_default=None,
+    fund_id = fields.Integer(load_only=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
                              metadata={"description": "The fund registering it (managers)."})
 
 
