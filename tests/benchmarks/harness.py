@@ -168,3 +168,37 @@ def concurrent_submissions(founders: int = 50) -> dict:
         shutil.rmtree(instance, ignore_errors=True)
     return {"failed_submissions": sum(r["failed"] for r in results.values()),
             "lost_submissions": sum(r["lost"] for r in results.values()), "submissions_by_database": results}
+
+
+def _worker_rss_kb(server) -> int:
+    """Total resident memory of the gunicorn workers (the master's children)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        total += int(re.search(r"VmRSS:\s+(\d+)", status)[1])
+    return total
+
+
+def soak(database: Path, requests: int = 20_000) -> dict:
+    """At least 20,000 requests on the API list and the queue against gunicorn (2 workers): the
+    workers' memory after them against after a warm-up."""
+    instance = Path(tempfile.mkdtemp())
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "INSTANCE_PATH": str(instance),
+           "FUNDAPP_ENV": "development", "SECRET_KEY": "benchmark-secret-key-" + "x" * 32,
+           "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"}
+    cookie = subprocess.run([PYTHON, str(HERE / "session_cookie.py"), "manager.kenya@fundapp.example"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, check=True).stdout.strip()
+    server, base = _serve(env, "wsgi:app")
+    url = base + "/funds/1/applications?state=in_review&sort=normalized&per_page=50"
+    try:
+        warm = _wrk(url, 5, cookie)
+        before = _worker_rss_kb(server)
+        seconds = max(5, int(requests * 1.3 / max(warm["rps"], 1)) + 2)
+        run = _wrk(url, seconds, cookie)
+        after = _worker_rss_kb(server)
+    finally:
+        _stop(server)
+    return {"soak_requests": int(run["rps"] * seconds), "soak_errors": run["errors"],
+            "soak_rss_growth": round(after / before - 1, 4), "soak_rss_mb": [round(before / 1024, 1),
+                                                                               round(after / 1024, 1)]}

@@ -24,6 +24,7 @@ from harness import (  # noqa: E402
     build_database,
     concurrent_submissions,
     report_figures,
+    soak,
     throughput,
 )
 
@@ -62,6 +63,8 @@ def main() -> None:
     print(f"throughput: {load}")
     submissions = concurrent_submissions()
     print(f"submissions: {submissions}")
+    endurance = soak(small["database"])
+    print(f"soak: {endurance}")
     result = {
         "page_latency_ratio": ratios,
         "page_latency_ratio_max": max(ratios.values()),
@@ -69,7 +72,7 @@ def main() -> None:
         "query_counts": {page: [at_small[page]["queries"], at_large[page]["queries"]] for page in PAGES},
         "median_ms": {page: [at_small[page]["median_ms"], at_large[page]["median_ms"]] for page in PAGES},
         "generate_seconds": {arguments.small: small["seconds"], arguments.large: large["seconds"]},
-        **report, **load, **submissions,
+        **report, **load, **submissions, **endurance,
         "total_seconds": round(time.monotonic() - started, 1),
     }
     print(json.dumps(result, sort_keys=True))

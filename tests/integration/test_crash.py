@@ -1,0 +1,140 @@
+"""The server killed with SIGKILL in the middle of a burst of submissions and payments: every write it
+acknowledged is there afterwards, nothing is half-written, and the ledger still reconciles — on
+SQLite and on PostgreSQL (whichever the suite runs on)."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from fundapp.applications import services
+from fundapp.applications.models import Application, StateChange
+from fundapp.auth.models import User
+from fundapp.auth.services import create_token
+from fundapp.demo_pipeline import deck
+from fundapp.funds import statements
+from fundapp.funds.models import Fund, Payment
+from fundapp.money import to_major
+from fundapp.portfolio.services import register_company
+
+ROOT = Path(__file__).resolve().parents[2]
+FOUNDERS = 24
+
+
+def _prepare(app):
+    """Founders with complete drafts, a manager's token, and a call with money still owed."""
+    from fundapp.extensions import db
+    with app.app_context():
+        fund = db.session.scalar(select(Fund).where(Fund.currency == "KES"))
+        manager = db.session.scalar(select(User).where(User.email == "manager.kenya@fundapp.example"))
+        owed = next((line.call.id, allocation.partner_id) for line in statements.calls_of(fund)
+                    if not line.reversed for allocation in line.lines if allocation.outstanding > 10_000)
+        plan = []
+        for index in range(FOUNDERS):
+            founder = User(email=f"crash{index}@example.org", name=f"Founder {index}", language="en",
+                           account_type="founder", password_hash="!")
+            db.session.add(founder)
+            db.session.flush()
+            company = register_company(founder, None, {"name": f"Crash {index}", "country": "KE",
+                                                       "sector": "ai", "region": "Nairobi"}, owner_id=founder.id)
+            db.session.flush()
+            application = services.start_application(founder, fund, company)
+            db.session.flush()
+            services.save_draft(founder, application, fund, {
+                "requested_amount": to_major(fund.min_ticket, fund.currency), "stage": "seed", "pitch": "P",
+                "problem": "P.", "solution": "S.", "market": "M.", "business_model": "B.", "traction": "T.",
+                "team": "T.", "use_of_funds": "U.", "full_time": 2, "part_time": 0, "jobs_expected": 5})
+            services.store_deck(application, "deck.pdf", deck("Crash"))
+            plan.append((application.id, create_token(founder, "crash")[1]))
+        manager_token = create_token(manager, "crash")[1]
+        db.session.commit()
+        return plan, manager_token, owed
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _post(url: str, token: str, body: bytes):
+    request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310  (loopback)
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  (loopback)
+            return response.status, response.read()
+    except (urllib.error.HTTPError, OSError):
+        return None, b""
+
+
+def test_acknowledged_writes_survive_a_killed_server(runner, app, db, config, tmp_path):
+    assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 0
+    plan, manager_token, (call_id, partner_id) = _prepare(app)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"], "FUNDAPP_ENV": "development",
+           "INSTANCE_PATH": str(tmp_path / "server"), "UPLOAD_DIR": config["UPLOAD_DIR"],
+           "REPORTS_DIR": config["REPORTS_DIR"], "SECRET_KEY": "crash-test-" + "k" * 40}
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
+                               "wsgi:app"], cwd=ROOT, env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).close()  # noqa: S310  (loopback)
+                break
+            except OSError:
+                time.sleep(0.1)
+        submitted, paid = [], []
+
+        def submit(application_id, token):
+            status, _body = _post(f"{base}/api/v1/applications/{application_id}/submit", token, b"{}")
+            if status == 200:
+                submitted.append(application_id)
+
+        def pay():
+            import json
+            while not stop.is_set():
+                body = json.dumps({"partner_id": partner_id, "date": date.today().isoformat(),
+                                   "amount": "1.00"}).encode()
+                status, answer = _post(f"{base}/api/v1/capital-calls/{call_id}/payments", manager_token, body)
+                if status == 201:
+                    paid.append(json.loads(answer)["id"])
+
+        stop = threading.Event()
+        threads = [threading.Thread(target=submit, args=item) for item in plan]
+        threads += [threading.Thread(target=pay) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.6)                                   # mid-burst
+        os.killpg(server.pid, signal.SIGKILL)
+        stop.set()
+        for thread in threads:
+            thread.join(15)
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait(10)
+
+    assert paid and submitted, "the burst never started"
+    print(f"acknowledged before the kill: {len(submitted)} submissions, {len(paid)} payments")
+    db.session.remove()
+    ids = [application_id for application_id, _token in plan]
+    for application_id in submitted:                      # every acknowledged submission is there
+        application = db.session.get(Application, application_id)
+        assert application.state == "submitted" and application.submitted_at is not None
+    for application in db.session.scalars(select(Application).where(Application.id.in_(ids))):
+        steps = db.session.scalar(select(func.count(StateChange.id)).where(
+            StateChange.application_id == application.id, StateChange.to_state == "submitted"))
+        assert steps == (1 if application.state == "submitted" else 0)       # never half a submission
+    stored = set(db.session.scalars(select(Payment.id).where(Payment.id.in_(paid))))
+    assert stored == set(paid)                            # every acknowledged payment is there
+    assert runner.invoke(args=["verify-ledger"]).exit_code == 0
