@@ -61,6 +61,8 @@ class Config:
 
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Off only for load and security scans on loopback; production always limits.
+    RATELIMIT_ENABLED = ENVIRONMENT == "production" or os.environ.get("RATELIMIT_ENABLED", "1") == "1"
     LOGIN_RATE_LIMIT = "10 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"
     TOKEN_RATE_LIMIT = "10 per minute"  # noqa: S105  (a rate, not a secret)
