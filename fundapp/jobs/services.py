@@ -1,13 +1,10 @@
 """Use cases of job reporting: headcount reports filed, corrected, verified and imported, and a fund's
 job figures as of any date, read from the database once and computed by the pure jobs module."""
-import io
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-import pandas as pd
 from flask import abort
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -336,89 +333,6 @@ def _load_jobs(fund: Fund) -> FundJobs:
     companies = {row.id: CompanySummary(row.id, row.name, row.sector, row.region) for row in rows}
     return FundJobs(fund.id, companies, [(c, d, o) for c, d, o in investments], exits, declared,
                     {company_id: tuple(rows) for company_id, rows in reports.items()}, load_ledger(fund))
-
-
-# --- importing many reports at once --------------------------------------------------------------------
-
-IMPORT_COLUMNS = ("company_id", "period", *COUNTS)
-IMPORT_LIMIT = 5 * 1024 * 1024
-IMPORT_ROWS = 20_000
-YES, NO = {"true", "yes", "y", "1", "x", "oui", "vrai"}, {"", "false", "no", "n", "0", "non", "faux"}
-
-
-class ImportRefused(Refused):
-    """An import refused as a whole: lines holds "line number, reason" for every bad row."""
-
-    def __init__(self, message: str, lines: list[tuple[int, str]] = ()):
-        super().__init__({"file": message})
-        self.lines = list(lines)
-
-
-def _table(data: bytes) -> pd.DataFrame:
-    """The uploaded sheet as text cells: XLSX when it is a zip archive, CSV otherwise."""
-    if len(data) > IMPORT_LIMIT:
-        raise ImportRefused(_("The file is larger than 5 MB."))
-    try:
-        if data.startswith(b"PK\x03\x04"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False)
-        else:
-            frame = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str, keep_default_na=False,
-                                skipinitialspace=True)
-    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, pd.errors.ParserError):
-        raise ImportRefused(_("Upload a CSV file (UTF-8) or an Excel workbook (.xlsx).")) from None
-    frame.columns = [str(column).strip().lower() for column in frame.columns]
-    missing = [column for column in IMPORT_COLUMNS if column not in frame.columns]
-    if missing:
-        raise ImportRefused(_("The file lacks the columns: %(columns)s.", columns=", ".join(missing)))
-    if frame.empty:
-        raise ImportRefused(_("The file holds no reports."))
-    if len(frame) > IMPORT_ROWS:
-        raise ImportRefused(_("Import at most %(rows)d reports at once.", rows=IMPORT_ROWS))
-    return frame
-
-
-def _company_id(text: str) -> int | None:
-    text = str(text).strip()
-    return int(text) if text.isdigit() else None
-
-
-def import_reports(actor, fund: Fund, data: bytes, today: date | None = None) -> int:
-    """File or correct many reports of the fund's companies: every row is checked first, and nothing
-    is saved unless every row is good. Line numbers count the header as line 1."""
-    today = today or date.today()
-    frame = _table(data)
-    invested = set(db.session.scalars(invested_company_ids(fund.id)))
-    problems: list[tuple[int, str]] = []
-    rows, seen = [], {}
-    for index, raw in enumerate(frame.to_dict("records")):
-        line = index + 2
-        values = {key: str(value).strip() for key, value in raw.items()}
-        company_id = _company_id(values["company_id"])
-        if company_id not in invested:
-            problems.append((line, _("company_id: not a company this fund has invested in.")))
-            continue
-        verified = values.get("verified", "").lower()
-        if verified not in YES | NO:
-            problems.append((line, _("verified: write yes or no.")))
-            continue
-        try:
-            _period, period_end, _counts = checked(values, today)
-        except Refused as refusal:
-            problems.extend((line, f"{field}: {message}") for field, message in refusal.fields.items())
-            continue
-        if (company_id, period_end) in seen:
-            problems.append((line, _("the same company and quarter as line %(line)d.",
-                                     line=seen[company_id, period_end])))
-            continue
-        seen[company_id, period_end] = line
-        rows.append((company_id, {**values, "verified": verified in YES}))
-    if problems:
-        raise ImportRefused(_("Nothing was imported: %(count)d of %(total)d rows need correcting.",
-                              count=len({line for line, _m in problems}), total=len(frame)), problems)
-    companies = {c.id: c for c in db.session.scalars(select(Company).where(Company.id.in_(invested)))}
-    for company_id, values in rows:
-        file_report(actor, companies[company_id], values, by_manager=True, today=today)
-    return len(rows)
 
 
 # --- the tables of the jobs page ---------------------------------------------------------------------------

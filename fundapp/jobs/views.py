@@ -15,7 +15,7 @@ from fundapp.extensions import db
 from fundapp.formatting import quarter, sector_label
 from fundapp.forms import show_refusal
 from fundapp.funds.capital_views import as_of_date
-from fundapp.jobs import services
+from fundapp.jobs import imports, services
 from fundapp.jobs.forms import ImportForm, ManagerHeadcountForm
 from fundapp.jobs.models import HeadcountReport
 from fundapp.pagination import page_of, paginate
@@ -155,7 +155,7 @@ def import_reports(fund_id: int):
         upload = form.sheet.data
         try:
             with upload.stream:
-                count = services.import_reports(current_user, fund, upload.read(services.IMPORT_LIMIT + 1))
+                count = imports.import_reports(current_user, fund, upload.read(imports.IMPORT_LIMIT + 1))
         except Refused as refusal:
             db.session.rollback()
             form.sheet.errors = list(refusal.fields.values())

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fundapp.errors import Refused
+from fundapp.jobs import imports
 from fundapp.jobs import services as jobs
 from fundapp.jobs.models import HeadcountReport
 from tests.factories import FounderFactory, FundFactory
@@ -135,15 +136,15 @@ def test_an_import_with_one_bad_row_saves_nothing_and_names_the_line(db, portfol
               "under_35": 1, "nationals": 3} for period in quarters(16)]
     rows[20]["women"] = 9                              # line 22: more women than employees
     before = db.session.scalar(select(func.count()).select_from(HeadcountReport))
-    with pytest.raises(jobs.ImportRefused) as refusal:
-        jobs.import_reports(manager, fund, sheet(rows))
+    with pytest.raises(imports.ImportRefused) as refusal:
+        imports.import_reports(manager, fund, sheet(rows))
     assert [line for line, _m in refusal.value.lines] == [22]
     assert "women" in refusal.value.lines[0][1]
     assert "1 of 32" in refusal.value.fields["file"]
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(HeadcountReport)) == before
     rows[20]["women"] = 2
-    assert jobs.import_reports(manager, fund, sheet(rows, "xlsx")) == 32
+    assert imports.import_reports(manager, fund, sheet(rows, "xlsx")) == 32
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(HeadcountReport)) == before + 32
     first = jobs.report_of(companies["A"], D(2019, 3, 31))
@@ -160,8 +161,8 @@ def test_an_import_names_every_kind_of_bad_row(db, portfolio_):
     rows = [good, {**good, "company_id": other_fund_company.id}, {**good, "period": "2020Q9"},
             {**good, "full_time": -2}, good, {**good, "company_id": "abc", "period": "2020Q2"},
             {**good, "period": "2020Q3", "verified": "perhaps"}]
-    with pytest.raises(jobs.ImportRefused) as refusal:
-        jobs.import_reports(manager, fund, sheet(rows))
+    with pytest.raises(imports.ImportRefused) as refusal:
+        imports.import_reports(manager, fund, sheet(rows))
     assert [line for line, _m in refusal.value.lines] == [3, 4, 5, 6, 7, 8]
     assert "line 2" in refusal.value.lines[3][1]       # the same company and quarter twice
 
@@ -173,8 +174,8 @@ def test_an_import_names_every_kind_of_bad_row(db, portfolio_):
 ])
 def test_unreadable_sheets_are_refused(db, portfolio_, data, message):
     fund, manager, *_ = portfolio_
-    with pytest.raises(jobs.ImportRefused, match=message):
-        jobs.import_reports(manager, fund, data)
+    with pytest.raises(imports.ImportRefused, match=message):
+        imports.import_reports(manager, fund, data)
 
 
 def test_missing_quarters_run_from_the_investment_to_the_exit(db, portfolio_):
