@@ -19,7 +19,7 @@ PAGES_BY_ROLE = {
     "manager.kenya@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/{fund}/capital",
                                       "/funds/{fund}/portfolio/", "/funds/{fund}/partners/{partner}/statement",
                                       "/funds/{fund}/applications", "/funds/{fund}/applications/{reviewed}",
-                                      "/funds/{fund}/rubric", "/funds/{fund}/jobs", "/funds/{fund}/headcount",
+                                      "/funds/{fund}/rubric", "/funds/{fund}/reviewers", "/funds/{fund}/jobs", "/funds/{fund}/headcount",
                                       "/funds/{fund}/reports/", "/account"],
     "reviewer.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/reviews",
                                        "/funds/{fund}/applications/{reviewed}"],
