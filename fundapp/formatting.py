@@ -16,6 +16,7 @@ from fundapp.auth.constants import role_label
 from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, PARTNER_KINDS, SECTORS
 from fundapp.money import AmountError, exponent, parse_amount, to_decimal
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
+from fundapp.quarters import period_of
 
 AMOUNT_MESSAGES = {
     "not_a_number": _l("Enter an amount such as 1250000."),
@@ -106,6 +107,7 @@ def register_filters(app) -> None:
         percent=percent,
         fte=fte,
         quarter=quarter,
+        period=period_of,
         sector_label=sector_label,
         field_label=field_label,
         country_name=country_name,

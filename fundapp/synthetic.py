@@ -19,7 +19,7 @@ from fundapp.auth.passwords import hash_password
 from fundapp.entries import enter
 from fundapp.extensions import db
 from fundapp.funds import capital
-from fundapp.funds.models import Fund, Partner
+from fundapp.funds.models import Country, Fund, Partner
 from fundapp.jobs.models import HeadcountReport
 from fundapp.money import to_major
 from fundapp.portfolio.metrics import fund_metrics
@@ -296,7 +296,6 @@ def _pipeline(
 
 
 def _country_code(fund: Fund) -> str:
-    from fundapp.funds.models import Country
 
     return db.session.get(Country, fund.country_id).code
 

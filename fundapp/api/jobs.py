@@ -33,9 +33,7 @@ def reporting_company(view):
         company = services.managed_company(user, company_id)
         by_manager = company is not None
         if company is None and user.is_founder:
-            company = db.session.scalar(select(Company).where(
-                Company.id == company_id, Company.owner_id == user.id,
-                Company.id.in_(services.invested_company_ids())))
+            company = services.founder_company(user, company_id)
         if company is None:
             abort(404)
         return view(*args, company=company, by_manager=by_manager, **kwargs)

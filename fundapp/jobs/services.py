@@ -48,13 +48,15 @@ def invested_company_ids(fund_id: int | None = None):
     return query.where(Investment.fund_id == fund_id) if fund_id is not None else query
 
 
+def founder_company(founder, company_id: int) -> Company | None:
+    """The founder's own company once a fund has invested in it, else None."""
+    return db.session.scalar(select(Company).where(
+        Company.id == company_id, Company.owner_id == founder.id, Company.id.in_(invested_company_ids())))
+
+
 def founder_company_or_404(founder, company_id: int) -> Company:
     """The founder's own invested company; any other answers 404."""
-    company = db.session.scalar(select(Company).where(
-        Company.id == company_id, Company.owner_id == founder.id, Company.id.in_(invested_company_ids())))
-    if company is None:
-        abort(404)
-    return company
+    return founder_company(founder, company_id) or abort(404)
 
 
 def fund_company_or_404(fund: Fund, company_id) -> Company:

@@ -7,6 +7,8 @@ from xml.sax.saxutils import escape
 
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -83,12 +85,9 @@ def scaled(drawing, factor: float = 0.68):
 
 
 def _styles():
-    from reportlab.lib.enums import TA_RIGHT
-    from reportlab.lib.styles import ParagraphStyle
     style = styles()
     style["cell"] = ParagraphStyle("cell", parent=style["body"], fontSize=8, leading=10)
-    style["cell_bold"] = ParagraphStyle("cell_bold", parent=style["cell"], fontName="FundSans-Bold")
-    style["cell_number"] = ParagraphStyle("cell_number", parent=style["cell"], alignment=TA_RIGHT)
+    style["cell_bold"] = ParagraphStyle("cell_bold", parent=style["cell"], fontName=BOLD)
     style["cell_number_bold"] = ParagraphStyle("cell_number_bold", parent=style["cell_bold"],
                                                alignment=TA_RIGHT)
     style["cover"] = ParagraphStyle("cover", parent=style["title"], fontSize=24, leading=30)

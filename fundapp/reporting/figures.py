@@ -29,7 +29,7 @@ def capital_by_partner(fund, metrics, names: dict[int, str]):
 def nav_history(fund, history):
     """NAV and paid-in at each quarter end."""
     return lines(
-        [quarter_label(m.as_of) for m in history],
+        [quarter(m.as_of) for m in history],
         [(_("NAV"), [float(to_decimal(m.nav, fund.currency)) for m in history]),
          (_("Paid-in"), [float(to_decimal(m.paid_in, fund.currency)) for m in history])],
         _compact(fund.currency), empty=_("Not enough history yet."))
@@ -38,7 +38,7 @@ def nav_history(fund, history):
 def tvpi_history(history):
     """TVPI and DPI at each quarter end."""
     return lines(
-        [quarter_label(m.as_of) for m in history],
+        [quarter(m.as_of) for m in history],
         [(_("TVPI"), [float(m.tvpi) if m.tvpi is not None else None for m in history]),
          (_("DPI"), [float(m.dpi) if m.dpi is not None else None for m in history])],
         lambda value: f"{value:.2f}", empty=_("Not enough history yet."))
@@ -47,13 +47,11 @@ def tvpi_history(history):
 def fte_history(history):
     """Current and baseline FTE of the portfolio at each quarter end since the first investment."""
     return lines(
-        [quarter_label(f.as_of) for f in history],
+        [quarter(f.as_of) for f in history],
         [(_("Current FTE"), [float(f.current_fte) for f in history]),
          (_("Baseline FTE"), [float(f.baseline_fte) for f in history])],
         lambda value: f"{value:,.0f}", empty=_("Not enough history yet."))
 
-
-quarter_label = quarter
 
 
 def counts(rows: list[list], series: str):

@@ -9,6 +9,7 @@ from fundapp.jobs.jobs import JobFigures
 from fundapp.jobs.services import load_jobs
 from fundapp.portfolio.metrics import fund_metrics
 from fundapp.quarters import ends_between, last_ended
+from fundapp.revisions import cached
 
 
 @dataclass
@@ -31,8 +32,13 @@ class OpenData:
 
 
 def open_data(fund: Fund, partners: list[Partner], today: date | None = None) -> OpenData:
-    """The fund's public figures as of the end of the latest quarter ended."""
+    """The fund's public figures as of the end of the latest quarter ended. Kept per revision of the
+    fund: applications come in and are decided today, after that quarter, so they leave it unchanged."""
     as_of = last_ended(today or date.today())
+    return cached("open_data", fund.id, as_of, lambda: _open_data(fund, partners, as_of))
+
+
+def _open_data(fund: Fund, partners: list[Partner], as_of: date) -> OpenData:
     data = load_jobs(fund)
     metrics = fund_metrics(data.ledger, as_of)
     rows, approved_before = [], 0

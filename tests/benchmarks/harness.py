@@ -4,8 +4,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,6 +14,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import gunicorn, stop  # noqa: E402
+
 PYTHON = sys.executable
 FLASK = [PYTHON, "-m", "flask", "--app", "wsgi"]
 
@@ -46,38 +48,6 @@ def report_figures(database: Path) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait(url: str, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  (loopback only)
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer")
-
-
-def _serve(env: dict, app: str = "wsgi:app", workers: int = 2):
-    port = _free_port()
-    server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level",
-         "warning", app], cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    _wait(base + "/healthz")
-    return server, base
-
-
-def _stop(server) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(20)
-
-
 def _wrk(url: str, seconds: int, cookie: str = "") -> dict:
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", url]
     if cookie:
@@ -102,12 +72,12 @@ def throughput(database: Path, seconds: int = 10) -> dict:
            "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}", "RATELIMIT_ENABLED": "0"}
     cookie = subprocess.run([PYTHON, str(HERE / "session_cookie.py"), "manager.kenya@fundapp.example"], cwd=ROOT,
                             env=env, capture_output=True, text=True, check=True).stdout.strip()
-    server, base = _serve(env, "floor:app")
+    server, base = gunicorn(env, "floor:app")
     try:
         queue = _wrk(base + "/funds/1/applications?state=in_review&sort=normalized&per_page=50", seconds, cookie)
         floor = _wrk(base + "/floor", seconds)
     finally:
-        _stop(server)
+        stop(server)
     return {"throughput_vs_floor": round(queue["rps"] / floor["rps"], 3), "queue_rps": queue["rps"],
             "floor_rps": floor["rps"], "throughput_errors": queue["errors"] + floor["errors"]}
 
@@ -154,11 +124,11 @@ def concurrent_submissions(founders: int = 50) -> dict:
         prepared = subprocess.run([PYTHON, str(HERE / "submissions.py"), "prepare", str(founders)], cwd=ROOT,
                                   env=env, capture_output=True, text=True, check=True)
         plan = json.loads(prepared.stdout.strip().splitlines()[-1])
-        server, base = _serve(env, "wsgi:app", workers=4)
+        server, base = gunicorn(env, "wsgi:app", workers=4)
         try:
             answers = _rush(base, plan)
         finally:
-            _stop(server)
+            stop(server)
         checked = subprocess.run([PYTHON, str(HERE / "submissions.py"), "check", json.dumps(
             [item["application_id"] for item in plan])], cwd=ROOT, env=env, capture_output=True, text=True,
             check=True)
@@ -189,7 +159,7 @@ def soak(database: Path, requests: int = 20_000) -> dict:
            "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"}
     cookie = subprocess.run([PYTHON, str(HERE / "session_cookie.py"), "manager.kenya@fundapp.example"], cwd=ROOT,
                             env=env, capture_output=True, text=True, check=True).stdout.strip()
-    server, base = _serve(env, "wsgi:app")
+    server, base = gunicorn(env, "wsgi:app")
     url = base + "/funds/1/applications?state=in_review&sort=normalized&per_page=50"
     try:
         warm = _wrk(url, 5, cookie)
@@ -198,7 +168,7 @@ def soak(database: Path, requests: int = 20_000) -> dict:
         run = _wrk(url, seconds, cookie)
         after = _worker_rss_kb(server)
     finally:
-        _stop(server)
+        stop(server)
     return {"soak_requests": int(run["rps"] * seconds), "soak_errors": run["errors"],
             "soak_rss_growth": round(after / before - 1, 4), "soak_rss_mb": [round(before / 1024, 1),
                                                                                round(after / 1024, 1)]}

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -26,6 +27,7 @@ def main(database: str, repeats: int) -> None:
     from fundapp.auth.services import create_token
     from fundapp.extensions import db
     from fundapp.funds.models import Partner
+    from tests.conftest import sign_in
 
     app = create_app({"RATELIMIT_ENABLED": False})
     with app.app_context():
@@ -37,7 +39,8 @@ def main(database: str, repeats: int) -> None:
             .order_by(Application.id.desc()))
         _token, secret = create_token(manager, "benchmark")
         db.session.commit()
-        sessions = {"manager": manager.session_token, "partner": partner.session_token}
+        sessions = {"manager": SimpleNamespace(session_token=manager.session_token),
+                    "partner": SimpleNamespace(session_token=partner.session_token)}
     pages = {
         "queue": ("manager", "/funds/1/applications?state=in_review&sort=normalized&per_page=50", {}),
         "api_list": ("api", "/api/v1/funds/1/applications?state=in_review&sort=normalized&per_page=50",
@@ -53,8 +56,7 @@ def main(database: str, repeats: int) -> None:
     for name, (who, path, headers) in pages.items():
         client = app.test_client()
         if who in sessions:
-            with client.session_transaction() as session:
-                session["_user_id"], session["_fresh"], session["last_seen"] = sessions[who], True, time.time()
+            sign_in(client, sessions[who])
         for _ in range(3):                                        # warm caches and connections
             response = client.get(path, headers=headers)
             assert response.status_code == 200, (name, response.status_code)

@@ -3,14 +3,10 @@ acknowledged is there afterwards, nothing is half-written, and the ledger still 
 SQLite and on PostgreSQL (whichever the suite runs on)."""
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -23,8 +19,8 @@ from fundapp.funds import statements
 from fundapp.funds.models import Fund, Payment
 from fundapp.money import to_major
 from fundapp.portfolio.services import register_company
+from tests.serving import gunicorn, stop
 
-ROOT = Path(__file__).resolve().parents[2]
 FOUNDERS = 24
 
 
@@ -58,12 +54,6 @@ def _prepare(app):
         return plan, manager_token, owed
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _post(url: str, token: str, body: bytes):
     request = urllib.request.Request(url, data=body, method="POST", headers={  # noqa: S310  (loopback)
         "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
@@ -77,22 +67,12 @@ def _post(url: str, token: str, body: bytes):
 def test_acknowledged_writes_survive_a_killed_server(runner, app, db, config, tmp_path):
     assert runner.invoke(args=["demo", "--no-serve"]).exit_code == 0
     plan, manager_token, (call_id, partner_id) = _prepare(app)
-    port = _free_port()
     env = {**os.environ, "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"], "FUNDAPP_ENV": "development",
            "INSTANCE_PATH": str(tmp_path / "server"), "UPLOAD_DIR": config["UPLOAD_DIR"],
            "REPORTS_DIR": config["REPORTS_DIR"], "SECRET_KEY": "crash-test-" + "k" * 40}
     env.pop("REDIS_URL", None)
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "3", "--bind", f"127.0.0.1:{port}",
-                               "wsgi:app"], cwd=ROOT, env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    server, base = gunicorn(env, workers=3)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()  # noqa: S310  (loopback)
-                break
-            except OSError:
-                time.sleep(0.1)
         submitted, paid = [], []
 
         def submit(application_id, token):
@@ -102,27 +82,25 @@ def test_acknowledged_writes_survive_a_killed_server(runner, app, db, config, tm
 
         def pay():
             import json
-            while not stop.is_set():
+            while not halt.is_set():
                 body = json.dumps({"partner_id": partner_id, "date": date.today().isoformat(),
                                    "amount": "1.00"}).encode()
                 status, answer = _post(f"{base}/api/v1/capital-calls/{call_id}/payments", manager_token, body)
                 if status == 201:
                     paid.append(json.loads(answer)["id"])
 
-        stop = threading.Event()
+        halt = threading.Event()
         threads = [threading.Thread(target=submit, args=item) for item in plan]
         threads += [threading.Thread(target=pay) for _ in range(3)]
         for thread in threads:
             thread.start()
         time.sleep(0.6)                                   # mid-burst
-        os.killpg(server.pid, signal.SIGKILL)
-        stop.set()
+        stop(server, signal.SIGKILL)
+        halt.set()
         for thread in threads:
             thread.join(15)
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait(10)
+        stop(server, signal.SIGKILL)
 
     assert paid and submitted, "the burst never started"
     print(f"acknowledged before the kill: {len(submitted)} submissions, {len(paid)} payments")

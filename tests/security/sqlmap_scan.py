@@ -6,16 +6,16 @@ parameters of a server on loopback holding the demo data. Exits 1 if sqlmap find
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.serving import gunicorn, stop  # noqa: E402
+
 BENCHMARKS = ROOT / "tests" / "benchmarks"
 FLASK = [sys.executable, "-m", "flask", "--app", "wsgi"]
 
@@ -36,13 +36,7 @@ def main() -> int:
                            check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
     cookie = subprocess.run([sys.executable, str(BENCHMARKS / "session_cookie.py"), "manager.kenya@fundapp.example"],
                             cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
-                               "wsgi:app"], cwd=ROOT, env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    server, base = gunicorn(env, workers=4)
     targets = {
         "login form": ["-u", f"{base}/login", "--data", "email=manager%40example.org&password=secret",
                        "--csrf-token", "csrf_token", "--csrf-url", f"{base}/login"],
@@ -53,12 +47,6 @@ def main() -> int:
     }
     found = []
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()  # noqa: S310  (loopback)
-                break
-            except OSError:
-                time.sleep(0.1)
         for name, arguments in targets.items():
             output = subprocess.run(
                 [sqlmap, *arguments, "--batch", "--level", "2", "--risk", "1", "--flush-session",
@@ -72,8 +60,7 @@ def main() -> int:
                 found.append(name)
                 print(output[-3000:])
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(20)
+        stop(server)
         shutil.rmtree(work, ignore_errors=True)
     return 1 if found else 0
 
