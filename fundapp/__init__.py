@@ -78,6 +78,7 @@ def register_extensions(app: Flask) -> None:
     from fundapp.extensions import (
         babel,
         bootstrap,
+        cache,
         csrf,
         db,
         limiter,
@@ -92,6 +93,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

@@ -59,6 +59,14 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
+    # Whole pages kept per fund revision (fundapp.pages): in Redis when there is one, shared by every
+    # worker; else in each worker's memory. CACHE_TYPE=NullCache renders every page.
+    CACHE_TYPE = os.environ.get("CACHE_TYPE") or ("RedisCache" if REDIS_URL else "SimpleCache")
+    CACHE_REDIS_URL = REDIS_URL
+    CACHE_KEY_PREFIX = "fundapp:"
+    CACHE_THRESHOLD = 500
+    CACHE_DEFAULT_TIMEOUT = 300
+
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # Off only for load and security scans on loopback; production always limits.

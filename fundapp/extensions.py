@@ -1,6 +1,7 @@
 """Extensions, created once and bound to the application in create_app()."""
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,3 +33,4 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
 bootstrap = Bootstrap5()
+cache = Cache()

@@ -20,6 +20,7 @@ from fundapp.formatting import amount_from_text
 from fundapp.forms import show_refusal
 from fundapp.funds.constants import SECTORS
 from fundapp.money import AmountError, to_decimal
+from fundapp.pages import kept_page
 from fundapp.pagination import paginate
 from fundapp.portfolio.models import Company
 
@@ -93,6 +94,7 @@ def _filters(fund) -> Filters:
 
 @blueprint.get("/applications")
 @login_required
+@kept_page
 def applications(fund_id: int):
     fund = fund_or_404(current_user, fund_id, "manage_fund")
     filters = _filters(fund)

@@ -44,9 +44,8 @@ def record(actor, action: str, obj, *, before: dict | None = None, fund_id: int 
     )
     db.session.add(entry)
     db.session.flush()
-    if fund_id is not None and _moves_figures(obj):
-        from fundapp.revisions import touch
-        touch(fund_id)
+    from fundapp.revisions import touch
+    touch(None if fund_id is None or _shown_everywhere(obj) else fund_id, figures=_moves_figures(obj))
     return entry
 
 
@@ -55,3 +54,10 @@ def _moves_figures(obj) -> bool:
     from fundapp.funds.models import Fund, Partner
     from fundapp.ledger_entry import LedgerEntry
     return isinstance(obj, LedgerEntry | Fund | Partner)
+
+
+def _shown_everywhere(obj) -> bool:
+    """Whether a change to obj shows on the pages of every fund: the funds and roles in the navigation."""
+    from fundapp.auth.models import Grant
+    from fundapp.funds.models import Fund
+    return isinstance(obj, Grant | Fund)

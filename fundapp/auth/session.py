@@ -10,6 +10,8 @@ from fundapp.auth.models import Grant, User
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 
+SEEN_EVERY = 60  # seconds
+
 
 def load_user(session_token: str) -> User | None:
     """Flask-Login's loader: the session holds the alternative id, never the primary key."""
@@ -31,19 +33,19 @@ def select_locale() -> str:
 
 def enforce_idle_timeout():
     """Sign out a session left idle for longer than IDLE_TIMEOUT."""
-    if request.endpoint == "static" or request.path.startswith("/api/"):
+    if request.endpoint == "static" or request.path.startswith("/api/") or not current_user.is_authenticated:
         return None
     now = time.time()
-    if current_user.is_authenticated:
-        last_seen = session.get("last_seen", 0)
-        if now - last_seen > current_app.config["IDLE_TIMEOUT"].total_seconds():
-            logout_user()
-            session.clear()
-            flash(_("You were signed out after a period of inactivity."), "info")
-            next_page = request.full_path if request.method == "GET" else None
-            return redirect(url_for("auth.login", next=next_page))
-    session["last_seen"] = now
-    session.permanent = True
+    if now - session.get("last_seen", 0) > current_app.config["IDLE_TIMEOUT"].total_seconds():
+        logout_user()
+        session.clear()
+        flash(_("You were signed out after a period of inactivity."), "info")
+        next_page = request.full_path if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=next_page))
+    # Noted at most once a minute: a page viewed again does not sign and send a new cookie each time.
+    if now - session.get("last_seen", 0) >= SEEN_EVERY:
+        session["last_seen"] = now
+        session.permanent = True
     return None
 
 

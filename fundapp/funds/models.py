@@ -40,8 +40,9 @@ class Fund(db.Model):
     match_target: Mapped[Decimal] = mapped_column(Numeric(8, 4))
     open_for_applications: Mapped[bool] = mapped_column(default=False)
     blind_review: Mapped[bool] = mapped_column(default=False)
-    # Moved by every recorded change to the fund: its derived figures are kept per revision.
+    # Moved when a change commits (fundapp.revisions): figures and whole pages are kept per revision.
     figures_revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    activity_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     country: Mapped[Country] = relationship(lazy="raise")

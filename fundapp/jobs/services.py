@@ -164,7 +164,7 @@ def _touch_funds_of(company_id: int) -> None:
     """A company's headcount moves the job figures of every fund invested in it."""
     for fund_id in db.session.scalars(select(Investment.fund_id).where(Investment.company_id == company_id)
                                       .distinct()):
-        touch(fund_id)
+        touch(fund_id, figures=True)
 
 
 def verify(actor, report: HeadcountReport) -> None:
