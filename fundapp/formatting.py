@@ -1,11 +1,12 @@
 """Numbers, money and dates formatted for the reader's language (Babel), and amount parsing."""
 from decimal import Decimal
+from functools import lru_cache
 
+from babel.numbers import NumberPattern, parse_pattern
 from flask_babel import (
     format_currency,
     format_date,
     format_datetime,
-    format_decimal,
     format_percent,
     get_locale,
 )
@@ -40,19 +41,35 @@ def money(minor: int | None, currency: str) -> str:
     return format_currency(to_decimal(minor, currency), currency)
 
 
+@lru_cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _decimal(value, pattern: str, locale) -> str:
+    return _pattern(pattern).apply(value, locale)
+
+
+def decimal(value, pattern: str) -> str:
+    """A number in a Babel pattern (such as "#,##0.00"), for the current locale. Tables of thousands
+    of figures repeat many of them: each is formatted once."""
+    return _decimal(value, pattern, get_locale())
+
+
 def amount(minor: int | None, currency: str) -> str:
     """An amount without its currency sign, with the currency's decimals (for tables headed by it)."""
     if minor is None:
         return "—"
     places = exponent(currency)
     decimals = "." + "0" * places if places else ""
-    return format_decimal(to_decimal(minor, currency), format="#,##0" + decimals)
+    return decimal(to_decimal(minor, currency), "#,##0" + decimals)
 
 
 def ratio(value: Decimal | float | None, digits: int = 2) -> str:
     if value is None:
         return "—"
-    return format_decimal(value, format=f"#,##0.{'0' * digits}")
+    return decimal(value, f"#,##0.{'0' * digits}")
 
 
 def percent(value, digits: int = 1) -> str:
@@ -63,7 +80,7 @@ def percent(value, digits: int = 1) -> str:
 
 def fte(value: Decimal | None) -> str:
     """Full-time equivalents, with one decimal (two part-time jobs make one)."""
-    return "—" if value is None else format_decimal(value, format="#,##0.0")
+    return "—" if value is None else decimal(value, "#,##0.0")
 
 
 def quarter(day) -> str:

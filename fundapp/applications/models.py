@@ -23,6 +23,9 @@ class Application(db.Model):
         # the queue's default order, within a state and across states, read from the index at any size
         Index("ix_applications_queue_state", "fund_id", "state", "normalized_score", "id"),
         Index("ix_applications_queue", "fund_id", "normalized_score", "id"),
+        # the pipeline as of a date, read from the index alone
+        Index("ix_applications_pipeline", "fund_id", "submitted_at", "state", "normalized_score",
+              "company_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,6 +70,9 @@ class StateChange(db.Model):
     """One move of an application through the workflow: who, when, from, to and why."""
 
     __tablename__ = "state_changes"
+    # the pipeline as of a date: the moves made after it, and the decisions made by then
+    __table_args__ = (Index("ix_state_changes_at", "at", "application_id"),
+                      Index("ix_state_changes_decisions", "to_state", "at", "application_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)

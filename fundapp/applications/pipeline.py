@@ -2,15 +2,19 @@
 approved, time to decision, scores and sectors (for the quarterly report and the open-data page).
 Counted by the database, so that a national call for applications stays cheap to report on."""
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from statistics import median
 
+from flask import Flask, current_app
 from sqlalchemy import and_, case, func, select
 
 from fundapp.applications.models import Application, StateChange
 from fundapp.extensions import db
 from fundapp.portfolio.models import Company
+from fundapp.revisions import pending
 
 DECISIONS = ("approved", "declined")
 SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
@@ -34,48 +38,116 @@ class Pipeline:
         return self.approved / decided if decided else None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _days(start, end):
+    """The days from start to end, as the database counts them."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return func.julianday(end) - func.julianday(start)
+    return func.extract("epoch", end - start) / 86400
+
+
+def _received(fund_id: int, as_of: date, quarter_start: date | None) -> tuple[Pipeline, Counter]:
+    """One pass over the applications received by the day: their states today, sectors, score bands
+    and how many came in the quarter."""
+    end = datetime.combine(as_of, time.max, tzinfo=UTC)
+    start = datetime.combine(quarter_start or as_of, time.min, tzinfo=UTC)
+    score = Application.normalized_score
+    rows = db.session.execute(select(
+        Application.state, Company.sector, func.count(),
+        func.count(case((Application.submitted_at >= start, 1))),
+        *(func.count(case((and_(score >= low, score < high), 1))) for low, high in SCORE_BANDS))
+        .join(Company, Application.company_id == Company.id).where(_received_by(fund_id, end))
+        .group_by(Application.state, Company.sector)).all()
+    states, sectors = Counter(), Counter()
+    for state, sector, count, *_counts in rows:
+        states[state] += count
+        sectors[sector] += count
+    result = Pipeline(as_of, received=sum(states.values()), sectors=+sectors,
+                      received_in_quarter=sum(row[3] for row in rows) if quarter_start else 0)
+    result.score_bands = [(f"{low}–{min(high, 100)}", sum(row[4 + band] for row in rows))
+                          for band, (low, high) in enumerate(SCORE_BANDS)]
+    return result, states
+
+
+def _received_by(fund_id: int, end: datetime):
+    return and_(Application.fund_id == fund_id, Application.submitted_at.is_not(None),
+                Application.submitted_at <= end)
+
+
+@dataclass
+class _Decided:
+    moved: Counter              # states today -> the states of the day, for applications moved since
+    approved: int = 0
+    declined: int = 0
+    median_days: float | None = None
+
+
+def _decided(fund_id: int, as_of: date) -> _Decided:
+    """From the state history: where the applications moved since the day stood that day, and the first
+    decision on each application by the day with the median of the days it took."""
+    end = datetime.combine(as_of, time.max, tzinfo=UTC)
+    received = _received_by(fund_id, end)
+    # an application that moved after the day was, that day, where its first later move started
+    later = (select(func.min(StateChange.id).label("id")).where(StateChange.at > end)
+             .group_by(StateChange.application_id).subquery())
+    moved = Counter()
+    for then, now in db.session.execute(
+            select(StateChange.from_state, Application.state).join(later, StateChange.id == later.c.id)
+            .join(Application, StateChange.application_id == Application.id).where(received)):
+        moved[now] -= 1
+        moved["submitted" if then == "draft" else then] += 1
+    first_decision = (select(func.min(StateChange.id).label("id"))
+                      .where(StateChange.to_state.in_(DECISIONS), StateChange.at <= end)
+                      .group_by(StateChange.application_id).subquery())
+    taken = _days(Application.submitted_at, StateChange.at)
+    ranked = (select(taken.label("days"), func.row_number().over(order_by=taken).label("rank"),
+                     func.count().over().label("decided"),
+                     func.count(case((StateChange.to_state == "approved", 1))).over().label("approved"))
+              .join(first_decision, StateChange.id == first_decision.c.id)
+              .join(Application, StateChange.application_id == Application.id).where(received).subquery())
+    middle = db.session.execute(select(ranked.c.days, ranked.c.decided, ranked.c.approved).where(
+        ranked.c.rank.in_([(ranked.c.decided + 1) // 2, (ranked.c.decided + 2) // 2]))).all()
+    if not middle:
+        return _Decided(moved)
+    return _Decided(moved, middle[0].approved, middle[0].decided - middle[0].approved,
+                    median(float(row.days) for row in middle))
+
+
+def _combined(received: tuple[Pipeline, Counter], decided: _Decided) -> Pipeline:
+    result, states = received
+    states.update(decided.moved)
+    result.by_state = +states
+    result.approved, result.declined = decided.approved, decided.declined
+    result.median_days_to_decision = decided.median_days
+    return result
 
 
 def pipeline(fund_id: int, as_of: date, quarter_start: date | None = None) -> Pipeline:
     """The pipeline as it stood at the end of as_of; received_in_quarter counts from quarter_start."""
-    end = datetime.combine(as_of, time.max, tzinfo=UTC)
-    received = and_(Application.fund_id == fund_id, Application.submitted_at.is_not(None),
-                    Application.submitted_at <= end)
-    result = Pipeline(as_of, received=db.session.scalar(select(func.count(Application.id)).where(received)))
-    if quarter_start is not None:
-        start = datetime.combine(quarter_start, time.min, tzinfo=UTC)
-        result.received_in_quarter = db.session.scalar(
-            select(func.count(Application.id)).where(received, Application.submitted_at >= start))
-    # the state of each application received: the last step it took by the end of the day
-    last_step = (select(func.max(StateChange.id).label("id"))
-                 .join(Application, StateChange.application_id == Application.id)
-                 .where(received, StateChange.at <= end).group_by(StateChange.application_id).subquery())
-    states = Counter(dict(db.session.execute(
-        select(StateChange.to_state, func.count()).join(last_step, StateChange.id == last_step.c.id)
-        .group_by(StateChange.to_state)).all()))
-    states["submitted"] += result.received - sum(states.values())
-    result.by_state = +states
-    # the first decision on each application, and how long it took
-    first_decision = (select(func.min(StateChange.id).label("id"))
-                      .join(Application, StateChange.application_id == Application.id)
-                      .where(received, StateChange.at <= end, StateChange.to_state.in_(DECISIONS))
-                      .group_by(StateChange.application_id).subquery())
-    decisions = db.session.execute(
-        select(StateChange.to_state, StateChange.at, Application.submitted_at)
-        .join(first_decision, StateChange.id == first_decision.c.id)
-        .join(Application, StateChange.application_id == Application.id)).all()
-    result.approved = sum(1 for state, _at, _submitted in decisions if state == "approved")
-    result.declined = sum(1 for state, _at, _submitted in decisions if state == "declined")
-    days = [(_aware(at) - _aware(submitted)).total_seconds() / 86400 for _state, at, submitted in decisions]
-    result.median_days_to_decision = median(days) if days else None
-    bands = db.session.execute(select(*(
-        func.count(case((and_(Application.normalized_score >= low, Application.normalized_score < high), 1)))
-        for low, high in SCORE_BANDS)).where(received)).one()
-    result.score_bands = [(f"{low}–{min(high, 100)}", count) for (low, high), count in zip(SCORE_BANDS, bands,
-                                                                                         strict=True)]
-    result.sectors = Counter(dict(db.session.execute(
-        select(Company.sector, func.count()).join(Application, Application.company_id == Company.id)
-        .where(received).group_by(Company.sector)).all()))
-    return result
+    return _combined(_received(fund_id, as_of, quarter_start), _decided(fund_id, as_of))
+
+
+def pipeline_meanwhile(fund_id: int, as_of: date,
+                       quarter_start: date | None = None) -> Callable[[], Pipeline]:
+    """Start counting the pipeline in two threads, on connections of their own, while the caller
+    computes other figures; call the result to wait for the count. The database does the counting, so
+    all three overlap. A transaction that has changed a fund counts at once, on its own connection:
+    only it sees its changes."""
+    if pending():
+        counted = pipeline(fund_id, as_of, quarter_start)
+        return lambda: counted
+    app = current_app._get_current_object()
+    pool = ThreadPoolExecutor(max_workers=2)
+    received = pool.submit(_apart, app, _received, fund_id, as_of, quarter_start)
+    decided = pool.submit(_apart, app, _decided, fund_id, as_of)
+    pool.shutdown(wait=False)       # the threads end with the counts
+    return lambda: _combined(received.result(), decided.result())
+
+
+def _apart(app: Flask, count: Callable, *args):
+    with app.app_context():
+        try:
+            # reads only, each on its own: no write lock taken, none waited for
+            db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            return count(*args)
+        finally:
+            db.session.remove()

@@ -1,8 +1,10 @@
 """Pure job metrics (SPEC section 5): baseline, current, net, gross, lost, maintained and attributed
 FTE, cost per job and the shares of women, under-35s and nationals. No Flask, no SQLAlchemy."""
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class CompanyJobs:
     declared_fte: Decimal | None = None      # from the application, when no report precedes the investment
     exited_on: date | None = None
     written_off: bool = False
-    reports: tuple[Report, ...] = ()
+    reports: tuple[Report, ...] = ()         # in period order
 
 
 @dataclass
@@ -66,9 +68,10 @@ class JobFigures:
     companies: list[CompanyFigures] = field(default_factory=list)
 
 
-def _latest(reports, until: date) -> Report | None:
-    dated = [report for report in reports if report.period_end <= until]
-    return max(dated, key=lambda report: report.period_end) if dated else None
+def _latest(reports: tuple[Report, ...], until: date) -> Report | None:
+    """The last report of a period ended by the date (reports are in period order)."""
+    index = bisect_right(reports, until, key=attrgetter("period_end"))
+    return reports[index - 1] if index else None
 
 
 def company_figures(company: CompanyJobs, as_of: date) -> CompanyFigures:

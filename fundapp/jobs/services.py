@@ -263,17 +263,38 @@ class FundJobs:
     computed: dict = field(default_factory=dict)
 
     def positions(self, as_of: date) -> list[CompanyJobs]:
-        first: dict[int, date] = {}
+        """The companies invested in by the date, with the ownership acquired by then."""
         ownership: dict[int, Decimal] = defaultdict(Decimal)
         for company_id, day, acquired in self.investments:
-            first[company_id] = min(day, first.get(company_id, day))
             if day <= as_of:
                 ownership[company_id] += acquired
-        return [CompanyJobs(company_id, day, ownership[company_id], self.declared.get(company_id),
-                            self.exits.get(company_id, (None, ""))[0],
-                            self.exits.get(company_id, (None, ""))[1] == "write_off",
+        return [CompanyJobs(company_id, day, ownership[company_id], self.declared.get(company_id), *exit_,
                             self.reports.get(company_id, ()))
-                for company_id, day in first.items()]
+                for company_id, (day, exit_) in self._companies().items() if day <= as_of]
+
+    def _companies(self) -> dict[int, tuple[date, tuple[date | None, bool]]]:
+        """Each company's first investment, and its exit date and whether it was written off."""
+        if "companies" not in self.computed:
+            first: dict[int, date] = {}
+            for company_id, day, _acquired in self.investments:
+                first[company_id] = min(day, first.get(company_id, day))
+            self.computed["companies"] = {
+                company_id: (day, (self.exits.get(company_id, (None, ""))[0],
+                                   self.exits.get(company_id, (None, ""))[1] == "write_off"))
+                for company_id, day in first.items()}
+        return self.computed["companies"]
+
+    def missing_reports(self, as_of: date) -> int:
+        """How many quarterly reports the companies had not filed as of the date (see expected_periods)."""
+        return sum(1 for company_id, (day, (exited_on, _written_off)) in self._companies().items()
+                   for end in expected_periods(day, exited_on, as_of) if end not in self.filed(company_id))
+
+    def filed(self, company_id: int) -> set[date]:
+        """The quarter ends the company has filed reports for."""
+        key = ("filed", company_id)
+        if key not in self.computed:
+            self.computed[key] = {report.period_end for report in self.reports.get(company_id, ())}
+        return self.computed[key]
 
     def metrics(self, as_of: date) -> FundMetrics:
         return fund_metrics(self.ledger, as_of)
@@ -326,10 +347,11 @@ def _load_jobs(fund: Fund) -> FundJobs:
             .where(Application.fund_id == fund.id, Application.company_id.in_(company_ids)))
         if full_time is not None or part_time is not None}
     reports: dict[int, list[Report]] = defaultdict(list)
-    for row in db.session.scalars(select(HeadcountReport).where(HeadcountReport.company_id.in_(company_ids))
-                                  .order_by(HeadcountReport.period_end)):
-        reports[row.company_id].append(Report(row.period_end, row.full_time, row.part_time, row.women,
-                                              row.under_35, row.nationals, row.verified))
+    h = HeadcountReport
+    for row in db.session.execute(select(h.company_id, h.period_end, h.full_time, h.part_time, h.women,
+                                         h.under_35, h.nationals, h.verified_at.is_not(None))
+                                  .where(h.company_id.in_(company_ids)).order_by(h.period_end)):
+        reports[row.company_id].append(Report(*row[1:]))
     rows = db.session.execute(select(Company.id, Company.name, Company.sector, Company.region)
                               .where(Company.id.in_(company_ids)))
     companies = {row.id: CompanySummary(row.id, row.name, row.sector, row.region) for row in rows}

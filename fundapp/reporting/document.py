@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     KeepTogether,
@@ -22,7 +23,16 @@ from reportlab.platypus import (
 
 from fundapp.formatting import amount, country_name, fte, percent, ratio
 from fundapp.reporting import figures
-from fundapp.reporting.pdf import BOLD, Heading, build_with_contents, contents_table, styles, table
+from fundapp.reporting.pdf import (
+    BOLD,
+    CELL_PADDING,
+    FONT,
+    Heading,
+    build_with_contents,
+    contents_table,
+    styles,
+    table,
+)
 from fundapp.reporting.quarterly import Contents, Fte, Money, Ratio, ReportTable, Share
 
 WIDTH = 174 * mm
@@ -59,11 +69,16 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
     def heading(i, text):
         return Paragraph(escape(text), style["cell_number_bold" if i in numeric else "cell_bold"])
 
+    def cell(i, value, bold):
+        # figures and words that fit on one line are plain text (figures right-aligned by the table);
+        # longer words are paragraphs, so that they wrap
+        text = cell_text(value, currency)
+        if (i in numeric and not isinstance(value, str)) or fits(text, widths[i], bold):
+            return text
+        return Paragraph(escape(text), style["cell_bold" if bold else "cell"])
+
     def row(values, bold=False):
-        # figures are plain text, right-aligned by the table; words are paragraphs, so that they wrap
-        return [cell_text(v, currency) if i in numeric and not isinstance(v, str)
-                else Paragraph(escape(cell_text(v, currency)), style["cell_bold" if bold else "cell"])
-                for i, v in enumerate(values)]
+        return [cell(i, value, bold) for i, value in enumerate(values)]
     rows = [[heading(i, text) for i, text in enumerate(report_table.columns)],
             *(row(values) for values in report_table.rows)]
     if report_table.total:
@@ -75,6 +90,11 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
     result.setStyle([("FONTSIZE", (0, 0), (-1, -1), 8),
                      *([("FONTNAME", (0, -1), (-1, -1), BOLD)] if report_table.total else [])])
     return result
+
+
+def fits(text: str, width: float, bold: bool = False) -> bool:
+    """Whether the text fits on one line of a table cell of that width (8-point type)."""
+    return "\n" not in text and stringWidth(text, BOLD if bold else FONT, 8) <= width - 2 * CELL_PADDING
 
 
 def scaled(drawing, factor: float = 0.68):
@@ -151,7 +171,7 @@ def _render(c: Contents) -> bytes:
         tab("co_investment", 0.5),
 
         NextPageTemplate("wide"), PageBreak(), heading(_("4. Schedule of investments")),
-        tab("schedule", shares=(0.11, 0.11, 0.07, 0.1, 0.08, 0.12, 0.12, 0.12, 0.05, 0.12), width=WIDE),
+        tab("schedule", shares=(0.17, 0.1, 0.08, 0.09, 0.11, 0.11, 0.11, 0.11, 0.05, 0.07), width=WIDE),
         Spacer(1, 8),
         Table([[scaled(figures.nav_history(fund, c.history)), scaled(figures.tvpi_history(c.history))],
                [para(_("NAV and paid-in capital at each quarter end"), "small"),

@@ -31,6 +31,7 @@ FONT_CANDIDATES = [
      str(Path(reportlab.__file__).parent / "fonts" / "VeraBd.ttf")),
 ]
 FONT, BOLD = "FundSans", "FundSans-Bold"
+CELL_PADDING = 3
 
 
 def register_fonts() -> None:
@@ -66,7 +67,7 @@ def table(rows: list[list], widths=None, numeric_from: int = 1, header: bool = T
         ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, -1), (-1, -1), 0.5, colors.HexColor("#999999")),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3), ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     if header:
         commands += [("FONTNAME", (0, 0), (-1, 0), BOLD),

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from fundapp.applications.pipeline import Pipeline, pipeline
+from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile
 from fundapp.applications.workflow import STATES
 from fundapp.entries import effective
 from fundapp.extensions import db
@@ -18,7 +18,7 @@ from fundapp.formatting import label_of, sector_label
 from fundapp.funds.constants import CALL_PURPOSES
 from fundapp.funds.models import CapitalCall, Country, Fund, Partner
 from fundapp.jobs.jobs import JobFigures
-from fundapp.jobs.services import FundJobs, company_table, invested_company_ids, load_jobs, reporting_status
+from fundapp.jobs.services import FundJobs, company_table, load_jobs
 from fundapp.portfolio.constants import INSTRUMENTS
 from fundapp.portfolio.metrics import FundMetrics, fund_metrics
 from fundapp.portfolio.models import Investment
@@ -89,18 +89,18 @@ def contents(fund: Fund, year: int, quarter: int) -> Contents:
 def _contents(fund: Fund, year: int, quarter: int) -> Contents:
     as_of = quarter_end(year, quarter)
     start = date(year, quarter * 3 - 2, 1)
+    counted = pipeline_meanwhile(fund.id, as_of, start)      # the database counts while figures are made
     data = load_jobs(fund)
     metrics = fund_metrics(data.ledger, as_of, company_irr=False)     # the schedule shows MOIC, not IRR
     partners = _partners(fund)
-    statuses = reporting_status(invested_company_ids(fund.id), fund.id, today=as_of)
     result = Contents(
         fund=fund, country=db.session.get(Country, fund.country_id), year=year, quarter=quarter,
         start=start, as_of=as_of, metrics=metrics,
         history=[fund_metrics(data.ledger, day, company_irr=False)
                  for day in quarter_ends(date(fund.vintage_year, 1, 1), as_of)],
         jobs=data.figures(as_of, metrics), jobs_history=data.history(as_of),
-        pipeline=pipeline(fund.id, as_of, start), partner_names={p.id: p.name for p in partners},
-        missing_reports=sum(len(status.missing) for status in statuses))
+        pipeline=counted(), partner_names={p.id: p.name for p in partners},
+        missing_reports=data.missing_reports(as_of))
     result.tables = {table.name: table for table in _tables(result, partners, data)}
     return result
 
