@@ -88,6 +88,7 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
         rows.append([Paragraph(escape(nothing), style["cell"])] + [""] * (columns - 1))
     result = table(rows, widths=widths)
     result.setStyle([("FONTSIZE", (0, 0), (-1, -1), 8),
+                     *(("ALIGN", (i, 1), (i, -1), "LEFT") for i in range(columns) if i not in numeric),
                      *([("FONTNAME", (0, -1), (-1, -1), BOLD)] if report_table.total else [])])
     return result
 
@@ -171,7 +172,7 @@ def _render(c: Contents) -> bytes:
         tab("co_investment", 0.5),
 
         NextPageTemplate("wide"), PageBreak(), heading(_("4. Schedule of investments")),
-        tab("schedule", shares=(0.17, 0.1, 0.08, 0.09, 0.11, 0.11, 0.11, 0.11, 0.05, 0.07), width=WIDE),
+        tab("schedule", shares=(0.15, 0.1, 0.08, 0.11, 0.1, 0.11, 0.11, 0.1, 0.05, 0.09), width=WIDE),
         Spacer(1, 8),
         Table([[scaled(figures.nav_history(fund, c.history)), scaled(figures.tvpi_history(c.history))],
                [para(_("NAV and paid-in capital at each quarter end"), "small"),
