@@ -12,19 +12,16 @@ from flask import request, session
 from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
 
-from fundapp.extensions import cache, db
+from fundapp.extensions import cache
 from fundapp.funds.models import Fund
-from fundapp.revisions import pending
+from fundapp.revisions import pending, revision_of
 
 
 def _key(*_args, fund_id: int, **_kwargs) -> str:
     # The revision is read before the page: a page is never kept under a revision newer than its data.
-    revision = db.session.execute(select(Fund.activity_revision, Fund.created_at)
-                                  .where(Fund.id == fund_id)).first()
-    parts = (request.full_path, fund_id, tuple(revision or ()), current_user.id, str(get_locale()),
-             session["csrf_token"], date.today())
+    parts = (request.full_path, fund_id, revision_of(Fund.activity_revision, fund_id), current_user.id,
+             str(get_locale()), session["csrf_token"], date.today())
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 

@@ -65,16 +65,20 @@ def _forget_touches(session: Session, previous_transaction) -> None:
         session.info.pop(_TOUCHED, None)
 
 
+def revision_of(column, fund_id: int) -> tuple | None:
+    """The fund's revision (Fund.figures_revision or Fund.activity_revision) with its creation time,
+    which tells apart two databases whose funds share ids and revisions; None for no such fund."""
+    row = db.session.execute(select(column, Fund.created_at).where(Fund.id == fund_id)).first()
+    return tuple(row) if row else None
+
+
 def cached(kind: str, fund_id: int, key, compute):
     """compute() for the fund at its current figures revision, computed once per revision and key. The
     values are shared between requests: callers read them and never change them. A transaction that
     has changed a fund computes its own figures and keeps none: its changes may never be committed."""
     if pending():
         return compute()
-    # the fund's creation time tells apart two databases whose funds share ids and revisions
-    revision, created = db.session.execute(select(Fund.figures_revision, Fund.created_at)
-                                           .where(Fund.id == fund_id)).one()
-    name = (kind, fund_id, created, revision, key)
+    name = (kind, fund_id, revision_of(Fund.figures_revision, fund_id), key)
     with _lock:
         if name in _figures:
             _figures.move_to_end(name)

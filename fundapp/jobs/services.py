@@ -278,10 +278,11 @@ class FundJobs:
             first: dict[int, date] = {}
             for company_id, day, _acquired in self.investments:
                 first[company_id] = min(day, first.get(company_id, day))
-            self.computed["companies"] = {
-                company_id: (day, (self.exits.get(company_id, (None, ""))[0],
-                                   self.exits.get(company_id, (None, ""))[1] == "write_off"))
-                for company_id, day in first.items()}
+            companies = {}
+            for company_id, day in first.items():
+                exited_on, kind = self.exits.get(company_id, (None, ""))
+                companies[company_id] = (day, (exited_on, kind == "write_off"))
+            self.computed["companies"] = companies
         return self.computed["companies"]
 
     def missing_reports(self, as_of: date) -> int:
@@ -311,9 +312,7 @@ class FundJobs:
         return job_figures(self.positions(as_of), as_of, metrics.invested, share)
 
     def first_investment(self) -> date | None:
-        if "first" not in self.computed:
-            self.computed["first"] = min((day for _c, day, _o in self.investments), default=None)
-        return self.computed["first"]
+        return min((day for day, _exit in self._companies().values()), default=None)
 
     def history(self, as_of: date) -> list[JobFigures]:
         """The figures at each quarter end since the first investment, and at as_of."""
