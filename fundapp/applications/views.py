@@ -4,6 +4,7 @@ from datetime import date
 import pandas as pd
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, select
 
@@ -220,7 +221,8 @@ def assign_many(fund_id: int):
         flash(" ".join(refusal.fields.values()), "danger")
     else:
         db.session.commit()
-        flash(_("%(count)d applications assigned.", count=len(ids)), "success")
+        flash(ngettext("%(num)d application assigned.", "%(num)d applications assigned.", len(ids)),
+              "success")
     return redirect(request.referrer or url_for("review.applications", fund_id=fund.id))
 
 
