@@ -2,10 +2,9 @@
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import NumberPattern, parse_pattern
+from babel.dates import format_date
+from babel.numbers import NumberPattern, format_currency, parse_pattern
 from flask_babel import (
-    format_currency,
-    format_date,
     format_datetime,
     format_percent,
     get_locale,
@@ -38,7 +37,12 @@ def money(minor: int | None, currency: str) -> str:
     """An amount in minor units, formatted with its currency for the current locale."""
     if minor is None:
         return "—"
-    return format_currency(to_decimal(minor, currency), currency)
+    return _money(minor, currency, get_locale())
+
+
+@lru_cache(maxsize=65536)
+def _money(minor: int, currency: str, locale) -> str:
+    return format_currency(to_decimal(minor, currency), currency, locale=locale)
 
 
 @lru_cache
@@ -112,6 +116,12 @@ def field_label(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
+def _date(day, locale) -> str:
+    """A date as its readers write it (a table repeats the same quarter ends and dates many times)."""
+    return format_date(day, "medium", locale=locale)
+
+
 def register_filters(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, role_label=role_label, sector_label=sector_label,
                                  partner_kind_label=partner_kind_label,
@@ -128,6 +138,6 @@ def register_filters(app) -> None:
         sector_label=sector_label,
         field_label=field_label,
         country_name=country_name,
-        date=lambda value: format_date(value, "medium") if value else "—",
+        date=lambda value: _date(value, get_locale()) if value else "—",
         datetime=lambda value: format_datetime(value, "short") if value else "—",
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import abort
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundapp.applications.models import Application
@@ -360,6 +361,9 @@ def _load_jobs(fund: Fund) -> FundJobs:
 
 # --- the tables of the jobs page ---------------------------------------------------------------------------
 
+HOLDING_STATES = {"held": _l("In portfolio"), "exited": _l("Exited"), "written_off": _l("Written off")}
+
+
 @dataclass
 class CompanyRow:
     company: CompanySummary
@@ -369,7 +373,7 @@ class CompanyRow:
 
     @property
     def status(self) -> str:
-        return {"held": _("In portfolio"), "exited": _("Exited"), "written_off": _("Written off")}[self.state]
+        return str(HOLDING_STATES[self.state])
 
     @property
     def report_day(self) -> date | None:
