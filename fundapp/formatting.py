@@ -6,7 +6,6 @@ from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, parse_pattern
 from flask_babel import (
     format_datetime,
-    format_percent,
     get_locale,
 )
 from flask_babel import gettext as _
@@ -79,7 +78,7 @@ def ratio(value: Decimal | float | None, digits: int = 2) -> str:
 def percent(value, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return format_percent(value, f"#,##0.{'0' * digits} %")
+    return decimal(value, f"#,##0.{'0' * digits} %")
 
 
 def fte(value: Decimal | None) -> str:
