@@ -96,3 +96,5 @@ def _dated_back(application, submitted: date) -> None:
                                  .order_by(StateChange.id))
     for step, change in enumerate(changes):
         change.at = start + timedelta(days=10 * step)
+        if change.to_state == application.decision:     # the first decision, dated back with its move
+            application.decided_at = change.at

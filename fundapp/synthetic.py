@@ -14,6 +14,7 @@ from fundapp import demo
 from fundapp.applications import scoring
 from fundapp.applications.models import Application, Assignment, Review, StateChange
 from fundapp.applications.review import _pure_rubric, refresh_scores
+from fundapp.applications.workflow import DECISIONS
 from fundapp.auth.models import Grant, User
 from fundapp.auth.passwords import hash_password
 from fundapp.entries import enter
@@ -235,6 +236,8 @@ def _pipeline(
                 "jobs_expected": full_time + rng.randint(5, 60),
                 "created_at": moment,
                 "submitted_at": moment if state != "draft" else None,
+                "decided_at": None,
+                "decision": None,
                 "failing_criteria": [],
                 "disagreement_flag": False,
                 "review_count": 0,
@@ -254,6 +257,8 @@ def _pipeline(
                 }
             )
             previous = to_state
+            if to_state in DECISIONS and rows[-1]["decided_at"] is None:
+                rows[-1].update(decided_at=at, decision=to_state)
         if state in REVIEWED:
             for reviewer_id in rng.sample(reviewers, 2):
                 scores = {c.id: rng.randint(int(c.scale_min), int(c.scale_max)) for c in criteria}

@@ -25,7 +25,7 @@ class Application(db.Model):
         Index("ix_applications_queue", "fund_id", "normalized_score", "id"),
         # the pipeline as of a date, read from the index alone
         Index("ix_applications_pipeline", "fund_id", "submitted_at", "state", "normalized_score",
-              "company_id"),
+              "company_id", "decided_at", "decision"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +52,10 @@ class Application(db.Model):
     deck_size: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The fund's first decision (approved or declined) and when it was taken, as its state history
+    # records them; set once, so that the pipeline counts decisions from the applications alone.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision: Mapped[str | None] = mapped_column(String(20))
     # Derived from the fund's reviews when one is saved, so that pages never recompute them.
     score: Mapped[float | None] = mapped_column(index=True)
     normalized_score: Mapped[float | None] = mapped_column(index=True)
@@ -70,9 +74,8 @@ class StateChange(db.Model):
     """One move of an application through the workflow: who, when, from, to and why."""
 
     __tablename__ = "state_changes"
-    # the pipeline as of a date: the moves made after it, and the decisions made by then
-    __table_args__ = (Index("ix_state_changes_at", "at", "application_id"),
-                      Index("ix_state_changes_decisions", "to_state", "at", "application_id"))
+    # the pipeline as of a date: the moves made after it
+    __table_args__ = (Index("ix_state_changes_at", "at", "application_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)

@@ -16,7 +16,6 @@ from fundapp.extensions import db
 from fundapp.portfolio.models import Company
 from fundapp.revisions import pending
 
-DECISIONS = ("approved", "declined")
 SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
 
 
@@ -82,8 +81,8 @@ class _Decided:
 
 
 def _decided(fund_id: int, as_of: date) -> _Decided:
-    """From the state history: where the applications moved since the day stood that day, and the first
-    decision on each application by the day with the median of the days it took."""
+    """Where the applications moved since the day stood that day (from the state history), and the
+    first decisions taken by the day with the median of the days they took (from the applications)."""
     end = datetime.combine(as_of, time.max, tzinfo=UTC)
     received = _received_by(fund_id, end)
     # an application that moved after the day was, that day, where its first later move started
@@ -95,15 +94,11 @@ def _decided(fund_id: int, as_of: date) -> _Decided:
             .join(Application, StateChange.application_id == Application.id).where(received)):
         moved[now] -= 1
         moved["submitted" if then == "draft" else then] += 1
-    first_decision = (select(func.min(StateChange.id).label("id"))
-                      .where(StateChange.to_state.in_(DECISIONS), StateChange.at <= end)
-                      .group_by(StateChange.application_id).subquery())
-    taken = _days(Application.submitted_at, StateChange.at)
+    taken = _days(Application.submitted_at, Application.decided_at)
     ranked = (select(taken.label("days"), func.row_number().over(order_by=taken).label("rank"),
                      func.count().over().label("decided"),
-                     func.count(case((StateChange.to_state == "approved", 1))).over().label("approved"))
-              .join(first_decision, StateChange.id == first_decision.c.id)
-              .join(Application, StateChange.application_id == Application.id).where(received).subquery())
+                     func.count(case((Application.decision == "approved", 1))).over().label("approved"))
+              .where(received, Application.decided_at <= end).subquery())
     middle = db.session.execute(select(ranked.c.days, ranked.c.decided, ranked.c.approved).where(
         ranked.c.rank.in_([(ranked.c.decided + 1) // 2, (ranked.c.decided + 2) // 2]))).all()
     if not middle:

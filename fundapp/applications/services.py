@@ -156,8 +156,10 @@ def move(actor, application: Application, to: str, role: str, reason: str = "") 
         raise Refused({"to": _("This move is not possible from the state %(state)s.",
                                state=workflow.STATES[application.state])}, status=409)
     change = StateChange(application_id=application.id, from_state=application.state, to_state=to,
-                         user_id=actor.id, reason=reason.strip()[:2000])
+                         user_id=actor.id, reason=reason.strip()[:2000], at=utcnow())
     application.state = to
+    if to in workflow.DECISIONS and application.decided_at is None:
+        application.decided_at, application.decision = change.at, to
     db.session.add(change)
     db.session.flush()
     record(actor, f"application.{to}", application, fund_id=application.fund_id,

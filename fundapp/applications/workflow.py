@@ -29,6 +29,7 @@ TRANSITIONS = {
 }
 
 DECIDED = frozenset({"approved", "declined", "invested"})
+DECISIONS = ("approved", "declined")        # the moves that decide on an application
 
 
 def moves(state: str, actor_role: str) -> list[str]:

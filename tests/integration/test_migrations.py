@@ -27,3 +27,38 @@ def test_down_to_nothing_and_up_again(make_app, tmp_path):
         upgrade()
         assert set(inspect(db.engine).get_table_names()) == tables
         assert {table.name for table in db.metadata.sorted_tables} <= tables
+
+
+def test_first_decisions_are_filled_in_from_the_state_history(make_app, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from fundapp.applications.models import Application
+    from fundapp.applications.services import move
+    from fundapp.portfolio.models import Company
+    from tests.factories import FounderFactory, FundFactory, staff_with_role
+    app = make_app(SQLALCHEMY_DATABASE_URI=scratch_database(tmp_path))
+    with app.app_context():
+        upgrade()
+        fund, founder = FundFactory(), FounderFactory()
+        manager = staff_with_role("manager", fund)
+        for index, path in enumerate([("screening", "declined"), ("screening", "in_review", "due_diligence",
+                                                                   "committee", "approved", "invested"), ()]):
+            company = Company(name=f"C{index}", country="KE", sector="health", owner_id=founder.id)
+            db.session.add(company)
+            db.session.flush()
+            application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
+                                      state="submitted", submitted_at=datetime.now(UTC) - timedelta(days=2))
+            db.session.add(application)
+            db.session.flush()
+            for to in path:
+                move(manager, application, to, "manager")
+        db.session.commit()
+        query = select(Application.id, Application.decided_at, Application.decision).order_by(Application.id)
+        recorded = db.session.execute(query).all()
+        assert [row.decision for row in recorded] == ["declined", "approved", None]
+        db.session.remove()
+        downgrade(revision="18ccef596e9a")          # before applications kept their first decision
+        upgrade()
+        assert db.session.execute(query).all() == recorded

@@ -1,10 +1,14 @@
 """The pipeline figures of the quarterly report and the open-data page, from the state history."""
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
+
 from fundapp.applications.models import Application, StateChange
 from fundapp.applications.pipeline import pipeline
+from fundapp.applications.services import move
+from fundapp.applications.workflow import DECISIONS
 from fundapp.portfolio.models import Company
-from tests.factories import FounderFactory, FundFactory
+from tests.factories import FounderFactory, FundFactory, staff_with_role
 
 
 def at(day: date) -> datetime:
@@ -36,6 +40,8 @@ def test_states_decisions_and_days_as_of_a_quarter_end(db):
         for state, later in steps:
             db.session.add(StateChange(application_id=application.id, from_state=previous, to_state=state,
                                        at=at(submitted + timedelta(days=later))))
+            if state in DECISIONS:          # as the workflow records the first decision
+                application.decided_at, application.decision = at(submitted + timedelta(days=later)), state
             previous = state
     db.session.commit()
     p = pipeline(fund.id, date(2025, 9, 30), date(2025, 7, 1))
@@ -47,3 +53,31 @@ def test_states_decisions_and_days_as_of_a_quarter_end(db):
     assert dict(p.sectors) == {"health": 2, "fintech": 1, "ai": 1}
     later = pipeline(fund.id, date(2025, 12, 31), date(2025, 10, 1))
     assert later.by_state["in_review"] == 1 and later.by_state["submitted"] == 1 and later.received == 5
+
+
+def test_the_workflow_keeps_the_first_decision_that_the_pipeline_counts(db):
+    fund, founder = FundFactory(), FounderFactory()
+    manager = staff_with_role("manager", fund)
+    applications = []
+    for index, path in enumerate([("screening", "in_review", "due_diligence", "committee", "approved",
+                                   "invested"), ("screening", "declined"), ("screening",)]):
+        company = Company(name=f"C{index}", country="KE", sector="health", owner_id=founder.id)
+        db.session.add(company)
+        db.session.flush()
+        application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
+                                  state="submitted", submitted_at=datetime.now(UTC) - timedelta(days=3))
+        db.session.add(application)
+        db.session.flush()
+        for to in path:
+            move(manager, application, to, "manager")
+        applications.append(application)
+    db.session.commit()
+    invested, declined, screened = applications
+    assert invested.decision == "approved" and invested.decided_at is not None
+    approved_at = db.session.scalar(select(StateChange.at).where(StateChange.application_id == invested.id,
+                                                                  StateChange.to_state == "approved"))
+    assert invested.decided_at == approved_at          # investing later does not move the decision
+    assert declined.decision == "declined" and (screened.decision, screened.decided_at) == (None, None)
+    p = pipeline(fund.id, date.today())
+    assert (p.approved, p.declined) == (1, 1)
+    assert round(p.median_days_to_decision) == 3
