@@ -218,6 +218,7 @@ def _pipeline(
                 "id": application_id,
                 "fund_id": fund.id,
                 "company_id": company_id,
+                "sector": companies[-1]["sector"],
                 "founder_id": founder_id,
                 "state": state,
                 "version": 1 + len(PATHS[state]),

@@ -24,13 +24,16 @@ class Application(db.Model):
         Index("ix_applications_queue_state", "fund_id", "state", "normalized_score", "id"),
         Index("ix_applications_queue", "fund_id", "normalized_score", "id"),
         # the pipeline as of a date, read from the index alone
-        Index("ix_applications_pipeline", "fund_id", "submitted_at", "state", "normalized_score",
-              "company_id", "decided_at", "decision"),
+        Index("ix_applications_pipeline", "fund_id", "submitted_at", "state", "normalized_score", "sector",
+              "decided_at", "decision"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), index=True)
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    # its company's sector, copied when the application is started (a company's sector is not edited),
+    # so that the pipeline counts sectors from the applications alone
+    sector: Mapped[str] = mapped_column(String(30), server_default="")
     founder_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     version: Mapped[int] = mapped_column(default=1)

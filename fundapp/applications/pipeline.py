@@ -13,7 +13,6 @@ from sqlalchemy import and_, case, func, select
 
 from fundapp.applications.models import Application, StateChange
 from fundapp.extensions import db
-from fundapp.portfolio.models import Company
 from fundapp.revisions import pending
 
 SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
@@ -51,11 +50,10 @@ def _received(fund_id: int, as_of: date, quarter_start: date | None) -> tuple[Pi
     start = datetime.combine(quarter_start or as_of, time.min, tzinfo=UTC)
     score = Application.normalized_score
     rows = db.session.execute(select(
-        Application.state, Company.sector, func.count(),
+        Application.state, Application.sector, func.count(),
         func.count(case((Application.submitted_at >= start, 1))),
         *(func.count(case((and_(score >= low, score < high), 1))) for low, high in SCORE_BANDS))
-        .join(Company, Application.company_id == Company.id).where(_received_by(fund_id, end))
-        .group_by(Application.state, Company.sector)).all()
+        .where(_received_by(fund_id, end)).group_by(Application.state, Application.sector)).all()
     states, sectors = Counter(), Counter()
     for state, sector, count, *_counts in rows:
         states[state] += count
@@ -89,11 +87,13 @@ def _decided(fund_id: int, as_of: date) -> _Decided:
     later = (select(func.min(StateChange.id).label("id")).where(StateChange.at > end)
              .group_by(StateChange.application_id).subquery())
     moved = Counter()
-    for then, now in db.session.execute(
-            select(StateChange.from_state, Application.state).join(later, StateChange.id == later.c.id)
-            .join(Application, StateChange.application_id == Application.id).where(received)):
-        moved[now] -= 1
-        moved["submitted" if then == "draft" else then] += 1
+    for then, now, count in db.session.execute(
+            select(StateChange.from_state, Application.state, func.count())
+            .join(later, StateChange.id == later.c.id)
+            .join(Application, StateChange.application_id == Application.id).where(received)
+            .group_by(StateChange.from_state, Application.state)):
+        moved[now] -= count
+        moved["submitted" if then == "draft" else then] += count
     taken = _days(Application.submitted_at, Application.decided_at)
     ranked = (select(taken.label("days"), func.row_number().over(order_by=taken).label("rank"),
                      func.count().over().label("decided"),

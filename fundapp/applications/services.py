@@ -50,7 +50,8 @@ def start_application(founder, fund: Fund, company: Company) -> Application:
         return existing
     if not fund.open_for_applications:
         raise Refused({"fund_id": _("This fund is not open for applications.")})
-    application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id)
+    application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
+                              sector=company.sector)
     db.session.add(application)
     record(founder, "application.create", application, fund_id=fund.id)
     return application

@@ -29,7 +29,7 @@ def test_down_to_nothing_and_up_again(make_app, tmp_path):
         assert {table.name for table in db.metadata.sorted_tables} <= tables
 
 
-def test_first_decisions_are_filled_in_from_the_state_history(make_app, tmp_path):
+def test_sectors_and_first_decisions_are_filled_in_from_companies_and_the_state_history(make_app, tmp_path):
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import select
@@ -45,20 +45,23 @@ def test_first_decisions_are_filled_in_from_the_state_history(make_app, tmp_path
         manager = staff_with_role("manager", fund)
         for index, path in enumerate([("screening", "declined"), ("screening", "in_review", "due_diligence",
                                                                    "committee", "approved", "invested"), ()]):
-            company = Company(name=f"C{index}", country="KE", sector="health", owner_id=founder.id)
+            company = Company(name=f"C{index}", country="KE", sector=("health", "ai", "fintech")[index],
+                              owner_id=founder.id)
             db.session.add(company)
             db.session.flush()
             application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
-                                      state="submitted", submitted_at=datetime.now(UTC) - timedelta(days=2))
+                                      sector=company.sector, state="submitted",
+                                      submitted_at=datetime.now(UTC) - timedelta(days=2))
             db.session.add(application)
             db.session.flush()
             for to in path:
                 move(manager, application, to, "manager")
         db.session.commit()
-        query = select(Application.id, Application.decided_at, Application.decision).order_by(Application.id)
-        recorded = db.session.execute(query).all()
-        assert [row.decision for row in recorded] == ["declined", "approved", None]
+        query = select(Application.id, Application.sector, Application.decided_at, Application.decision)
+        recorded = db.session.execute(query.order_by(Application.id)).all()
+        assert [(row.sector, row.decision) for row in recorded] == [
+            ("health", "declined"), ("ai", "approved"), ("fintech", None)]
         db.session.remove()
-        downgrade(revision="18ccef596e9a")          # before applications kept their first decision
+        downgrade(revision="18ccef596e9a")     # before applications kept their sector and first decision
         upgrade()
-        assert db.session.execute(query).all() == recorded
+        assert db.session.execute(query.order_by(Application.id)).all() == recorded

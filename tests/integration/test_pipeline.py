@@ -28,7 +28,7 @@ def test_states_decisions_and_days_as_of_a_quarter_end(db):
         company = Company(name=f"C{index}", country="KE", sector=sector, owner_id=founder.id)
         db.session.add(company)
         db.session.flush()
-        application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
+        application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id, sector=sector,
                                   submitted_at=at(submitted), state=steps[-1][0] if steps else "submitted",
                                   normalized_score=[85.0, 30.0, 55.0, None, None][index])
         db.session.add(application)

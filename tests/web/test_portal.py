@@ -42,6 +42,7 @@ def started(client, db, login_as, fund):
     response = client.post("/portal/applications", data={"fund_id": fund.id, "company_id": company.id})
     application = db.session.scalar(select(Application))
     assert response.headers["Location"].endswith(f"/portal/applications/{application.id}")
+    assert application.sector == "agriculture"          # its company's, counted by the pipeline
     return founder, company, application
 
 
