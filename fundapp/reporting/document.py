@@ -37,6 +37,10 @@ from fundapp.reporting.quarterly import Contents, Fte, Money, Ratio, ReportTable
 
 WIDTH = 174 * mm
 WIDE = 261 * mm      # a landscape page's text width
+# The schedule's columns: company, sector, region, first investment, instrument, cost, fair value,
+# proceeds, MOIC, ownership. Sector names and amounts in the billions fit on one line, and no heading
+# breaks inside a word, in English and in French.
+SCHEDULE_SHARES = (0.15, 0.15, 0.07, 0.105, 0.1, 0.095, 0.095, 0.095, 0.045, 0.095)
 
 
 def cell_text(value, currency: str) -> str:
@@ -65,6 +69,7 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
     widths = [width * share for share in shares] if shares else [width * first] + [rest] * (columns - 1)
     numeric = {i for values in report_table.rows for i, v in enumerate(values)
                if i and not isinstance(v, str)}
+    written: dict = {}      # a table repeats dates, amounts and words: each is written once
 
     def heading(i, text):
         return Paragraph(escape(text), style["cell_number_bold" if i in numeric else "cell_bold"])
@@ -72,10 +77,13 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
     def cell(i, value, bold):
         # figures and words that fit on one line are plain text (figures right-aligned by the table);
         # longer words are paragraphs, so that they wrap
-        text = cell_text(value, currency)
-        if (i in numeric and not isinstance(value, str)) or fits(text, widths[i], bold):
-            return text
-        return Paragraph(escape(text), style["cell_bold" if bold else "cell"])
+        key = (i, type(value), value, bold)
+        if key not in written:
+            text = cell_text(value, currency)
+            plain = (i in numeric and not isinstance(value, str)) or fits(text, widths[i], bold)
+            written[key] = text, plain
+        text, plain = written[key]
+        return text if plain else Paragraph(escape(text), style["cell_bold" if bold else "cell"])
 
     def row(values, bold=False):
         return [cell(i, value, bold) for i, value in enumerate(values)]
@@ -86,11 +94,7 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
     if not report_table.rows:
         nothing = report_table.empty or _("None.")
         rows.append([Paragraph(escape(nothing), style["cell"])] + [""] * (columns - 1))
-    result = table(rows, widths=widths)
-    result.setStyle([("FONTSIZE", (0, 0), (-1, -1), 8),
-                     *(("ALIGN", (i, 1), (i, -1), "LEFT") for i in range(columns) if i not in numeric),
-                     *([("FONTNAME", (0, -1), (-1, -1), BOLD)] if report_table.total else [])])
-    return result
+    return table(rows, widths=widths, numeric=numeric, total=bool(report_table.total), size=8)
 
 
 def fits(text: str, width: float, bold: bool = False) -> bool:
@@ -172,7 +176,7 @@ def _render(c: Contents) -> bytes:
         tab("co_investment", 0.5),
 
         NextPageTemplate("wide"), PageBreak(), heading(_("4. Schedule of investments")),
-        tab("schedule", shares=(0.15, 0.1, 0.08, 0.11, 0.1, 0.11, 0.11, 0.1, 0.05, 0.09), width=WIDE),
+        tab("schedule", shares=SCHEDULE_SHARES, width=WIDE),
         Spacer(1, 8),
         Table([[scaled(figures.nav_history(fund, c.history)), scaled(figures.tvpi_history(c.history))],
                [para(_("NAV and paid-in capital at each quarter end"), "small"),
