@@ -96,6 +96,11 @@ def label_of(choices: dict):
     return lambda code: str(choices.get(code, code))
 
 
+def labels(choices: dict) -> dict:
+    """Every code's translated label, for tables that repeat them on thousands of rows."""
+    return {code: str(label) for code, label in choices.items()}
+
+
 sector_label = label_of(SECTORS)
 partner_kind_label = label_of(PARTNER_KINDS)
 

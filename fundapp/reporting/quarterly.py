@@ -14,17 +14,15 @@ from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile
 from fundapp.applications.workflow import STATES
 from fundapp.entries import effective
 from fundapp.extensions import db
-from fundapp.formatting import label_of, sector_label
-from fundapp.funds.constants import CALL_PURPOSES
+from fundapp.formatting import labels, sector_label
+from fundapp.funds.constants import CALL_PURPOSES, SECTORS
 from fundapp.funds.models import CapitalCall, Country, Fund, Partner
 from fundapp.jobs.jobs import JobFigures
-from fundapp.jobs.services import FundJobs, company_table, load_jobs
+from fundapp.jobs.services import HOLDING_STATES, FundJobs, company_table, load_jobs
 from fundapp.portfolio.constants import INSTRUMENTS
 from fundapp.portfolio.metrics import FundMetrics, fund_metrics
 from fundapp.portfolio.models import Investment
 from fundapp.quarters import quarter_end, quarter_ends
-
-instrument_label = label_of(INSTRUMENTS)
 
 
 # Typed cells: the PDF formats them, the downloads give their plain values.
@@ -190,11 +188,13 @@ def _schedule(c: Contents, data: FundJobs) -> ReportTable:
             select(Investment.company_id, Investment.instrument)
             .where(Investment.fund_id == c.fund.id, effective(Investment), Investment.date <= c.as_of)):
         instruments[company_id].add(instrument)
+    sectors, instrument_names = labels(SECTORS), labels(INSTRUMENTS)
     rows = []
     for row in sorted(c.metrics.companies, key=lambda r: data.companies[r.company_id].name.lower()):
         company = data.companies[row.company_id]
-        rows.append([company.name, sector_label(company.sector), company.region, row.first_investment,
-                     ", ".join(sorted(instrument_label(i) for i in instruments[row.company_id])),
+        rows.append([company.name, sectors.get(company.sector, company.sector), company.region,
+                     row.first_investment,
+                     ", ".join(sorted(instrument_names.get(i, i) for i in instruments[row.company_id])),
                      Money(row.cost), Money(row.fair_value), Money(row.proceeds), Ratio(row.moic),
                      Share(row.ownership)])
     m = c.metrics
@@ -206,9 +206,10 @@ def _schedule(c: Contents, data: FundJobs) -> ReportTable:
 
 
 def _jobs_by_company(c: Contents, data: FundJobs) -> ReportTable:
+    verified, states = {True: _("yes"), False: _("no")}, labels(HOLDING_STATES)
     rows = [[row.company.name, Fte(row.figures.baseline_fte), Fte(row.figures.current_fte),
-             Fte(row.figures.net_created), Fte(row.figures.attributed),
-             _("yes") if row.figures.verified else _("no"), row.status]
+             Fte(row.figures.net_created), Fte(row.figures.attributed), verified[row.figures.verified],
+             states[row.state]]
             for row in company_table(data, c.jobs)]
     j = c.jobs
     return ReportTable("jobs_by_company", _("Jobs by company"),

@@ -4,7 +4,7 @@
 
 Builds (or reuses, under --data) two SQLite databases with `flask --app wsgi generate-data`, then in
 one run measures each page's median latency and SQL query count at both sizes, the quarterly report's
-own overhead over reportlab's rendering and its peak memory, the queue's throughput under gunicorn
+own overhead over reportlab's rendering (the median of three fresh processes) and its peak memory, the queue's throughput under gunicorn
 against a bare page, and 50 founders submitting at once on SQLite and PostgreSQL. The last line
 printed is one JSON object with every figure.
 """
