@@ -3,7 +3,7 @@ accountable to the public)."""
 from dataclasses import dataclass
 from datetime import date
 
-from fundapp.applications.pipeline import pipeline
+from fundapp.applications.pipeline import quarterly_counts
 from fundapp.funds.models import Fund, Partner
 from fundapp.jobs.jobs import JobFigures
 from fundapp.jobs.services import load_jobs
@@ -41,12 +41,9 @@ def open_data(fund: Fund, partners: list[Partner], today: date | None = None) ->
 def _open_data(fund: Fund, partners: list[Partner], as_of: date) -> OpenData:
     data = load_jobs(fund)
     metrics = fund_metrics(data.ledger, as_of)
-    rows, approved_before = [], 0
-    for end in ends_between(date(fund.vintage_year, 1, 1), as_of):
-        start = date(end.year, end.month - 2, 1)
-        figures = pipeline(fund.id, end, start)
-        rows.append(QuarterRow(end, figures.received_in_quarter, figures.approved - approved_before))
-        approved_before = figures.approved
+    ends = ends_between(date(fund.vintage_year, 1, 1), as_of)
+    rows = [QuarterRow(end, received, approved)
+            for end, (received, approved) in zip(ends, quarterly_counts(fund.id, ends), strict=True)]
     return OpenData(
         fund=fund, as_of=as_of,
         committed_government=sum(p.commitment for p in partners if p.kind == "government"),

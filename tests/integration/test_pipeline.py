@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from fundapp.applications.models import Application, StateChange
-from fundapp.applications.pipeline import pipeline
+from fundapp.applications.pipeline import pipeline, quarterly_counts
 from fundapp.applications.services import move
 from fundapp.applications.workflow import DECISIONS
 from fundapp.portfolio.models import Company
@@ -53,6 +53,11 @@ def test_states_decisions_and_days_as_of_a_quarter_end(db):
     assert dict(p.sectors) == {"health": 2, "fintech": 1, "ai": 1}
     later = pipeline(fund.id, date(2025, 12, 31), date(2025, 10, 1))
     assert later.by_state["in_review"] == 1 and later.by_state["submitted"] == 1 and later.received == 5
+    # the open-data page's quarters: received in each, and first approved in each
+    ends = [date(2025, 6, 30), date(2025, 9, 30), date(2025, 12, 31)]
+    assert quarterly_counts(fund.id, ends) == [(1, 0), (3, 1), (1, 0)]
+    assert [(q.received_in_quarter, q.approved) for q in (pipeline(fund.id, ends[0], date(2025, 4, 1)), p, later)] \
+        == [(1, 0), (3, 1), (1, 1)]           # the same, as of each quarter end
 
 
 def test_the_workflow_keeps_the_first_decision_that_the_pipeline_counts(db):
