@@ -134,6 +134,7 @@ def register_filters(app) -> None:
                                  instrument_label=label_of(INSTRUMENTS), exit_kind_label=label_of(EXIT_KINDS))
     app.jinja_env.filters.update(
         money=money,
+        amount=amount,
         ratio=ratio,
         percent=percent,
         fte=fte,
