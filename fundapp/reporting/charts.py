@@ -48,8 +48,10 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float]]], v
         chart.y, chart.height = chart.y + 25, chart.height - 25
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = value_label
-    if counts:   # whole numbers only on the axis
-        chart.valueAxis.valueStep = max(1, -(-max(max(values, default=0) for _n, values in series) // 5))
+    if counts:   # whole, round numbers on the axis, up to a tick above the tallest bar
+        largest = max(max(values, default=0) for _name, values in series)
+        step = _round_step(largest)
+        chart.valueAxis.valueStep, chart.valueAxis.valueMax = step, step * max(1, -(-largest // step))
     chart.barSpacing, chart.groupSpacing = 2, 12
     for index in range(len(series)):
         chart.bars[index].fillColor = PALETTE[index % len(PALETTE)]
@@ -57,6 +59,17 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float]]], v
     drawing.add(chart)
     _legend(drawing, [name for name, _values in series], 70, height - 8)
     return drawing
+
+
+def _round_step(largest: float, ticks: int = 6) -> int:
+    """The smallest step of 1, 2 or 5 times a power of ten that reaches the largest value in at most
+    `ticks` steps."""
+    power = 1
+    while True:
+        for factor in (1, 2, 5):
+            if factor * power * ticks >= largest:
+                return factor * power
+        power *= 10
 
 
 def lines(labels: list[str], series: list[tuple[str, list[float | None]]], value_label,

@@ -39,8 +39,8 @@ WIDTH = 174 * mm
 WIDE = 261 * mm      # a landscape page's text width
 # The schedule's columns: company, sector, region, first investment, instrument, cost, fair value,
 # proceeds, MOIC, ownership. Sector names and amounts in the billions fit on one line, and no heading
-# breaks inside a word, in English and in French.
-SCHEDULE_SHARES = (0.15, 0.15, 0.07, 0.105, 0.1, 0.095, 0.095, 0.095, 0.045, 0.095)
+# breaks inside a word, in English and in French (larger figures widen their columns: see _fitted).
+SCHEDULE_SHARES = (0.15, 0.135, 0.065, 0.085, 0.1, 0.115, 0.115, 0.115, 0.04, 0.08)
 
 
 def cell_text(value, currency: str) -> str:
@@ -63,7 +63,8 @@ def cell_text(value, currency: str) -> str:
 def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, shares=None,
            width: float = WIDTH):
     """The table with wrapped, escaped cells; the first column takes `first` of the width, or each
-    column its share of it. Columns of figures are right-aligned, their headings too."""
+    column its share of it, adjusted so that figures and words fit (see _fitted). Columns of figures
+    are right-aligned, their headings too."""
     columns = len(report_table.columns)
     rest = (width * (1 - first)) / max(1, columns - 1)
     widths = [width * share for share in shares] if shares else [width * first] + [rest] * (columns - 1)
@@ -71,30 +72,66 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
                if i and not isinstance(v, str)}
     written: dict = {}      # a table repeats dates, amounts and words: each is written once
 
+    def text_of(i, value):
+        key = (i, type(value), value)
+        if key not in written:
+            written[key] = cell_text(value, currency)
+        return written[key]
+    body = [[text_of(i, value) for i, value in enumerate(values)] for values in report_table.rows]
+    total = [text_of(i, value) for i, value in enumerate(report_table.total or [])]
+    widths = _fitted(widths, numeric, report_table.columns, body, total)
+    fitting: dict = {}
+
     def heading(i, text):
         return Paragraph(escape(text), style["cell_number_bold" if i in numeric else "cell_bold"])
 
-    def cell(i, value, bold):
+    def cell(i, value, text, bold):
         # figures and words that fit on one line are plain text (figures right-aligned by the table);
         # longer words are paragraphs, so that they wrap
-        key = (i, type(value), value, bold)
-        if key not in written:
-            text = cell_text(value, currency)
-            plain = (i in numeric and not isinstance(value, str)) or fits(text, widths[i], bold)
-            written[key] = text, plain
-        text, plain = written[key]
-        return text if plain else Paragraph(escape(text), style["cell_bold" if bold else "cell"])
+        if i in numeric and not isinstance(value, str):
+            return text
+        if (i, text, bold) not in fitting:
+            fitting[i, text, bold] = fits(text, widths[i], bold)
+        if fitting[i, text, bold]:
+            return text
+        return Paragraph(escape(text), style["cell_bold" if bold else "cell"])
 
-    def row(values, bold=False):
-        return [cell(i, value, bold) for i, value in enumerate(values)]
+    def row(values, texts, bold=False):
+        return [cell(i, value, text, bold) for i, (value, text) in enumerate(zip(values, texts, strict=True))]
     rows = [[heading(i, text) for i, text in enumerate(report_table.columns)],
-            *(row(values) for values in report_table.rows)]
+            *(row(values, texts) for values, texts in zip(report_table.rows, body, strict=True))]
     if report_table.total:
-        rows.append(row(report_table.total, bold=True))
+        rows.append(row(report_table.total, total, bold=True))
     if not report_table.rows:
         nothing = report_table.empty or _("None.")
         rows.append([Paragraph(escape(nothing), style["cell"])] + [""] * (columns - 1))
     return table(rows, widths=widths, numeric=numeric, total=bool(report_table.total), size=8)
+
+
+def _fitted(widths: list[float], numeric: set[int], headings: list[str], body: list[list[str]],
+            total: list[str]) -> list[float]:
+    """The widths, with each column at least as wide as its widest figure (its total in bold) and as
+    its longest word (its heading's in bold), so that figures never overlap and no word breaks; what
+    that adds is taken from the columns that have room to spare, in proportion to that room."""
+    def widest(texts, font=FONT):
+        return max((stringWidth(text, font, 8) for text in texts), default=0)
+
+    needed = []
+    for i, heading in enumerate(headings):
+        if i in numeric:
+            # figures share one width per digit: the widest are among the longest
+            longest = max((len(texts[i]) for texts in body), default=0)
+            content = max(widest({texts[i] for texts in body if len(texts[i]) >= longest - 1}),
+                          widest(total[i:i + 1], BOLD))
+        else:
+            content = widest({word for texts in body for word in texts[i].split()})
+        needed.append(max(content, widest(heading.split(), BOLD)) + 2 * CELL_PADDING)
+    raised = [max(width, need) for width, need in zip(widths, needed, strict=True)]
+    spare = [width - need for width, need in zip(raised, needed, strict=True)]
+    extra, room = sum(raised) - sum(widths), sum(spare)
+    if extra <= 0 or room <= 0:
+        return raised
+    return [width - part * min(1, extra / room) for width, part in zip(raised, spare, strict=True)]
 
 
 def fits(text: str, width: float, bold: bool = False) -> bool:
