@@ -33,13 +33,22 @@ from fundapp.reporting.pdf import (
     styles,
     table,
 )
-from fundapp.reporting.quarterly import Contents, Fte, Money, Ratio, ReportTable, Share
+from fundapp.reporting.quarterly import (
+    Contents,
+    Fte,
+    Money,
+    Ratio,
+    ReportTable,
+    Share,
+    without_cycle_collection,
+)
 
 WIDTH = 174 * mm
 WIDE = 261 * mm      # a landscape page's text width
 # The schedule's columns: company, sector, region, first investment, instrument, cost, fair value,
 # proceeds, MOIC, ownership. Sector names and amounts in the billions fit on one line, and no heading
 # breaks inside a word, in English and in French (larger figures widen their columns: see _fitted).
+DIGITS = str.maketrans("123456789", "000000000")
 SCHEDULE_SHARES = (0.15, 0.135, 0.065, 0.085, 0.1, 0.115, 0.115, 0.115, 0.04, 0.08)
 
 
@@ -114,17 +123,16 @@ def _fitted(widths: list[float], numeric: set[int], headings: list[str], body: l
     its longest word (its heading's in bold), so that figures never overlap and no word breaks; what
     that adds is taken from the columns that have room to spare, in proportion to that room."""
     def widest(texts, font=FONT):
-        return max((stringWidth(text, font, 8) for text in texts), default=0)
+        # the font's digits share one width: texts that differ only in their digits are measured once
+        return max((stringWidth(text, font, 8) for text in {text.translate(DIGITS) for text in texts}),
+                   default=0)
 
     needed = []
     for i, heading in enumerate(headings):
         if i in numeric:
-            # figures share one width per digit: the widest are among the longest
-            longest = max((len(texts[i]) for texts in body), default=0)
-            content = max(widest({texts[i] for texts in body if len(texts[i]) >= longest - 1}),
-                          widest(total[i:i + 1], BOLD))
+            content = max(widest(texts[i] for texts in body), widest(total[i:i + 1], BOLD))
         else:
-            content = widest({word for texts in body for word in texts[i].split()})
+            content = widest(word for texts in body for word in texts[i].split())
         needed.append(max(content, widest(heading.split(), BOLD)) + 2 * CELL_PADDING)
     raised = [max(width, need) for width, need in zip(widths, needed, strict=True)]
     spare = [width - need for width, need in zip(raised, needed, strict=True)]
@@ -158,7 +166,7 @@ def _styles():
 
 def render(c: Contents) -> bytes:
     """The report's PDF, in the fund's language."""
-    with force_locale(c.fund.language):
+    with force_locale(c.fund.language), without_cycle_collection():
         return _render(c)
 
 

@@ -1,7 +1,9 @@
 """What a fund's quarterly report says (SPEC section 6), as typed tables: the PDF formats them for the
 fund's language and the downloads give them as CSV and XLSX. Every figure comes from the functions
 behind the dashboard, the jobs page and the API."""
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -78,9 +80,23 @@ def _partners(fund: Fund) -> list[Partner]:
     return list(db.session.scalars(select(Partner).where(Partner.fund_id == fund.id).order_by(Partner.id)))
 
 
+@contextmanager
+def without_cycle_collection():
+    """Python's cycle collector paused while a report is made. A report allocates hundreds of thousands
+    of short-lived objects, freed by reference counting as they go; the collector's passes over the
+    application's long-lived objects cost a quarter of the report's own work, and find nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def contents(fund: Fund, year: int, quarter: int) -> Contents:
     """Everything the report for the quarter shows, computed once; its words in the fund's language."""
-    with force_locale(fund.language):
+    with force_locale(fund.language), without_cycle_collection():
         return _contents(fund, year, quarter)
 
 
