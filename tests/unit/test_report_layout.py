@@ -1,4 +1,5 @@
-"""The quarterly report's layout: figures never overlap, no word breaks inside itself, count axes step by round numbers."""
+"""The quarterly report's layout and making: figures never overlap, no word breaks inside itself, count
+axes step by round numbers, and the cycle collector is paused only while a report is made."""
 import pytest
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -38,3 +39,20 @@ def test_columns_with_room_are_left_as_they_are():
                                                (30_127, 10_000), (52_165, 10_000)])
 def test_count_charts_step_by_round_numbers(largest, step):
     assert _round_step(largest) == step
+
+
+def test_the_cycle_collector_is_paused_only_while_a_report_is_made():
+    import gc
+
+    from fundapp.reporting.quarterly import without_cycle_collection
+    assert gc.isenabled()
+    with without_cycle_collection():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()                   # a caller that had paused it keeps it paused
+    try:
+        with without_cycle_collection():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
