@@ -48,8 +48,8 @@ WIDE = 261 * mm      # a landscape page's text width
 # The schedule's columns: company, sector, region, first investment, instrument, cost, fair value,
 # proceeds, MOIC, ownership. Sector names and amounts in the billions fit on one line, and no heading
 # breaks inside a word, in English and in French (larger figures widen their columns: see _fitted).
-DIGITS = str.maketrans("123456789", "000000000")
 SCHEDULE_SHARES = (0.15, 0.135, 0.065, 0.085, 0.1, 0.115, 0.115, 0.115, 0.04, 0.08)
+DIGITS = str.maketrans("123456789", "000000000")     # a text's shape, for measuring it
 
 
 def cell_text(value, currency: str) -> str:

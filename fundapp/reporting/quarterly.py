@@ -83,8 +83,9 @@ def _partners(fund: Fund) -> list[Partner]:
 @contextmanager
 def without_cycle_collection():
     """Python's cycle collector paused while a report is made. A report allocates hundreds of thousands
-    of short-lived objects, freed by reference counting as they go; the collector's passes over the
-    application's long-lived objects cost a quarter of the report's own work, and find nothing."""
+    of short-lived objects, freed by reference counting as they go, and the collector's passes they set
+    off, over every long-lived object of the application, cost about a quarter of the report's own work.
+    It runs again when the report is made."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
