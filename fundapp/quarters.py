@@ -15,6 +15,10 @@ def end_of_quarter_holding(day: date) -> date:
     return quarter_end(day.year, (day.month - 1) // 3 + 1)
 
 
+def start_of_quarter_holding(day: date) -> date:
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
 def period_of(day: date) -> str:
     """The period ("2026Q3") of the quarter holding the day."""
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"

@@ -1,5 +1,6 @@
-"""A fund's pipeline as of a date, from the applications' state history: received, by state,
-approved, time to decision, scores and sectors (for the quarterly report and the open-data page).
+"""A fund's pipeline as of a date, from the applications (with their first decision and sector) and
+the moves made after the date in their state history: received, by state, approved, time to decision,
+scores and sectors (for the quarterly report and the open-data page).
 Counted by the database, so that a national call for applications stays cheap to report on."""
 from collections import Counter
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from sqlalchemy import and_, case, func, select
 
 from fundapp.applications.models import Application, StateChange
 from fundapp.extensions import db
+from fundapp.quarters import start_of_quarter_holding
 from fundapp.revisions import pending
 
 SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
@@ -123,7 +125,7 @@ def quarterly_counts(fund_id: int, ends: list[date]) -> list[tuple[int, int]]:
     if not ends:
         return []
     bounds = [datetime.combine(end, time.max, tzinfo=UTC) for end in ends]
-    opened = datetime.combine(date(ends[0].year, ends[0].month - 2, 1), time.min, tzinfo=UTC)
+    opened = datetime.combine(start_of_quarter_holding(ends[0]), time.min, tzinfo=UTC)
 
     def by_quarter(moment, *conditions) -> Counter:
         quarter = case(*((moment <= bound, index) for index, bound in enumerate(bounds)))

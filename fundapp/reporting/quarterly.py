@@ -24,7 +24,7 @@ from fundapp.jobs.services import HOLDING_STATES, FundJobs, company_table, load_
 from fundapp.portfolio.constants import INSTRUMENTS
 from fundapp.portfolio.metrics import FundMetrics, fund_metrics
 from fundapp.portfolio.models import Investment
-from fundapp.quarters import quarter_end, quarter_ends
+from fundapp.quarters import quarter_end, quarter_ends, start_of_quarter_holding
 
 
 # Typed cells: the PDF formats them, the downloads give their plain values.
@@ -103,7 +103,7 @@ def contents(fund: Fund, year: int, quarter: int) -> Contents:
 
 def _contents(fund: Fund, year: int, quarter: int) -> Contents:
     as_of = quarter_end(year, quarter)
-    start = date(year, quarter * 3 - 2, 1)
+    start = start_of_quarter_holding(as_of)
     counted = pipeline_meanwhile(fund.id, as_of, start)      # the database counts while figures are made
     data = load_jobs(fund)
     metrics = fund_metrics(data.ledger, as_of, company_irr=False)     # the schedule shows MOIC, not IRR
