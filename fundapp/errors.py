@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from fundapp import inputs
 from fundapp.extensions import db
 
 
@@ -43,6 +44,21 @@ MESSAGES = {
     500: _l("An unexpected error occurred. It has been logged; please try again later."),
 }
 
+INPUT_MESSAGES = {
+    "not_a_whole_number": _l("Enter a whole number."),
+    "out_of_range": _l("This number is out of range."),
+    "too_early": _l("Enter a date after 1900."),
+    "too_late": _l("Enter a date at most ten years ahead."),
+    "control_character": _l("Remove the invisible control character from this text."),
+    "too_long": _l("This value is too long."),
+}
+
+
+def input_message(code: str) -> str:
+    """The user's words for an inputs.InputError code."""
+    return str(INPUT_MESSAGES[code])
+
+
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
          405: "method_not_allowed", 409: "conflict", 413: "too_large", 422: "invalid",
          429: "rate_limited", 500: "server_error"}
@@ -65,7 +81,7 @@ def error_response(status: int, message: str | None = None, fields: dict | None 
     if wants_json():
         return json_error(status, message, fields)
     return render_template("errors/error.html", status=status,
-                           title=TITLES.get(status, TITLES[500]),
+                           title=TITLES.get(status, TITLES[500]), fields=fields or {},
                            message=message or MESSAGES.get(status, MESSAGES[500])), status
 
 
@@ -109,8 +125,56 @@ def handle_stale(_error):
     return error_response(409)
 
 
+def handle_server_error(_error):
+    """An unexpected failure: the transaction it left behind is dropped first, so that the error page
+    itself can read what it shows."""
+    db.session.rollback()
+    return error_response(500)
+
+
+def _texts(value, field: str):
+    """The strings of a parsed JSON value, keys included, each with the top-level field it is under."""
+    if isinstance(value, str):
+        yield field, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield (field or str(key)), str(key)
+            yield from _texts(item, field or str(key))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item, field)
+
+
+def _sent_texts():
+    """(where, field, text) for every text of the request that could reach the database: the path,
+    the query string, form fields and a JSON body's values and keys."""
+    yield "path", "path", request.path
+    for where, source in (("query", request.args), ("body", request.form)):
+        for name, values in source.lists():
+            for text in (name, *values):
+                yield where, name, text
+    if request.is_json:
+        for field, text in _texts(request.get_json(silent=True), ""):
+            yield "body", field, text
+
+
+def refuse_nul_bytes():
+    """Before every request: a NUL byte anywhere it could reach the database answers 422 naming its
+    field (PostgreSQL cannot store one in text, and nobody types one), and so does any control
+    character in the query string; a path holding one names nothing (404). Forms and API schemas
+    refuse the other control characters of what they read, on their fields."""
+    for where, field, text in _sent_texts():
+        found = inputs.control_character(text)
+        if found and (where != "body" or found == "\x00"):
+            if where == "path":
+                return error_response(404)
+            return error_response(422, None, {field: input_message("control_character")})
+    return None
+
+
 def register_errorhandlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StaleDataError, handle_stale)
     app.register_error_handler(Refused, handle_refused)
-    app.register_error_handler(InternalServerError, lambda e: error_response(500))
+    app.register_error_handler(InternalServerError, handle_server_error)
+    app.before_request(refuse_nul_bytes)

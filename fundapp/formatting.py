@@ -21,6 +21,7 @@ AMOUNT_MESSAGES = {
     "not_a_number": _l("Enter an amount such as 1250000."),
     "negative": _l("The amount cannot be negative."),
     "too_precise": _l("This currency does not have that many decimals."),
+    "too_large": _l("Enter an amount of at most fifteen digits before the decimals."),
 }
 
 

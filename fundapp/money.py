@@ -1,5 +1,6 @@
 """Money in integers of the currency's minor units, and its text form in major units."""
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from babel.numbers import get_currency_precision, list_currencies
 
@@ -18,22 +19,34 @@ def exponent(currency: str) -> int:
     return get_currency_precision(currency)
 
 
+# An amount as people type it: digits, an optional decimal part, thousands separated by commas or
+# spaces. Never an exponent: "1e400000" would cost seconds of CPU to expand. Whole units are bounded
+# (a quadrillion fits a BIGINT of minor units in every currency), and so is the text itself.
+AMOUNT_TEXT_LIMIT = 40
+WHOLE_DIGITS = 15
+AMOUNT = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?")
+SEPARATORS = str.maketrans("", "", ", \u00a0\u202f")
+
+
 def parse_amount(text: str, currency: str) -> int:
-    """Major-unit text to minor units; refuses negatives and more decimals than the currency has."""
-    cleaned = str(text).strip().replace(",", "").replace(" ", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise AmountError("not_a_number") from None
-    if not value.is_finite():
+    """Major-unit text to minor units; refuses negatives, exponents, more decimals than the currency
+    has and more than fifteen whole digits, each at a cost bounded by the text's length."""
+    text = str(text)
+    if len(text) > AMOUNT_TEXT_LIMIT:
+        raise AmountError("too_large")
+    match = AMOUNT.fullmatch(text.strip().translate(SEPARATORS))
+    if match is None or not (match[2] or match[3]):
         raise AmountError("not_a_number")
-    if value < 0:
+    sign, whole, fraction = match.groups()
+    if sign == "-" and (int(whole or 0) or (fraction or "").strip("0")):
         raise AmountError("negative")
+    if len(whole.lstrip("0")) > WHOLE_DIGITS:
+        raise AmountError("too_large")
     places = exponent(currency)
-    minor = value.scaleb(places)
-    if minor != minor.to_integral_value():
+    fraction = (fraction or "").rstrip("0")
+    if len(fraction) > places:
         raise AmountError("too_precise")
-    return int(minor)
+    return int(whole or 0) * 10**places + int(fraction.ljust(places, "0") or 0)
 
 
 def to_major(minor: int, currency: str) -> str:

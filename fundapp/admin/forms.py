@@ -1,14 +1,14 @@
 """Forms of platform administration: staff accounts and fund-scoped grants."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from fundapp.auth.constants import ROLE_LABELS, ROLES
+from fundapp.forms import Form
 from fundapp.funds.constants import LANGUAGES
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     language = SelectField(_l("Language"), choices=lambda: list(LANGUAGES.items()))
@@ -16,7 +16,7 @@ class StaffForm(FlaskForm):
     submit = SubmitField(_l("Invite"))
 
 
-class GrantForm(FlaskForm):
+class GrantForm(Form):
     fund_id = SelectField(_l("Fund"), coerce=int)
     role = SelectField(_l("Role"), choices=lambda: [(role, ROLE_LABELS[role]) for role in ROLES])
     partner_id = SelectField(_l("Partner entity (for a partner role)"), coerce=int,

@@ -18,6 +18,7 @@ from fundapp.funds.forms import CountryForm
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.notifications.models import OutboxMessage
 from fundapp.pagination import paginate
+from fundapp.views import query_page
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -70,7 +71,7 @@ def users():
     account_type = request.args.get("type")
     if account_type in ("staff", "founder"):
         query = query.where(User.account_type == account_type)
-    page = paginate(query, request.args.get("page", 1, type=int))
+    page = paginate(query, query_page())
     return render_template("admin/users.html", form=form, page=page, link=link, search=search,
                            account_type=account_type)
 
@@ -152,7 +153,7 @@ def audit():
         query = query.where(AuditEntry.fund_id == int(filters["fund"]))
     if filters["action"]:
         query = query.where(AuditEntry.action.startswith(filters["action"]))
-    page = paginate(query.order_by(AuditEntry.id.desc()), request.args.get("page", 1, type=int))
+    page = paginate(query.order_by(AuditEntry.id.desc()), query_page())
     people = db.session.execute(select(User.id, User.name).order_by(User.name)).all()
     fund_names = db.session.execute(select(Fund.id, Fund.name).order_by(Fund.name)).all()
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
@@ -163,5 +164,5 @@ def audit():
 @blueprint.get("/outbox")
 def outbox():
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    page = paginate(query, request.args.get("page", 1, type=int))
+    page = paginate(query, query_page())
     return render_template("admin/outbox.html", page=page)

@@ -1,12 +1,67 @@
-"""Request and response bodies of the API (SPEC section 7's field names)."""
-from marshmallow import Schema, fields, validate
+"""Request and response bodies of the API (SPEC section 7's field names). Every value is bounded as it
+enters, by the parsers of fundapp.inputs and fundapp.money: text without control characters, whole
+numbers within the database's integers, dates from 1900 to ten years ahead, amounts of at most
+fifteen whole digits."""
+from marshmallow import Schema as MarshmallowSchema
+from marshmallow import ValidationError, fields, pre_load, validate
 
+from fundapp import inputs
 from fundapp.auth.constants import ROLES
+from fundapp.errors import input_message
 from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, LANGUAGES, PARTNER_KINDS, SECTORS
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 
 AMOUNT = validate.Regexp(r"^\d{1,15}(\.\d{1,6})?$",
                          error="Give an amount in major units as a string, e.g. \"1250000.00\".")
+
+
+def _texts(data, path: str = ""):
+    """Every string of a request body or query (keys too), with where it stands."""
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict) or hasattr(data, "keys"):
+        for key in data.keys():
+            where = f"{path}.{key}" if path else str(key)
+            yield where, str(key)
+            yield from _texts(data[key], where)
+    elif isinstance(data, list | tuple):
+        for index, item in enumerate(data):
+            yield from _texts(item, f"{path}.{index}" if path else str(index))
+
+
+class Schema(MarshmallowSchema):
+    """Every body and query of the API: a control character in any text is refused on its field."""
+
+    @pre_load
+    def _plain_text(self, data, **_kwargs):
+        problems = {where.split(".")[0]: input_message("control_character")
+                    for where, text in _texts(data) if inputs.control_character(text)}
+        if problems:
+            raise ValidationError(problems)
+        return data
+
+
+class Integer(fields.Integer):
+    """A whole number within the database's integers, or within the range given."""
+
+    def __init__(self, *, minimum: int = -inputs.MAX_ID, maximum: int = inputs.MAX_ID, **kwargs):
+        super().__init__(validate=validate.Range(min=minimum, max=maximum), **kwargs)
+
+
+def Id(**kwargs) -> Integer:  # noqa: N802  (a field, named like one)
+    """The id of an object: a positive database integer."""
+    return Integer(minimum=1, **kwargs)
+
+
+class Date(fields.Date):
+    """A date from 1900 to ten years ahead."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return inputs.bounded_date(day)
+        except inputs.InputError as error:
+            raise ValidationError(input_message(str(error))) from None
 
 
 def amount_field(**kwargs) -> fields.String:
@@ -52,10 +107,9 @@ class UserSchema(Schema):
 class GrantSchema(Schema):
     id = fields.Integer(dump_only=True)
     fund_id = fields.Integer(dump_only=True)
-    user_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    user_id = Id(required=True)
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
-    partner_id = fields.Integer(allow_none=True, load_default=None,
-                                validate=validate.Range(min=1, max=2**31 - 1))
+    partner_id = Id(allow_none=True, load_default=None)
 
 
 class FundSchema(Schema):
@@ -92,8 +146,8 @@ class AllocationSchema(Schema):
 
 class CapitalCallSchema(Schema):
     id = fields.Integer(dump_only=True)
-    call_date = fields.Date(required=True)
-    due_date = fields.Date(required=True)
+    call_date = Date(required=True)
+    due_date = Date(required=True)
     amount = amount_field(required=True)
     purpose = fields.String(required=True, validate=validate.OneOf(list(CALL_PURPOSES)))
     allocations = fields.List(fields.Nested(AllocationSchema), dump_only=True)
@@ -101,21 +155,21 @@ class CapitalCallSchema(Schema):
 
 class PaymentSchema(Schema):
     id = fields.Integer(dump_only=True)
-    partner_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    date = fields.Date(required=True)
+    partner_id = Id(required=True)
+    date = Date(required=True)
     amount = amount_field(required=True)
 
 
 class DistributionSchema(Schema):
     id = fields.Integer(dump_only=True)
-    date = fields.Date(required=True)
+    date = Date(required=True)
     amount = amount_field(required=True)
     allocations = fields.List(fields.Nested(AllocationSchema), dump_only=True)
 
 
 class ExpenseSchema(Schema):
     id = fields.Integer(dump_only=True)
-    date = fields.Date(required=True)
+    date = Date(required=True)
     amount = amount_field(required=True)
     category = fields.String(required=True, validate=validate.OneOf(list(EXPENSE_CATEGORIES)))
     description = fields.String(load_default="", validate=validate.Length(max=200))
@@ -128,16 +182,16 @@ class CompanySchema(Schema):
     country = fields.String(required=True, validate=validate.Length(equal=2))
     region = fields.String(load_default="", validate=validate.Length(max=100))
     sector = fields.String(required=True, validate=validate.OneOf(list(SECTORS)))
-    founded_on = fields.Date(allow_none=True, load_default=None)
+    founded_on = Date(allow_none=True, load_default=None)
     website = fields.String(load_default="", validate=validate.Length(max=300))
-    fund_id = fields.Integer(load_only=True, load_default=None, validate=validate.Range(min=1, max=2**31 - 1),
-                             metadata={"description": "The fund registering it (managers)."})
+    fund_id = Id(load_only=True, load_default=None,
+                 metadata={"description": "The fund registering it (managers)."})
 
 
 class InvestmentSchema(Schema):
     id = fields.Integer(dump_only=True)
-    company_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    date = fields.Date(required=True)
+    company_id = Id(required=True)
+    date = Date(required=True)
     amount = amount_field(required=True)
     instrument = fields.String(required=True, validate=validate.OneOf(list(INSTRUMENTS)))
     ownership = fields.String(required=True, validate=validate.Regexp(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$"),
@@ -147,20 +201,20 @@ class InvestmentSchema(Schema):
 
 class ValuationSchema(Schema):
     id = fields.Integer(dump_only=True)
-    date = fields.Date(required=True)
+    date = Date(required=True)
     fair_value = amount_field(required=True)
 
 
 class ExitSchema(Schema):
     id = fields.Integer(dump_only=True)
-    company_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    date = fields.Date(required=True)
+    company_id = Id(required=True)
+    date = Date(required=True)
     proceeds = amount_field(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(EXIT_KINDS)))
 
 
 class MetricsQuerySchema(Schema):
-    as_of = fields.Date(load_default=None)
+    as_of = Date(load_default=None)
 
 
 class PartnerMetricsSchema(Schema):
@@ -207,14 +261,14 @@ class MetricsSchema(Schema):
 class ReversalSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(
         ["capital_call", "payment", "distribution", "expense", "investment", "valuation", "exit"]))
-    entry_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    entry_id = Id(required=True)
     reversal_id = fields.Integer(dump_only=True)
 
 
 class ApplicationSchema(Schema):
     id = fields.Integer(dump_only=True)
     fund_id = fields.Integer(dump_only=True)
-    company_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    company_id = Id(required=True)
     state = fields.String(dump_only=True)
     requested_amount = amount_field(allow_none=True, load_default=None)
     stage = fields.String(load_default="", validate=validate.OneOf(["", "idea", "pre_seed", "seed",
@@ -258,8 +312,8 @@ class TransitionSchema(Schema):
 
 class AssignmentSchema(Schema):
     id = fields.Integer(dump_only=True)
-    reviewer_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    due_date = fields.Date(allow_none=True, load_default=None)
+    reviewer_id = Id(required=True)
+    due_date = Date(allow_none=True, load_default=None)
 
 
 class ConflictSchema(Schema):
@@ -269,7 +323,7 @@ class ConflictSchema(Schema):
 class ReviewSchema(Schema):
     id = fields.Integer(dump_only=True)
     reviewer_id = fields.Integer(dump_only=True)
-    scores = fields.Dict(keys=fields.String(), values=fields.Integer(allow_none=True), required=True)
+    scores = fields.Dict(keys=fields.String(), values=Integer(allow_none=True), required=True)
     recommendation = fields.String(required=True, validate=validate.OneOf(["invest", "maybe", "decline"]))
     comment = fields.String(load_default="", validate=validate.Length(max=5000))
     score = fields.Float(dump_only=True, allow_none=True)
@@ -291,11 +345,11 @@ class HeadcountSchema(Schema):
     id = fields.Integer(dump_only=True)
     company_id = fields.Integer(dump_only=True)
     period = fields.String(required=True, metadata={"example": "2026Q3"})
-    full_time = fields.Integer(required=True, strict=True)
-    part_time = fields.Integer(required=True, strict=True)
-    women = fields.Integer(required=True, strict=True)
-    under_35 = fields.Integer(required=True, strict=True)
-    nationals = fields.Integer(required=True, strict=True)
+    full_time = Integer(required=True, strict=True, minimum=0)
+    part_time = Integer(required=True, strict=True, minimum=0)
+    women = Integer(required=True, strict=True, minimum=0)
+    under_35 = Integer(required=True, strict=True, minimum=0)
+    nationals = Integer(required=True, strict=True, minimum=0)
     verified = fields.Boolean(load_default=False, metadata={"description": "Managers only."})
     fte = fields.Float(dump_only=True)
 

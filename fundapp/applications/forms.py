@@ -1,10 +1,10 @@
 """Forms of the founder portal."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from fundapp.forms import Form
 from fundapp.portfolio.forms import CompanyForm
 
 STAGE_LABELS = {"": _l("Choose…"), "idea": _l("Idea"), "pre_seed": _l("Pre-seed"), "seed": _l("Seed"),
@@ -15,7 +15,7 @@ class FounderCompanyForm(CompanyForm):
     """The company form as a founder fills it in."""
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     fund_id = SelectField(_l("Fund"), coerce=int)
     company_id = SelectField(_l("Company"), coerce=int)
     submit = SubmitField(_l("Start an application"))
@@ -31,7 +31,7 @@ def _count(label, description=None):
                         description=description)
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     requested_amount = StringField(_l("Requested amount"), validators=[Optional()],
                                    description=_l("In the fund's currency."))
     stage = SelectField(_l("Stage"), choices=lambda: list(STAGE_LABELS.items()), validators=[Optional()])
@@ -49,12 +49,12 @@ class ApplicationForm(FlaskForm):
     save = SubmitField(_l("Save draft"))
 
 
-class DeckForm(FlaskForm):
+class DeckForm(Form):
     deck = FileField(_l("Pitch deck (PDF, at most 20 MB)"), validators=[FileRequired()])
     upload = SubmitField(_l("Upload deck"))
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     reason = TextAreaField(_l("Why do you withdraw?"), validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 2})
     withdraw = SubmitField(_l("Withdraw the application"))

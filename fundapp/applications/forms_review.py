@@ -1,6 +1,5 @@
 """Forms of review: the rubric, assignments, declarations, transitions."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -13,8 +12,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from fundapp.forms import Form
 
-class CriterionForm(FlaskForm):
+
+class CriterionForm(Form):
     name = StringField(_l("Criterion"), validators=[DataRequired(), Length(max=120)])
     guidance = TextAreaField(_l("Guidance for reviewers"), validators=[Length(max=2000)],
                              render_kw={"rows": 2})
@@ -28,13 +29,13 @@ class CriterionForm(FlaskForm):
     submit = SubmitField(_l("Add criterion"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     reviewer_id = SelectField(_l("Reviewer"), coerce=int)
     due_date = DateField(_l("Review due by"), validators=[Optional()])
     submit = SubmitField(_l("Assign"))
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     to = SelectField(_l("Move to"))
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2})
     version = HiddenField()

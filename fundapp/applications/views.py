@@ -24,6 +24,7 @@ from fundapp.money import AmountError, to_decimal
 from fundapp.pages import kept_page
 from fundapp.pagination import paginate
 from fundapp.portfolio.models import Company
+from fundapp.views import query_number, query_page
 
 blueprint = Blueprint("review", __name__, url_prefix="/funds/<int:fund_id>")
 
@@ -80,9 +81,9 @@ def _filters(fund) -> Filters:
         except AmountError:
             return None
 
-    def number(name, kind=float):
+    def number(name):
         try:
-            return kind(args[name]) if args.get(name) else None
+            return float(args[name]) if args.get(name) else None
         except ValueError:
             return None
 
@@ -90,7 +91,7 @@ def _filters(fund) -> Filters:
                    min_amount=amount("min_amount"), max_amount=amount("max_amount"),
                    min_score=number("min_score"), max_score=number("max_score"),
                    flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
-                   reviewer_id=number("reviewer", int), sort=args.get("sort", "normalized"))
+                   reviewer_id=query_number("reviewer"), sort=args.get("sort", "normalized"))
 
 
 @blueprint.get("/applications")
@@ -110,7 +111,7 @@ def applications(fund_id: int):
             "failing_criteria": len(a.failing_criteria or []), "reviews": a.review_count,
             "submitted_at": a.submitted_at.isoformat() if a.submitted_at else ""} for a, c in rows])
         return download(frame, f"applications-fund-{fund.id}", request.args["format"])
-    page = paginate(query, request.args.get("page", 1, type=int), rows=True,
+    page = paginate(query, query_page(), rows=True,
                     count=queue_size(fund.id, filters))
     reviewers = review.reviewers_of(fund)
     assign_form = AssignForm(formdata=None)

@@ -1,9 +1,9 @@
 """Forms of accounts: sign in, registration, activation, password, language, API tokens."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from fundapp.forms import Form
 from fundapp.funds.constants import LANGUAGES
 
 
@@ -11,7 +11,7 @@ def language_choices():
     return list(LANGUAGES.items())
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     submit = SubmitField(_l("Sign in"))
@@ -33,28 +33,28 @@ class NewPasswordMixin:
     )
 
 
-class RegisterForm(NewPasswordMixin, FlaskForm):
+class RegisterForm(NewPasswordMixin, Form):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     language = SelectField(_l("Language"), choices=language_choices)
     submit = SubmitField(_l("Create my account"))
 
 
-class ActivateForm(NewPasswordMixin, FlaskForm):
+class ActivateForm(NewPasswordMixin, Form):
     submit = SubmitField(_l("Activate my account"))
 
 
-class PasswordForm(NewPasswordMixin, FlaskForm):
+class PasswordForm(NewPasswordMixin, Form):
     current_password = CURRENT_PASSWORD
     submit = SubmitField(_l("Change password"))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(_l("Language"), choices=language_choices)
     submit = SubmitField(_l("Save language"))
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("Say where it is used, e.g. 'accounting export'."))
     submit = SubmitField(_l("Create token"))

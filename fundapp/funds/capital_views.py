@@ -2,7 +2,7 @@
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,18 +15,10 @@ from fundapp.funds.models import CapitalCall, Distribution, Expense
 from fundapp.funds.services import partners_of
 from fundapp.money import to_decimal, to_major
 from fundapp.portfolio.performance import metrics_as_of
-from fundapp.views import reverse_entry, submit_entry
+from fundapp.views import query_date, reverse_entry, submit_entry
 
 blueprint = Blueprint("capital", __name__, url_prefix="/funds/<int:fund_id>")
 
-
-
-def as_of_date() -> date:
-    """The ?as_of= date of a page, today when absent or not a date."""
-    try:
-        return date.fromisoformat(request.args.get("as_of", ""))
-    except ValueError:
-        return date.today()
 
 
 def _payment_choices(form: PaymentForm, calls, currency: str) -> None:
@@ -126,7 +118,7 @@ def reverse(fund_id: int, kind: str, entry_id: int):
 def statement(fund_id: int, partner_id: int):
     fund = fund_or_404(current_user, fund_id, "view_performance")
     partner = statement_partner_or_404(current_user, fund_id, partner_id)
-    as_of = as_of_date()
+    as_of = query_date()
     metrics = metrics_as_of(fund, as_of)
     account = next(p for p in metrics.partners if p.partner_id == partner.id)
     return render_template("capital/statement.html", fund=fund, partner=partner, metrics=metrics,

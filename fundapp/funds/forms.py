@@ -2,7 +2,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,10 +14,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from fundapp.forms import Form
 from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, LANGUAGES, PARTNER_KINDS, SECTORS
 
 
-class CountryForm(FlaskForm):
+class CountryForm(Form):
     code = StringField(_l("ISO code"), validators=[DataRequired(), Length(min=2, max=2)],
                        description=_l("Two letters, e.g. KE for Kenya."))
     name = StringField(_l("Name"), validators=[Length(max=100)],
@@ -26,7 +26,7 @@ class CountryForm(FlaskForm):
     submit = SubmitField(_l("Add country"))
 
 
-class FundForm(FlaskForm):
+class FundForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     country_id = SelectField(_l("Country"), coerce=int)
     currency = StringField(_l("Currency"), validators=[DataRequired(), Length(min=3, max=3)],
@@ -57,7 +57,7 @@ class FundForm(FlaskForm):
                 if name not in ("csrf_token", "submit", "country_id")}
 
 
-class PartnerForm(FlaskForm):
+class PartnerForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=lambda: list(PARTNER_KINDS.items()))
     commitment = StringField(_l("Commitment"), validators=[DataRequired()],
@@ -65,7 +65,7 @@ class PartnerForm(FlaskForm):
     submit = SubmitField(_l("Add partner"))
 
 
-class CallForm(FlaskForm):
+class CallForm(Form):
     call_date = DateField(_l("Call date"), validators=[InputRequired()], default=date.today)
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
     amount = StringField(_l("Amount"), validators=[DataRequired()], description=_l("In the fund's currency."))
@@ -73,20 +73,20 @@ class CallForm(FlaskForm):
     submit = SubmitField(_l("Issue the call"))
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(Form):
     allocation = SelectField(_l("Call and partner"), coerce=str)
     date = DateField(_l("Payment date"), validators=[InputRequired()], default=date.today)
     amount = StringField(_l("Amount paid"), validators=[DataRequired()])
     submit = SubmitField(_l("Record payment"))
 
 
-class DistributionForm(FlaskForm):
+class DistributionForm(Form):
     date = DateField(_l("Distribution date"), validators=[InputRequired()], default=date.today)
     amount = StringField(_l("Amount"), validators=[DataRequired()])
     submit = SubmitField(_l("Record distribution"))
 
 
-class ExpenseForm(FlaskForm):
+class ExpenseForm(Form):
     date = DateField(_l("Expense date"), validators=[InputRequired()], default=date.today)
     amount = StringField(_l("Amount"), validators=[DataRequired()])
     category = SelectField(_l("Category"), choices=lambda: list(EXPENSE_CATEGORIES.items()))

@@ -1,6 +1,6 @@
 """Pages of funds: the list, a fund's overview, its settings and its partner entities."""
 import pandas as pd
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,7 +21,6 @@ from fundapp.extensions import db, talisman
 from fundapp.formatting import sector_label
 from fundapp.forms import show_refusal
 from fundapp.funds import services
-from fundapp.funds.capital_views import as_of_date
 from fundapp.funds.forms import FundForm, PartnerForm
 from fundapp.funds.models import Country
 from fundapp.jobs.services import load_jobs
@@ -31,6 +30,7 @@ from fundapp.portfolio.models import Company
 from fundapp.portfolio.performance import history, metrics_as_of
 from fundapp.reporting import figures
 from fundapp.reporting.charts import to_svg
+from fundapp.views import query_date, query_page
 
 blueprint = Blueprint("funds", __name__, url_prefix="/funds")
 
@@ -64,13 +64,13 @@ def _overview(fund, partner_form: PartnerForm, status: int = 200):
     partners = services.partners_of(fund)
     total_commitment = sum(partner.commitment for partner in partners)
     allowed = abilities(current_user, fund.id)
-    as_of = as_of_date()
+    as_of = query_date()
     performance = None
     if "view_performance" in allowed:
         metrics = metrics_as_of(fund, as_of)
         # the largest positions first, a page at a time; the whole schedule is a download
         schedule = page_of(sorted(metrics.companies, key=lambda row: (-row.cost, row.company_id)),
-                           request.args.get("page", 1, type=int))
+                           query_page())
         names = [row.company_id for row in schedule.items]
         performance = {"metrics": metrics, "schedule": schedule,
                        "companies": {c.id: c for c in db.session.scalars(select(Company).where(
@@ -88,7 +88,7 @@ def _overview(fund, partner_form: PartnerForm, status: int = 200):
 def schedule(fund_id: int, kind: str):
     """The whole schedule of investments as of a date, as CSV or XLSX."""
     fund = fund_or_404(current_user, fund_id, "view_performance")
-    as_of = as_of_date()
+    as_of = query_date()
     metrics = metrics_as_of(fund, as_of)
     companies = {c.id: c for c in db.session.scalars(select(Company).where(
         Company.id.in_([row.company_id for row in metrics.companies])))}
@@ -114,7 +114,7 @@ def schedule(fund_id: int, kind: str):
 def chart(fund_id: int, name: str):
     """A chart of the dashboard as an SVG image (the same drawing the reports embed)."""
     fund = fund_or_404(current_user, fund_id, "view_performance")
-    as_of = as_of_date()
+    as_of = query_date()
     if name == "capital":
         fund_or_404(current_user, fund_id, "view_all_partners")
         names = {p.id: p.name for p in services.partners_of(fund)}

@@ -1,20 +1,21 @@
 """Forms of job reporting: a headcount report, and many of them imported from a sheet."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from fundapp.forms import Form
+
 COUNT = {"min": 0, "inputmode": "numeric"}
 
 
-class CompanyChoice(FlaskForm):
+class CompanyChoice(Form):
     """The company a manager reports for (declared first: fields render in the order they are made)."""
 
     company_id = SelectField(_l("Company"), coerce=int)
 
 
-class HeadcountFields(FlaskForm):
+class HeadcountFields(Form):
     period = StringField(_l("Quarter"), validators=[DataRequired(), Length(max=6)],
                          description=_l("Year and quarter, e.g. 2026Q3: the headcount on the quarter's "
                                         "last day."))
@@ -36,7 +37,7 @@ class ManagerHeadcountForm(CompanyChoice, HeadcountFields):
     submit = SubmitField(_l("Save report"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     sheet = FileField(_l("CSV or Excel file"), validators=[FileRequired()],
                       description=_l("Columns: company_id, period, full_time, part_time, women, under_35, "
                                      "nationals and, optionally, verified (yes or no)."))

@@ -14,20 +14,20 @@ from fundapp.exports import download
 from fundapp.extensions import db
 from fundapp.formatting import quarter, sector_label
 from fundapp.forms import show_refusal
-from fundapp.funds.capital_views import as_of_date
 from fundapp.jobs import imports, services
 from fundapp.jobs.forms import ImportForm, ManagerHeadcountForm
 from fundapp.jobs.models import HeadcountReport
 from fundapp.pagination import page_of, paginate
 from fundapp.portfolio.models import Company
 from fundapp.quarters import ends_between, last_ended, period_of
+from fundapp.views import form_ids, query_date, query_number, query_page
 
 blueprint = Blueprint("jobs", __name__, url_prefix="/funds/<int:fund_id>")
 
 
 def quarter_as_of() -> date:
     """The page's ?as_of= date; the end of the latest quarter ended when absent (reports are quarterly)."""
-    return as_of_date() if request.args.get("as_of") else last_ended(date.today())
+    return query_date(default=last_ended(date.today()))
 
 
 @blueprint.get("/jobs")
@@ -39,7 +39,7 @@ def index(fund_id: int):
     figures = data.figures(as_of)
     first = data.first_investment()
     quarters = list(reversed(ends_between(first, last_ended(date.today())))) if first else []
-    rows = page_of(services.company_table(data, figures), request.args.get("page", 1, type=int))
+    rows = page_of(services.company_table(data, figures), query_page())
     return render_template("jobs/index.html", fund=fund, as_of=as_of, figures=figures, quarters=quarters,
                            rows=rows,
                            groups=services.group_tables(data, figures),
@@ -69,10 +69,10 @@ def export(fund_id: int, kind: str):
 def _entry_form(fund, form: ManagerHeadcountForm | None = None) -> ManagerHeadcountForm:
     if form is None:
         report = None
-        if request.args.get("edit", type=int):
-            report = services.fund_report_or_404(fund, request.args.get("edit", type=int))
+        if query_number("edit"):
+            report = services.fund_report_or_404(fund, query_number("edit"))
         form = ManagerHeadcountForm(formdata=None, obj=report, prefix="report",
-                                    company_id=request.args.get("company_id", type=int),
+                                    company_id=query_number("company_id"),
                                     period=request.args.get("period") or period_of(last_ended(date.today())))
     form.company_id.choices = [(c.id, c.name) for c in db.session.scalars(
         select(Company).where(Company.id.in_(services.invested_company_ids(fund.id))).order_by(Company.name))]
@@ -83,7 +83,7 @@ def _reports_page(fund, form=None, import_form=None, problems=(), status: int = 
     statuses = services.reporting_status(services.invested_company_ids(fund.id), fund.id)
     query = (select(HeadcountReport, Company.name).join(Company, HeadcountReport.company_id == Company.id)
              .where(HeadcountReport.company_id.in_(services.invested_company_ids(fund.id))))
-    company_id = request.args.get("company", type=int)
+    company_id = query_number("company")
     if company_id:
         query = query.where(HeadcountReport.company_id == company_id)
     shown = request.args.get("show", "")
@@ -92,7 +92,7 @@ def _reports_page(fund, form=None, import_form=None, problems=(), status: int = 
     elif shown == "verified":
         query = query.where(HeadcountReport.verified_at.is_not(None))
     page = paginate(query.order_by(HeadcountReport.period_end.desc(), Company.name, HeadcountReport.id),
-                    request.args.get("page", 1, type=int), rows=True)
+                    query_page(), rows=True)
     return render_template(
         "jobs/reports.html", fund=fund, statuses=statuses, page=page, form=_entry_form(fund, form),
         import_form=import_form or ImportForm(formdata=None), problems=problems, company_id=company_id,
@@ -130,8 +130,7 @@ def enter(fund_id: int):
 def verify(fund_id: int):
     """Verify the one report whose button was pressed, or every report ticked."""
     fund = fund_or_404(current_user, fund_id, "manage_capital")
-    chosen = [request.form.get("only", type=int)] if request.form.get("only") else \
-        request.form.getlist("report_ids", type=int)
+    chosen = form_ids("only") or form_ids("report_ids")
     reports = [services.fund_report_or_404(fund, report_id) for report_id in chosen]
     for report in reports:
         services.verify(current_user, report)

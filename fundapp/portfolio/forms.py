@@ -2,15 +2,15 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from fundapp.forms import Form
 from fundapp.funds.constants import SECTORS
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(Form):
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     registration_number = StringField(_l("Registration number"), validators=[Length(max=100)])
     country = StringField(_l("Country code"), validators=[DataRequired(), Length(min=2, max=2)],
@@ -22,7 +22,7 @@ class CompanyForm(FlaskForm):
     submit = SubmitField(_l("Register company"))
 
 
-class InvestmentForm(FlaskForm):
+class InvestmentForm(Form):
     company_id = SelectField(_l("Company"), coerce=int)
     date = DateField(_l("Investment date"), validators=[InputRequired()], default=date.today)
     amount = StringField(_l("Amount"), validators=[DataRequired()])
@@ -34,14 +34,14 @@ class InvestmentForm(FlaskForm):
     submit = SubmitField(_l("Record investment"))
 
 
-class ValuationForm(FlaskForm):
+class ValuationForm(Form):
     investment_id = SelectField(_l("Investment"), coerce=int)
     date = DateField(_l("Valuation date"), validators=[InputRequired()], default=date.today)
     fair_value = StringField(_l("Fair value"), validators=[DataRequired()])
     submit = SubmitField(_l("Record mark"))
 
 
-class ExitForm(FlaskForm):
+class ExitForm(Form):
     company_id = SelectField(_l("Company"), coerce=int)
     date = DateField(_l("Exit date"), validators=[InputRequired()], default=date.today)
     proceeds = StringField(_l("Proceeds"), validators=[InputRequired()],

@@ -1,5 +1,5 @@
 """Pages of the portfolio: companies, investments, marks and exits, and the schedule of investments."""
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -12,7 +12,7 @@ from fundapp.portfolio import services
 from fundapp.portfolio.forms import CompanyForm, ExitForm, InvestmentForm, ValuationForm
 from fundapp.portfolio.models import Exit, Investment, Valuation
 from fundapp.portfolio.performance import metrics_as_of
-from fundapp.views import reverse_entry, submit_entry
+from fundapp.views import query_number, reverse_entry, submit_entry
 
 blueprint = Blueprint("portfolio", __name__, url_prefix="/funds/<int:fund_id>/portfolio")
 
@@ -63,7 +63,7 @@ def _page(fund, forms: dict | None = None, status: int = 200):
 def index(fund_id: int):
     fund = fund_or_404(current_user, fund_id, "manage_capital")
     forms = {}
-    source = request.args.get("from_application", type=int)
+    source = query_number("from_application")
     application = db.session.get(Application, source) if source else None
     if application is not None and application.fund_id == fund.id and application.state == "approved":
         # Prefilled from the approved application: its company and the amount it asked for.
