@@ -1,28 +1,72 @@
-"""Tables as CSV and XLSX downloads (pandas), with formula cells neutralised."""
+"""Tables as CSV and XLSX downloads, with what users wrote never read as a formula: in cells, column
+headings and sheet names alike."""
 import io
+import math
+import re
 
 import pandas as pd
 from flask import Response
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_NAME_LIMIT = 31
+NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
 def neutralise(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
+    """For CSV: text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay
+    numbers."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
-def download(frame: pd.DataFrame, name: str, kind: str) -> Response:
-    """The frame as an attachment: kind is "csv" or "xlsx"."""
+def sheet_name(title: str) -> str:
+    """A sheet name made of a title: the characters sheet names refuse left out, no leading formula
+    character or apostrophe, at most 31 characters."""
+    name = NOT_IN_SHEET_NAMES.sub(" ", str(title)).lstrip("".join(FORMULA_STARTS) + "' ")
+    return name[:SHEET_NAME_LIMIT].rstrip("' ") or "Table"
+
+
+def _xlsx_cell(sheet, value):
+    """A value for an XLSX row: text is always a text cell (never a formula), as written; numbers and
+    dates stay what they are; a missing number is an empty cell."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        if value.startswith(FORMULA_STARTS):
+            cell.data_type, cell.quotePrefix = "s", True
+        return cell
+    return value
+
+
+def xlsx(frame: pd.DataFrame, title: str = "Table") -> bytes:
+    """The frame as one sheet of a workbook, its column headings as the first row."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name(title))
+    sheet.append([_xlsx_cell(sheet, str(column)) for column in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv(frame: pd.DataFrame) -> bytes:
+    """The frame as UTF-8 CSV (with the mark that spreadsheets need), headings and cells neutralised."""
     frame = frame.map(neutralise)
+    frame.columns = [neutralise(str(column)) for column in frame.columns]
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def download(frame: pd.DataFrame, name: str, kind: str, title: str | None = None) -> Response:
+    """The frame as an attachment: kind is "csv" or "xlsx" (one sheet named after title or name)."""
     if kind == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, engine="openpyxl")
-        body, mimetype = buffer.getvalue(), XLSX
+        body, mimetype = xlsx(frame, title or name), XLSX
     else:
-        body, mimetype = frame.to_csv(index=False).encode("utf-8-sig"), "text/csv"
+        body, mimetype = csv(frame), "text/csv"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'})

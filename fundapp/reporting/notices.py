@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from flask_babel import force_locale, format_date, format_percent
 from flask_babel import gettext as _
-from reportlab.platypus import Paragraph, Spacer
+from reportlab.platypus import Spacer
 from sqlalchemy import select
 
 from fundapp.entries import effective
@@ -19,16 +19,16 @@ from fundapp.funds.models import (
     Partner,
 )
 from fundapp.portfolio.performance import metrics_as_of
-from fundapp.reporting.pdf import build, styles, table
+from fundapp.reporting.pdf import build, styles, table, text
 
 
 def _notice(fund: Fund, partner: Partner, title: str, rows: list[list[str]], note: str) -> bytes:
     style = styles()
-    story = [Paragraph(fund.name, style["small"]), Paragraph(title, style["title"]),
-             Paragraph(_("To: %(partner)s", partner=partner.name), style["body"]), Spacer(1, 8),
-             table([[Paragraph(label, style["body"]), Paragraph(value, style["body"])]
+    story = [text(fund.name, style["small"]), text(title, style["title"]),
+             text(_("To: %(partner)s", partner=partner.name), style["body"]), Spacer(1, 8),
+             table([[text(label, style["body"]), text(value, style["body"])]
                     for label, value in rows], widths=[220, 250], header=False),
-             Spacer(1, 10), Paragraph(note, style["small"])]
+             Spacer(1, 10), text(note, style["small"])]
     return build(story, title, f"{fund.name} · fundapp")
 
 

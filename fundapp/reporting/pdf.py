@@ -1,6 +1,7 @@
 """PDF building blocks (reportlab platypus): a Unicode font, styles, tables and deterministic output."""
 import io
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import reportlab
 from reportlab import rl_config
@@ -57,6 +58,13 @@ def styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=base["BodyText"], fontName=FONT, fontSize=8, leading=10,
                                 textColor=colors.HexColor("#555555")),
     }
+
+
+def text(value, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text. Every paragraph of fundapp's PDFs is made here: what users wrote (a
+    partner's or a company's name, a note) is escaped, so reportlab never reads it as markup, a link
+    or an image."""
+    return Paragraph(escape(str(value)), style)
 
 
 def table(rows: list[list], widths=None, numeric=None, header: bool = True, total: bool = False,
@@ -122,7 +130,12 @@ def build(story: list, title: str, footer: str) -> bytes:
 
 
 class Heading(Paragraph):
-    """A section heading that the table of contents lists."""
+    """A section heading that the table of contents lists; made by heading()."""
+
+
+def heading(value, style: ParagraphStyle) -> Heading:
+    """A section heading of plain text (escaped as text() does)."""
+    return Heading(escape(str(value)), style)
 
 
 class _ContentsDocument(BaseDocTemplate):
@@ -140,7 +153,8 @@ class _ContentsDocument(BaseDocTemplate):
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Heading):
-            self.notify("TOCEntry", (0, flowable.getPlainText(), self.page))
+            # the contents are paragraphs too: the heading's plain text is escaped again for them
+            self.notify("TOCEntry", (0, escape(flowable.getPlainText()), self.page))
 
 
 def build_with_contents(story: list, title: str, footer: str) -> bytes:
