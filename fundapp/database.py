@@ -1,9 +1,12 @@
-"""Connection settings for the embedded SQLite database."""
+"""Connection settings for the embedded SQLite database, and the write lock of a request."""
 import sqlite3
+from contextlib import contextmanager
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from fundapp.extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -28,12 +31,38 @@ def _begin_sqlite(connection):
         return
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return  # each statement is its own transaction: nothing to begin
-    # A writer takes the write lock when it starts, so two writers queue on busy_timeout
-    # instead of failing halfway; page views keep concurrent deferred reads.
-    if has_request_context() and request.method in READ_ONLY_METHODS:
-        connection.exec_driver_sql("BEGIN")
-    else:
+    # A writer takes the write lock when it starts, so two writers queue on busy_timeout instead of
+    # failing halfway (a read that later writes cannot wait: its snapshot would be stale); page views
+    # keep concurrent deferred reads.
+    if _writes():
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _writes() -> bool:
+    """Whether the transaction beginning now may write: outside a request, always; in a request, when
+    its method changes things or while it records something (write_transaction)."""
+    if not has_request_context():
+        return True
+    return g.get("write_lock", request.method not in READ_ONLY_METHODS)
+
+
+@contextmanager
+def write_transaction():
+    """The one write of a request that otherwise reads (a download log, a token's last use), in a
+    transaction of its own that takes the write lock as it begins and commits at the end: on SQLite it
+    waits its turn behind a writer instead of failing."""
+    db.session.commit()                 # the reading transaction ends: it holds no change
+    previous = g.pop("write_lock", None)
+    g.write_lock = True
+    try:
+        yield
+        db.session.commit()
+    finally:
+        g.pop("write_lock")
+        if previous is not None:
+            g.write_lock = previous
 
 
 def make_append_only(op, table: str) -> None:

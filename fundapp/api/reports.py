@@ -6,6 +6,7 @@ from fundapp.api.auth import authenticated, fund_object, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import ReportRequestSchema, ReportSchema
 from fundapp.auth.permissions import can
+from fundapp.database import write_transaction
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.reporting import services
@@ -77,8 +78,8 @@ def pdf(report: QuarterlyReport, fund: Fund):
     if not report.published and not _runs(fund):
         abort(404)
     data = services.pdf_of(fund, report)
-    services.log_download(g.api_user, report, "api")
-    db.session.commit()
+    with write_transaction():
+        services.log_download(g.api_user, report, "api")
     name = f"report-{fund.id}-{report.period}-v{report.version}.pdf"
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

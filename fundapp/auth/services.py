@@ -196,23 +196,26 @@ def revoke_token(user: User, token: ApiToken) -> None:
     record(user, "token.revoke", token, before=before)
 
 
-def user_for_token(secret: str, touch_after: timedelta = timedelta(0)) -> User | None:
-    """The active user behind a bearer token that has not been revoked.
-
-    The token's last use is noted when older than touch_after, so that reads stay reads.
-    """
+def user_for_token(secret: str) -> tuple[User, ApiToken] | tuple[None, None]:
+    """The active user behind a bearer token that has not been revoked, and the token."""
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None))
     )
     if token is None:
-        return None
+        return None, None
     user = db.session.get(User, token.user_id)
     if user is None or not user.is_active:
-        return None
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > touch_after:
-        token.last_used_at = now
-    return user
+        return None, None
+    return user, token
+
+
+def token_use_to_note(token: ApiToken, every: timedelta) -> bool:
+    """Whether the token's last use is older than every (so that reads mostly stay reads)."""
+    return token.last_used_at is None or utcnow() - token.last_used_at > every
+
+
+def note_token_use(token: ApiToken) -> None:
+    token.last_used_at = utcnow()
 
 
 def grant_role(actor: User, user: User, fund: Fund, role: str,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fundapp.auth.permissions import abilities, fund_or_404
+from fundapp.database import write_transaction
 from fundapp.errors import Refused
 from fundapp.exports import download
 from fundapp.extensions import db
@@ -100,8 +101,8 @@ def pdf(fund_id: int, report_id: int):
     report = services.report_or_404(current_user, fund, report_id,
                                     may_see_drafts="manage_fund" in abilities(current_user, fund.id))
     data = services.pdf_of(fund, report)
-    services.log_download(current_user, report, "web")
-    db.session.commit()
+    with write_transaction():
+        services.log_download(current_user, report, "web")
     suffix = "" if report.published else "-draft"
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="report-{fund.id}-{report.period}-v{report.version}'
