@@ -1,4 +1,5 @@
-"""Shared rules of ledger input: amounts in the fund's currency and dates within its life."""
+"""Shared rules of ledger input: amounts in the fund's currency, dates within its life, and one writer
+of a fund's ledger at a time."""
 from datetime import date
 
 from flask_babel import gettext as _
@@ -32,6 +33,19 @@ def dated_within_fund(field: str, value: date | None, fund) -> date:
     if value > date.today():
         raise Refused({field: _("The date is in the future.")})
     return value
+
+
+LEDGER_LOCK = 1     # the first key of a fund ledger's advisory lock on PostgreSQL; the fund is the second
+
+
+def hold_ledger(fund) -> None:
+    """Make this transaction the fund's only writer of its ledger until it ends. Every use case that
+    checks a limit (unfunded commitment, outstanding allocation, cash) takes it before it reads, so two
+    requests at once can never both pass a check that one alone could not. PostgreSQL: an advisory
+    lock per fund, held to the end of the transaction; SQLite: a writer holds the database's write
+    lock from its first statement already (fundapp.database)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(select(func.pg_advisory_xact_lock(LEDGER_LOCK, fund.id)))
 
 
 def effective(model):

@@ -1,7 +1,8 @@
 """Errors a user can cause, and the pages and JSON bodies that answer them."""
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -125,6 +126,26 @@ def handle_stale(_error):
     return error_response(409)
 
 
+# PostgreSQL's answers to two transactions in each other's way: could not serialize, deadlock, lock
+# not available. Like a unique rule broken by a twin request, they mean "changed meanwhile".
+CONCURRENCY_STATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def handle_integrity_error(_error: IntegrityError):
+    """Two requests wrote the same thing at once (a registration, an assignment, a review, a report's
+    version): the later one is told, and nothing of it is kept."""
+    db.session.rollback()
+    return error_response(409)
+
+
+def handle_operational_error(error: OperationalError):
+    db.session.rollback()
+    if getattr(error.orig, "sqlstate", None) in CONCURRENCY_STATES:
+        return error_response(409)
+    current_app.logger.exception("database error", exc_info=error)
+    return error_response(500)
+
+
 def handle_server_error(_error):
     """An unexpected failure: the transaction it left behind is dropped first, so that the error page
     itself can read what it shows."""
@@ -175,6 +196,8 @@ def refuse_nul_bytes():
 def register_errorhandlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StaleDataError, handle_stale)
+    app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(OperationalError, handle_operational_error)
     app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.before_request(refuse_nul_bytes)

@@ -108,17 +108,24 @@ def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: d
     return assignment
 
 
-def assignment_of(reviewer, application: Application) -> Assignment | None:
-    return db.session.scalar(select(Assignment).where(Assignment.application_id == application.id,
-                                                      Assignment.reviewer_id == reviewer.id))
+def assignment_of(reviewer, application: Application, lock: bool = False) -> Assignment | None:
+    """The reviewer's assignment to the application; locked to the end of the transaction when a
+    declaration or a review is about to change what it allows."""
+    query = select(Assignment).where(Assignment.application_id == application.id,
+                                     Assignment.reviewer_id == reviewer.id)
+    return db.session.scalar(query.with_for_update() if lock else query)
 
 
 def declare(reviewer, fund: Fund, application: Application, conflict: bool) -> Assignment:
-    """The reviewer declares a conflict (it is recused, managers are told) or none, once."""
-    assignment = assignment_of(reviewer, application)
+    """The reviewer declares a conflict (it is recused, managers are told) or none. "No conflict" is
+    declared once; a conflict may still be declared after it, until the reviewer has reviewed, and
+    always wins: declarations made at the same moment end with the conflict managers were told of."""
+    assignment = assignment_of(reviewer, application, lock=True)
     if assignment is None:
         raise Refused({"application": _("You are not assigned to this application.")}, status=404)
-    if assignment.conflict is not None:
+    reviewed = db.session.scalar(select(Review.id).where(Review.application_id == application.id,
+                                                         Review.reviewer_id == reviewer.id)) is not None
+    if assignment.conflict is True or (assignment.conflict is False and (not conflict or reviewed)):
         raise Refused({"conflict": _("You have already declared.")}, status=409)
     assignment.conflict, assignment.declared_at = bool(conflict), utcnow()
     record(reviewer, "assignment.conflict" if conflict else "assignment.no_conflict", assignment,
@@ -137,7 +144,7 @@ def save_review(reviewer, fund: Fund, application: Application, scores: dict, re
                 comment: str) -> Review:
     """A reviewer's scores: every criterion scored on its scale or n/a where allowed; editable while
     the application is in review. The fund's stored scores are brought up to date."""
-    assignment = assignment_of(reviewer, application)
+    assignment = assignment_of(reviewer, application, lock=True)
     if assignment is None:
         raise Refused({"application": _("You are not assigned to this application.")}, status=404)
     if assignment.conflict is not False:

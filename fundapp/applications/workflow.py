@@ -14,7 +14,8 @@ STATES = {
     "invested": _l("Invested"),
 }
 
-# from state -> {to state: who may make that move}
+# from state -> {to state: who may make that move}. An approved application becomes invested only
+# when its investment is recorded ("investment": the portfolio's use case), never by a move alone.
 TRANSITIONS = {
     "draft": {"submitted": "founder", "withdrawn": "founder"},
     "submitted": {"screening": "manager", "declined": "manager", "withdrawn": "founder"},
@@ -22,7 +23,7 @@ TRANSITIONS = {
     "in_review": {"due_diligence": "manager", "declined": "manager", "withdrawn": "founder"},
     "due_diligence": {"committee": "manager", "declined": "manager", "withdrawn": "founder"},
     "committee": {"approved": "manager", "declined": "manager", "withdrawn": "founder"},
-    "approved": {"invested": "manager"},
+    "approved": {"invested": "investment"},
     "declined": {},
     "withdrawn": {},
     "invested": {},

@@ -10,6 +10,7 @@ from fundapp.entries import (
     dated_within_fund,
     effective,
     enter,
+    hold_ledger,
     is_effective,
     positive_amount,
 )
@@ -28,7 +29,7 @@ from fundapp.funds.models import (
     Payment,
 )
 from fundapp.money import to_major
-from fundapp.portfolio.metrics import fund_metrics
+from fundapp.portfolio.metrics import fund_metrics, lowest_cash
 from fundapp.portfolio.performance import load_ledger
 
 
@@ -37,8 +38,23 @@ def _commitments(fund: Fund) -> dict[int, int]:
         select(Partner.id, Partner.commitment).where(Partner.fund_id == fund.id)).all())
 
 
+def refuse_beyond_cash(fund: Fund, field: str, day: date, outflow: int) -> None:
+    """Refuse money going out on a day (or coming back out of the fund's accounts, as when a payment is
+    reversed) that would leave the fund's cash negative on that day or on any later one."""
+    lowest, when = lowest_cash(load_ledger(fund), day)
+    if outflow <= lowest:
+        return
+    if when == day:
+        raise Refused({field: _("This exceeds the fund's cash on that date (%(cash)s).",
+                                cash=to_major(max(lowest, 0), fund.currency))})
+    raise Refused({field: _("The fund's cash would fall below zero on %(date)s, after later entries: at "
+                            "most %(cash)s is available on this date.", date=when.isoformat(),
+                            cash=to_major(max(lowest, 0), fund.currency))})
+
+
 def record_call(actor, fund: Fund, call_date, due_date, amount_text, purpose: str) -> CapitalCall:
     """Call capital, allocated pro-rata to commitments; never more than is unfunded."""
+    hold_ledger(fund)
     if purpose not in CALL_PURPOSES:
         raise Refused({"purpose": _("Choose investment, expenses or fees.")})
     amount = positive_amount("amount", amount_text, fund.currency)
@@ -68,10 +84,9 @@ def record_call(actor, fund: Fund, call_date, due_date, amount_text, purpose: st
     return call
 
 
-def allocation_for(call: CapitalCall, partner_id: int, lock: bool = False) -> CallAllocation | None:
-    query = select(CallAllocation).where(CallAllocation.call_id == call.id,
-                                         CallAllocation.partner_id == partner_id)
-    return db.session.scalar(query.with_for_update() if lock else query)
+def allocation_for(call: CapitalCall, partner_id: int) -> CallAllocation | None:
+    return db.session.scalar(select(CallAllocation).where(CallAllocation.call_id == call.id,
+                                                          CallAllocation.partner_id == partner_id))
 
 
 def paid_on(allocation_id: int) -> int:
@@ -82,10 +97,10 @@ def paid_on(allocation_id: int) -> int:
 
 def record_payment(actor, fund: Fund, call: CapitalCall, partner_id, payment_date, amount_text) -> Payment:
     """A partner pays (part of) its allocation; never more than is outstanding."""
+    hold_ledger(fund)
     if not is_effective(CapitalCall, call.id):
         raise Refused({"call": _("This call was reversed.")})
-    # The allocation row is locked so that two payments racing cannot both pass the check below.
-    allocation = allocation_for(call, partner_id, lock=True) if isinstance(partner_id, int) else None
+    allocation = allocation_for(call, partner_id) if isinstance(partner_id, int) else None
     if allocation is None:
         raise Refused({"partner_id": _("This partner has no share in this call.")})
     amount = positive_amount("amount", amount_text, fund.currency)
@@ -103,12 +118,11 @@ def record_payment(actor, fund: Fund, call: CapitalCall, partner_id, payment_dat
 
 def record_distribution(actor, fund: Fund, distribution_date, amount_text) -> Distribution:
     """Return money to partners, pro-rata to paid-in at the date; never more than the cash."""
+    hold_ledger(fund)
     amount = positive_amount("amount", amount_text, fund.currency)
     distribution_date = dated_within_fund("date", distribution_date, fund)
+    refuse_beyond_cash(fund, "amount", distribution_date, amount)
     metrics = fund_metrics(load_ledger(fund), distribution_date)
-    if amount > metrics.cash:
-        raise Refused({"amount": _("The distribution exceeds the fund's cash on that date (%(cash)s).",
-                                   cash=to_major(metrics.cash, fund.currency))})
     weights = {p.partner_id: p.paid_in for p in metrics.partners}
     if not sum(weights.values()):
         raise Refused({"date": _("No capital was paid in by that date.")})
@@ -124,15 +138,13 @@ def record_distribution(actor, fund: Fund, distribution_date, amount_text) -> Di
 
 def record_expense(actor, fund: Fund, expense_date, amount_text, category: str,
                    description: str = "") -> Expense:
-    """A cost of the fund; it reduces cash."""
+    """A cost of the fund; it reduces cash, never below zero."""
+    hold_ledger(fund)
     if category not in EXPENSE_CATEGORIES:
         raise Refused({"category": _("Choose a category.")})
     amount = positive_amount("amount", amount_text, fund.currency)
     expense_date = dated_within_fund("date", expense_date, fund)
-    cash = fund_metrics(load_ledger(fund), expense_date).cash
-    if amount > cash:
-        raise Refused({"amount": _("The expense exceeds the fund's cash on that date (%(cash)s).",
-                                   cash=to_major(cash, fund.currency))})
+    refuse_beyond_cash(fund, "amount", expense_date, amount)
     expense = enter(Expense(fund_id=fund.id, date=expense_date, amount=amount, category=category,
                             description=description.strip()[:200]), actor)
     record(actor, "expense.create", expense, fund_id=fund.id)
@@ -141,6 +153,7 @@ def record_expense(actor, fund: Fund, expense_date, amount_text, category: str,
 
 def reverse_call(actor, fund: Fund, call: CapitalCall) -> CapitalCall:
     """Void a call: its allocations are reversed; its payments must be reversed first."""
+    hold_ledger(fund)
     check_reversible(call)
     paid = db.session.scalar(
         select(func.count(Payment.id)).join(CallAllocation, Payment.allocation_id == CallAllocation.id)
@@ -157,7 +170,10 @@ def reverse_call(actor, fund: Fund, call: CapitalCall) -> CapitalCall:
 
 
 def reverse_payment(actor, fund: Fund, payment: Payment) -> Payment:
+    """Void a payment: the money leaves the fund's cash again, which must not fall below zero."""
+    hold_ledger(fund)
     check_reversible(payment)
+    refuse_beyond_cash(fund, "entry", payment.date, payment.amount)
     reversal = enter(Payment(allocation_id=payment.allocation_id, date=payment.date,
                              amount=-payment.amount, reverses_id=payment.id), actor)
     record(actor, "payment.reverse", reversal, fund_id=fund.id)
@@ -165,6 +181,7 @@ def reverse_payment(actor, fund: Fund, payment: Payment) -> Payment:
 
 
 def reverse_distribution(actor, fund: Fund, distribution: Distribution) -> Distribution:
+    hold_ledger(fund)
     check_reversible(distribution)
     reversal = enter(Distribution(fund_id=fund.id, date=distribution.date, amount=-distribution.amount,
                                   reverses_id=distribution.id), actor)
@@ -177,6 +194,7 @@ def reverse_distribution(actor, fund: Fund, distribution: Distribution) -> Distr
 
 
 def reverse_expense(actor, fund: Fund, expense: Expense) -> Expense:
+    hold_ledger(fund)
     check_reversible(expense)
     reversal = enter(Expense(fund_id=fund.id, date=expense.date, amount=-expense.amount,
                              category=expense.category, description=expense.description,

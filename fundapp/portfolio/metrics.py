@@ -144,6 +144,30 @@ def _by(flows: list[Flow], key: str) -> dict[int, int]:
     return totals
 
 
+def cash_movements(ledger: Ledger) -> dict[date, int]:
+    """The net movement of the fund's cash on each day: payments and exit proceeds in; investments,
+    expenses and distributions out."""
+    movements: dict[date, int] = defaultdict(int)
+    for flows, sign in ((ledger.payments, 1), (ledger.exits, 1), (ledger.investments, -1),
+                        (ledger.expenses, -1), (ledger.distribution_allocations, -1)):
+        for flow in flows:
+            movements[flow.date] += sign * flow.amount
+    return movements
+
+
+def lowest_cash(ledger: Ledger, start: date) -> tuple[int, date]:
+    """The fund's lowest cash on any day from start on, and the first day it is that low. An outflow
+    dated start can be no larger: the cash would be negative on that day."""
+    movements = cash_movements(ledger)
+    cash = sum(amount for day, amount in movements.items() if day <= start)
+    lowest, when = cash, start
+    for day in sorted(day for day in movements if day > start):
+        cash += movements[day]
+        if cash < lowest:
+            lowest, when = cash, day
+    return lowest, when
+
+
 def company_metrics(ledger: Ledger, as_of: date, irr: bool = True) -> list[CompanyMetrics]:
     """Cost, fair value, proceeds, MOIC and gross IRR (unless irr is False) of each company invested in
     by as_of."""

@@ -10,19 +10,18 @@ from fundapp.entries import (
     dated_within_fund,
     effective,
     enter,
+    hold_ledger,
     is_effective,
     positive_amount,
 )
 from fundapp.errors import Refused
 from fundapp.extensions import db
+from fundapp.funds.capital import refuse_beyond_cash
 from fundapp.funds.constants import SECTORS
 from fundapp.funds.models import Fund
 from fundapp.funds.services import country_name
-from fundapp.money import to_major
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
-from fundapp.portfolio.metrics import fund_metrics
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
-from fundapp.portfolio.performance import load_ledger
 
 
 def register_company(actor, fund: Fund | None, values: dict, owner_id: int | None = None) -> Company:
@@ -91,6 +90,7 @@ def record_investment(actor, fund: Fund, company_id, investment_date, amount_tex
                       ownership_text, pre_money_text=None, application_id=None) -> Investment:
     """An investment or a follow-on; never more than the fund's cash on that date. Made from an
     approved application, it moves that application to invested."""
+    hold_ledger(fund)
     company = company_of(fund, company_id)
     if company is None:
         raise Refused({"company_id": _("Choose a company of this fund.")})
@@ -104,10 +104,7 @@ def record_investment(actor, fund: Fund, company_id, investment_date, amount_tex
     investment_date = dated_within_fund("date", investment_date, fund)
     if exit_of(fund, company.id):
         raise Refused({"company_id": _("The fund has exited this company.")})
-    cash = fund_metrics(load_ledger(fund), investment_date).cash
-    if amount > cash:
-        raise Refused({"amount": _("The investment exceeds the fund's cash on that date (%(cash)s).",
-                                   cash=to_major(cash, fund.currency))})
+    refuse_beyond_cash(fund, "amount", investment_date, amount)
     investment = enter(Investment(fund_id=fund.id, company_id=company.id, date=investment_date,
                                   amount=amount, instrument=instrument, ownership=ownership,
                                   pre_money_valuation=pre_money), actor)
@@ -123,7 +120,7 @@ def _invested_from(actor, fund: Fund, company_id: int, application_id) -> None:
     application = db.session.get(Application, int(application_id)) if str(application_id).isdigit() else None
     if application is None or application.fund_id != fund.id or application.company_id != company_id:
         raise Refused({"company_id": _("The investment does not match the application it comes from.")})
-    move(actor, application, "invested", "manager", _("Investment recorded."))
+    move(actor, application, "invested", "investment", _("Investment recorded."))
 
 
 def investment_of(fund: Fund, investment_id) -> Investment | None:
@@ -133,6 +130,7 @@ def investment_of(fund: Fund, investment_id) -> Investment | None:
 
 def record_valuation(actor, fund: Fund, investment: Investment, valuation_date, fair_value_text) -> Valuation:
     """Mark an investment at its fair value on a date."""
+    hold_ledger(fund)
     if investment.reverses_id is not None or not is_effective(Investment, investment.id):
         raise Refused({"investment_id": _("This investment was reversed.")})
     fair_value = positive_amount("fair_value", fair_value_text, fund.currency, allow_zero=True)
@@ -149,6 +147,7 @@ def record_valuation(actor, fund: Fund, investment: Investment, valuation_date, 
 
 def record_exit(actor, fund: Fund, company_id, exit_date, proceeds_text, kind: str) -> Exit:
     """Close the fund's whole position in a company; a write-off has no proceeds."""
+    hold_ledger(fund)
     company = company_of(fund, company_id)
     if company is None:
         raise Refused({"company_id": _("Choose a company of this fund.")})
@@ -174,6 +173,7 @@ def record_exit(actor, fund: Fund, company_id, exit_date, proceeds_text, kind: s
 
 def reverse_investment(actor, fund: Fund, investment: Investment) -> Investment:
     """Void an investment; its marks, and any exit of the company, must be reversed first."""
+    hold_ledger(fund)
     check_reversible(investment)
     marks = db.session.scalar(select(func.count(Valuation.id)).where(
         Valuation.investment_id == investment.id, effective(Valuation)))
@@ -187,6 +187,7 @@ def reverse_investment(actor, fund: Fund, investment: Investment) -> Investment:
 
 
 def reverse_valuation(actor, fund: Fund, valuation: Valuation) -> Valuation:
+    hold_ledger(fund)
     check_reversible(valuation)
     reversal = enter(Valuation(investment_id=valuation.investment_id, date=valuation.date,
                                fair_value=-valuation.fair_value, reverses_id=valuation.id), actor)
@@ -195,7 +196,10 @@ def reverse_valuation(actor, fund: Fund, valuation: Valuation) -> Valuation:
 
 
 def reverse_exit(actor, fund: Fund, exit_: Exit) -> Exit:
+    """Void an exit: its proceeds leave the fund's cash again, which must not fall below zero."""
+    hold_ledger(fund)
     check_reversible(exit_)
+    refuse_beyond_cash(fund, "entry", exit_.date, exit_.proceeds)
     reversal = enter(Exit(fund_id=fund.id, company_id=exit_.company_id, date=exit_.date,
                           proceeds=-exit_.proceeds, kind=exit_.kind, reverses_id=exit_.id), actor)
     record(actor, "exit.reverse", reversal, fund_id=fund.id)

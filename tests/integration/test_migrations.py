@@ -55,7 +55,7 @@ def test_sectors_and_first_decisions_are_filled_in_from_companies_and_the_state_
             db.session.add(application)
             db.session.flush()
             for to in path:
-                move(manager, application, to, "manager")
+                move(manager, application, to, "investment" if to == "invested" else "manager")
         db.session.commit()
         query = select(Application.id, Application.sector, Application.decided_at, Application.decision)
         recorded = db.session.execute(query.order_by(Application.id)).all()

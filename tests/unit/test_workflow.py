@@ -31,7 +31,8 @@ def test_workflow_table():
     assert set(TRANSITIONS) == set(STATES)
     assert moves("draft", "founder") == ["submitted", "withdrawn"]
     assert moves("committee", "manager") == ["approved", "declined"]
-    assert may_move("approved", "invested", "manager")
+    assert may_move("approved", "invested", "investment")         # only by recording the investment
+    assert not may_move("approved", "invested", "manager")
     assert not may_move("approved", "withdrawn", "founder")      # no withdrawal after a decision
     assert not may_move("submitted", "approved", "manager")      # no skipping steps
     assert not may_move("declined", "screening", "manager")
