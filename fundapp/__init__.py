@@ -58,6 +58,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
         if production:
             raise RuntimeError("SECRET_KEY must be set when FUNDAPP_ENV=production.")
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
+    if not app.config.get("SEAL_KEY"):
+        if production:
+            raise RuntimeError("SEAL_KEY must be set when FUNDAPP_ENV=production.")
+        app.config["SEAL_KEY"] = development_secret_key(app.instance_path, "seal_key")
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         if production:
             raise RuntimeError("DATABASE_URL must be set when FUNDAPP_ENV=production.")

@@ -10,6 +10,7 @@ from fundapp.auth import services
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds import verification
+from fundapp.reporting.services import report_problems
 
 
 @click.command("demo")
@@ -28,6 +29,9 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         click.echo("The database already holds data; it was left as it is.")
     for who, email, password in logins:
         click.echo(f"  {who:<70} {email:<40} {password}")
+    # The command's own transaction (it took the write lock to seed or to look) ends before serving:
+    # the server's requests must not wait on it.
+    db.session.remove()
     if not no_serve:
         click.echo(f"Serving on http://{host}:{port}")
         # Flask refuses app.run() inside its own CLI: serve with Werkzeug directly.
@@ -68,12 +72,14 @@ def create_token(email: str, name: str) -> None:
 def verify_ledger() -> None:
     """Re-derive every balance and invariant of the ledger; exit non-zero naming any break."""
     checked, problems = verification.verify_all()
+    problems += report_problems()
     for problem in problems:
         click.echo(f"BREAK: {problem}", err=True)
     if problems:
         raise SystemExit(1)
-    click.echo(f"The ledger reconciles: {len(checked)} funds checked "
-               "(checksums, reversals, allocations, payments, commitments, cash equation).")
+    click.echo(f"The ledger reconciles: {len(checked)} funds checked (seals and their chains, reversals, "
+               "allocations, payments, commitments, unfunded and cash on every date, the cash equation, "
+               "published reports, their files and ledger checkpoints).")
 
 
 @click.group("report")

@@ -13,9 +13,9 @@ def database_url(url: str) -> str:
     return url
 
 
-def development_secret_key(instance_path: str) -> str:
-    """Read the development secret from instance/, creating it once so every worker shares it."""
-    path = Path(instance_path) / "secret_key"
+def development_secret_key(instance_path: str, name: str = "secret_key") -> str:
+    """Read a development secret from instance/, creating it once so every worker shares it."""
+    path = Path(instance_path) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         # O_EXCL: two workers starting together cannot each write a different key.
@@ -34,6 +34,9 @@ class Config:
 
     ENVIRONMENT = os.environ.get("FUNDAPP_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The key of the ledger's and the published reports' seals (fundapp.seals): kept outside the
+    # database, so that someone who can write to it cannot re-seal what they change.
+    SEAL_KEY = os.environ.get("SEAL_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", ""))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")

@@ -20,6 +20,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BASE_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
+    "SEAL_KEY": "test-seal-key",
     "WTF_CSRF_ENABLED": False,
     "PASSWORD_HASH": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
     "RATELIMIT_STORAGE_URI": "memory://",

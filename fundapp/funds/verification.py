@@ -1,8 +1,11 @@
-"""Re-derive every balance of the ledger from its rows and name anything that does not reconcile."""
+"""Re-derive every balance of the ledger from its rows, check every seal and link of its chains, and
+name anything that does not reconcile."""
 from datetime import date
 
 from sqlalchemy import func, select
 
+from fundapp import seals
+from fundapp.audit.models import AuditEntry
 from fundapp.entries import effective
 from fundapp.extensions import db
 from fundapp.funds.ledger import allocate
@@ -16,23 +19,91 @@ from fundapp.funds.models import (
     Partner,
     Payment,
 )
-from fundapp.portfolio.metrics import fund_metrics
+from fundapp.ledger_entry import seal_key
+from fundapp.portfolio.metrics import fund_metrics, lowest_cash
 from fundapp.portfolio.models import Exit, Investment, Valuation
 from fundapp.portfolio.performance import load_ledger
 
 LEDGER_MODELS = (CapitalCall, CallAllocation, Payment, Distribution, DistributionAllocation, Expense,
                  Investment, Valuation, Exit)
+BY_TABLE = {model.__tablename__: model for model in LEDGER_MODELS}
+
+
+def _calls(fund_id: int):
+    return select(CapitalCall.id).where(CapitalCall.fund_id == fund_id)
+
+
+# each ledger table's rows of one fund
+FUND_ROWS = {
+    CapitalCall: lambda fund_id: CapitalCall.fund_id == fund_id,
+    CallAllocation: lambda fund_id: CallAllocation.call_id.in_(_calls(fund_id)),
+    Payment: lambda fund_id: Payment.allocation_id.in_(
+        select(CallAllocation.id).where(CallAllocation.call_id.in_(_calls(fund_id)))),
+    Distribution: lambda fund_id: Distribution.fund_id == fund_id,
+    DistributionAllocation: lambda fund_id: DistributionAllocation.distribution_id.in_(
+        select(Distribution.id).where(Distribution.fund_id == fund_id)),
+    Expense: lambda fund_id: Expense.fund_id == fund_id,
+    Investment: lambda fund_id: Investment.fund_id == fund_id,
+    Valuation: lambda fund_id: Valuation.investment_id.in_(
+        select(Investment.id).where(Investment.fund_id == fund_id)),
+    Exit: lambda fund_id: Exit.fund_id == fund_id,
+}
+
+
+def ledger_checkpoint(fund: Fund) -> tuple[dict[str, int | None], str]:
+    """The fund's last row in each ledger table (by id) and the checkpoint of their seals."""
+    positions, last_rows = {}, {}
+    for model, of_fund in FUND_ROWS.items():
+        row = db.session.execute(select(model.id, model.seal).where(of_fund(fund.id))
+                                 .order_by(model.id.desc()).limit(1)).first()
+        positions[model.__tablename__] = row[0] if row else None
+        last_rows[model.__tablename__] = tuple(row) if row else None
+    return positions, seals.checkpoint(last_rows)
+
+
+def checkpoint_problems(positions: dict[str, int | None], checkpoint: str) -> list[str]:
+    """Whether the ledger still holds the rows a checkpoint was made of, with the same seals."""
+    last_rows = {}
+    for table, row_id in positions.items():
+        model = BY_TABLE[table]
+        found = db.session.execute(select(model.id, model.seal).where(model.id == row_id)).first() \
+            if row_id is not None else None
+        if row_id is not None and found is None:
+            return [f"{table} row {row_id} of the checkpoint is missing"]
+        last_rows[table] = tuple(found) if found else None
+    if seals.checkpoint(last_rows) != checkpoint:
+        return [f"the ledger no longer matches checkpoint {checkpoint}"]
+    return []
 
 
 def _sum(column, *conditions) -> int:
     return db.session.scalar(select(func.coalesce(func.sum(column), 0)).where(*conditions))
 
 
-def edited_rows() -> list[str]:
-    """Rows whose checksum no longer matches their content."""
-    return [f"{model.__tablename__} row {row.id} was edited after it was written (checksum mismatch)"
-            for model in LEDGER_MODELS for row in db.session.scalars(select(model))
-            if row.checksum != row.compute_checksum()]
+def broken_chains() -> list[str]:
+    """Rows whose seal does not match their values, and rows not linked to the row before them, in
+    every ledger table: an edited, forged, re-sealed, deleted or inserted row."""
+    key = seal_key()
+    problems = []
+    for model in LEDGER_MODELS:
+        rows = [(row.id, row.previous_seal, row.seal, seals.seal(key, row.previous_seal, row.content()))
+                for row in db.session.scalars(select(model).order_by(model.id))]
+        problems += [f"{model.__tablename__} {problem}" for problem in seals.broken_links(rows)]
+    return problems
+
+
+def missing_rows() -> list[str]:
+    """Ledger rows the audit log saw written that are no longer there (the newest rows of a table have
+    no later row to miss them)."""
+    problems = []
+    for model in LEDGER_MODELS:
+        logged = set(db.session.scalars(select(AuditEntry.object_id).where(
+            AuditEntry.object_type == model.__name__, AuditEntry.object_id.is_not(None),
+            AuditEntry.action.like("%.create") | AuditEntry.action.like("%.reverse"))))
+        present = set(db.session.scalars(select(model.id).where(model.id.in_(logged)))) if logged else set()
+        problems += [f"{model.__tablename__} row {row_id} was written (audit log) and is missing"
+                     for row_id in sorted(logged - present)]
+    return problems
 
 
 def mirrored_reversals() -> list[str]:
@@ -75,10 +146,18 @@ def fund_problems(fund: Fund) -> list[str]:
         paid = _sum(Payment.amount, Payment.allocation_id == allocation_id, effective(Payment))
         if paid > (amount if in_force else 0) or paid < 0:
             problems.append(f"{name}: allocation {allocation_id} is paid {paid} against {amount}")
-    metrics = fund_metrics(load_ledger(fund), date.max)
+    ledger = load_ledger(fund)
+    metrics = fund_metrics(ledger, date.max)
+    # Effective calls only add to what is called: unfunded is lowest at the end, and never negative.
     for partner in metrics.partners:
         if partner.called > partner.commitment:
-            problems.append(f"{name}: partner {partner.partner_id} is called beyond its commitment")
+            problems.append(f"{name}: partner {partner.partner_id} is called beyond its commitment "
+                            f"(unfunded {partner.unfunded})")
+    if metrics.unfunded < 0:
+        problems.append(f"{name}: the fund's unfunded commitment is negative ({metrics.unfunded})")
+    lowest, when = lowest_cash(ledger, date.min)
+    if lowest < 0:
+        problems.append(f"{name}: the fund's cash is negative on {when.isoformat()} ({lowest})")
     # The cash equation from raw sums, reversal rows included: they must cancel what they reverse.
     paid_in = _sum(Payment.amount, Payment.allocation_id.in_(
         select(CallAllocation.id).join(CapitalCall).where(CapitalCall.fund_id == fund.id)))
@@ -97,7 +176,7 @@ def fund_problems(fund: Fund) -> list[str]:
 def verify_all() -> tuple[list[str], list[str]]:
     """(what was checked, every break found) across all funds."""
     funds = db.session.scalars(select(Fund).order_by(Fund.id)).all()
-    problems = edited_rows() + mirrored_reversals()
+    problems = broken_chains() + missing_rows() + mirrored_reversals()
     checked = []
     for fund in funds:
         problems += fund_problems(fund)

@@ -3,7 +3,6 @@ with the key figures, a table of contents, SPEC section 6's seven sections, char
 reportlab's graphics, and the same bytes for the same data."""
 from datetime import date
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from flask_babel import force_locale, format_date, format_decimal
 from flask_babel import gettext as _
@@ -16,7 +15,6 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -27,11 +25,12 @@ from fundapp.reporting.pdf import (
     BOLD,
     CELL_PADDING,
     FONT,
-    Heading,
     build_with_contents,
     contents_table,
+    heading,
     styles,
     table,
+    text,
 )
 from fundapp.reporting.quarterly import (
     Contents,
@@ -91,29 +90,30 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
     widths = _fitted(widths, numeric, report_table.columns, body, total)
     fitting: dict = {}
 
-    def heading(i, text):
-        return Paragraph(escape(text), style["cell_number_bold" if i in numeric else "cell_bold"])
+    def column_heading(i, label):
+        return text(label, style["cell_number_bold" if i in numeric else "cell_bold"])
 
-    def cell(i, value, text, bold):
-        # figures and words that fit on one line are plain text (figures right-aligned by the table);
-        # longer words are paragraphs, so that they wrap
+    def cell(i, value, written_text, bold):
+        # figures and words that fit on one line are plain strings, drawn as they are (figures
+        # right-aligned by the table); longer words are paragraphs, so that they wrap
         if i in numeric and not isinstance(value, str):
-            return text
-        if (i, text, bold) not in fitting:
-            fitting[i, text, bold] = fits(text, widths[i], bold)
-        if fitting[i, text, bold]:
-            return text
-        return Paragraph(escape(text), style["cell_bold" if bold else "cell"])
+            return written_text
+        if (i, written_text, bold) not in fitting:
+            fitting[i, written_text, bold] = fits(written_text, widths[i], bold)
+        if fitting[i, written_text, bold]:
+            return written_text
+        return text(written_text, style["cell_bold" if bold else "cell"])
 
     def row(values, texts, bold=False):
-        return [cell(i, value, text, bold) for i, (value, text) in enumerate(zip(values, texts, strict=True))]
-    rows = [[heading(i, text) for i, text in enumerate(report_table.columns)],
+        return [cell(i, value, written_text, bold)
+                for i, (value, written_text) in enumerate(zip(values, texts, strict=True))]
+    rows = [[column_heading(i, label) for i, label in enumerate(report_table.columns)],
             *(row(values, texts) for values, texts in zip(report_table.rows, body, strict=True))]
     if report_table.total:
         rows.append(row(report_table.total, total, bold=True))
     if not report_table.rows:
         nothing = report_table.empty or _("None.")
-        rows.append([Paragraph(escape(nothing), style["cell"])] + [""] * (columns - 1))
+        rows.append([text(nothing, style["cell"])] + [""] * (columns - 1))
     return table(rows, widths=widths, numeric=numeric, total=bool(report_table.total), size=8)
 
 
@@ -128,12 +128,12 @@ def _fitted(widths: list[float], numeric: set[int], headings: list[str], body: l
                    default=0)
 
     needed = []
-    for i, heading in enumerate(headings):
+    for i, title in enumerate(headings):
         if i in numeric:
             content = max(widest(texts[i] for texts in body), widest(total[i:i + 1], BOLD))
         else:
             content = widest(word for texts in body for word in texts[i].split())
-        needed.append(max(content, widest(heading.split(), BOLD)) + 2 * CELL_PADDING)
+        needed.append(max(content, widest(title.split(), BOLD)) + 2 * CELL_PADDING)
     raised = [max(width, need) for width, need in zip(widths, needed, strict=True)]
     spare = [width - need for width, need in zip(raised, needed, strict=True)]
     extra, room = sum(raised) - sum(widths), sum(spare)
@@ -175,15 +175,15 @@ def _render(c: Contents) -> bytes:
     fund, currency, t = c.fund, c.fund.currency, c.tables
     quarter = _("%(year)d Q%(quarter)d", year=c.year, quarter=c.quarter)
 
-    def heading(text):
-        return Heading(escape(text), s["h1"])
+    def section(title):
+        return heading(title, s["h1"])
 
-    def sub(text):
+    def sub(title):
         """A sub-heading, never left alone at the foot of a page."""
-        return CondPageBreak(35 * mm), Paragraph(escape(text), s["h2"])
+        return CondPageBreak(35 * mm), text(title, s["h2"])
 
-    def para(text, style="body"):
-        return Paragraph(escape(text), s[style])
+    def para(words, style="body"):
+        return text(words, s[style])
 
     def tab(name, first=0.3, shares=None, width=WIDTH):
         return _table(t[name], currency, s, first, shares, width)
@@ -195,18 +195,19 @@ def _render(c: Contents) -> bytes:
     m, j = c.metrics, c.jobs
     story = [
         Spacer(1, 40 * mm), para(fund.name, "h2"),
-        Paragraph(escape(_("Quarterly report to partners")), s["cover"]),
+        para(_("Quarterly report to partners"), "cover"),
         para(_("%(quarter)s · %(start)s to %(end)s", quarter=quarter, start=format_date(c.start, "long"),
                end=format_date(c.as_of, "long"))),
         para(_("%(country)s · amounts in %(currency)s as of %(date)s", country=country_name(c.country),
                currency=currency, date=format_date(c.as_of, "long"))),
-        Spacer(1, 10 * mm), heading(_("1. Summary")), tab("summary", 0.6), Spacer(1, 6),
+        Spacer(1, 10 * mm), section(_("1. Summary")), tab("summary", 0.6), Spacer(1, 6),
         para(_("This report is generated by fundapp from the fund's ledger, portfolio, headcount reports and "
                "applications; every figure is the one its dashboard shows for the same date. Section 7 "
                "defines each figure.") , "small"),
+        para(_("Ledger checkpoint: %(checkpoint)s", checkpoint=c.checkpoint), "small"),
         PageBreak(), *sub(_("Contents")), contents_table(s["body"]), PageBreak(),
 
-        heading(_("2. Capital accounts")),
+        section(_("2. Capital accounts")),
         para(_("Each partner's account side by side with the fund's totals, as of %(date)s.",
                date=format_date(c.as_of, "long"))),
         tab("capital_accounts", 0.22), Spacer(1, 8),
@@ -215,19 +216,19 @@ def _render(c: Contents) -> bytes:
         *sub(_("Capital calls this quarter")), tab("calls", 0.16), Spacer(1, 6),
         *sub(_("Distributions this quarter")), tab("distributions", 0.2),
 
-        CondPageBreak(80 * mm), heading(_("3. Co-investment")),
+        CondPageBreak(80 * mm), section(_("3. Co-investment")),
         para(_("The co-investors have paid in %(ratio)s for each unit the government paid in; the fund's "
                "target is %(target)s.", ratio=ratio(m.private_to_public), target=ratio(fund.match_target))),
         tab("co_investment", 0.5),
 
-        NextPageTemplate("wide"), PageBreak(), heading(_("4. Schedule of investments")),
+        NextPageTemplate("wide"), PageBreak(), section(_("4. Schedule of investments")),
         tab("schedule", shares=SCHEDULE_SHARES, width=WIDE),
         Spacer(1, 8),
         Table([[scaled(figures.nav_history(fund, c.history)), scaled(figures.tvpi_history(c.history))],
                [para(_("NAV and paid-in capital at each quarter end"), "small"),
                 para(_("TVPI and DPI at each quarter end"), "small")]], hAlign="LEFT"),
 
-        NextPageTemplate("page"), PageBreak(), heading(_("5. Jobs")), tab("jobs", 0.6), Spacer(1, 6),
+        NextPageTemplate("page"), PageBreak(), section(_("5. Jobs")), tab("jobs", 0.6), Spacer(1, 6),
         para(_("Data quality: %(share)s of current FTE comes from reports the fund has verified; "
                "%(missing)d quarterly reports are missing.", share=percent(j.verified_share),
                missing=c.missing_reports)), Spacer(1, 6),
@@ -235,7 +236,7 @@ def _render(c: Contents) -> bytes:
                                                      "the companies held at each quarter end")),
         tab("jobs_by_company", 0.25),
 
-        PageBreak(), heading(_("6. Pipeline")), tab("pipeline", 0.6), Spacer(1, 8),
+        PageBreak(), section(_("6. Pipeline")), tab("pipeline", 0.6), Spacer(1, 8),
         *sub(_("Applications by state")), tab("pipeline_states", 0.6), Spacer(1, 6),
         chart(figures.counts(t["pipeline_states"].rows, _("Applications")), _("Applications by state")),
         *sub(_("Score distribution")), tab("scores", 0.6), Spacer(1, 6),
@@ -243,7 +244,7 @@ def _render(c: Contents) -> bytes:
         chart(figures.counts([[row[0], row[1]] for row in t["sectors"].rows], _("Applications")),
               _("Applications by sector")),
 
-        PageBreak(), heading(_("7. Methodology")),
+        PageBreak(), section(_("7. Methodology")),
         *(item for term, definition in methodology() for item in (*sub(term), para(definition))),
     ]
     title = _("%(fund)s — quarterly report %(quarter)s", fund=fund.name, quarter=quarter)
@@ -289,4 +290,10 @@ def methodology() -> list[tuple[str, str]]:
         (_("Pipeline"), _("Applications are counted from their submission; their state is the one they had "
                           "at the quarter's end. The approval rate is approvals over decisions; days to "
                           "decision run from submission to the first approval or decline.")),
+        (_("Ledger checkpoint"), _(
+            "Every entry of the fund's ledger is sealed as it is written, with a key kept outside the "
+            "database, and linked to the entry written before it; the checkpoint on the first page sums "
+            "up the fund's latest entries when this report was made. Whoever holds this report can ask "
+            "for the ledger to be verified against it: an entry changed, removed or added since then "
+            "shows as a break.")),
     ]

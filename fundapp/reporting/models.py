@@ -2,7 +2,7 @@
 download of them."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fundapp.columns import UTCDateTime, utcnow
@@ -28,6 +28,16 @@ class QuarterlyReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The fund's ledger as the report printed it: its last row in each ledger table and their checkpoint
+    # (fundapp.seals.checkpoint). A published report is sealed, chained to the one published before it.
+    ledger_positions: Mapped[dict | None] = mapped_column(JSON)
+    ledger_checkpoint: Mapped[str | None] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(64))
+    previous_seal: Mapped[str | None] = mapped_column(String(64))
+
+    def content(self) -> dict:
+        """The report's own values, as its seal reads them."""
+        return {column.key: getattr(self, column.key) for column in inspect(type(self)).columns}
 
     @property
     def period(self) -> str:

@@ -19,6 +19,7 @@ from fundapp.extensions import db
 from fundapp.formatting import labels, sector_label
 from fundapp.funds.constants import CALL_PURPOSES, SECTORS
 from fundapp.funds.models import CapitalCall, Country, Fund, Partner
+from fundapp.funds.verification import ledger_checkpoint
 from fundapp.jobs.jobs import JobFigures
 from fundapp.jobs.services import HOLDING_STATES, FundJobs, company_table, load_jobs
 from fundapp.portfolio.constants import INSTRUMENTS
@@ -73,6 +74,8 @@ class Contents:
     pipeline: Pipeline
     partner_names: dict[int, str]
     missing_reports: int
+    ledger_positions: dict[str, int | None]     # the fund's last row in each ledger table
+    checkpoint: str                             # their seals' checkpoint, printed in the report
     tables: dict[str, ReportTable] = field(default_factory=dict)
 
 
@@ -108,6 +111,7 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
     data = load_jobs(fund)
     metrics = fund_metrics(data.ledger, as_of, company_irr=False)     # the schedule shows MOIC, not IRR
     partners = _partners(fund)
+    positions, checkpoint = ledger_checkpoint(fund)
     result = Contents(
         fund=fund, country=db.session.get(Country, fund.country_id), year=year, quarter=quarter,
         start=start, as_of=as_of, metrics=metrics,
@@ -115,7 +119,7 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
                  for day in quarter_ends(date(fund.vintage_year, 1, 1), as_of)],
         jobs=data.figures(as_of, metrics), jobs_history=data.history(as_of),
         pipeline=counted(), partner_names={p.id: p.name for p in partners},
-        missing_reports=data.missing_reports(as_of))
+        missing_reports=data.missing_reports(as_of), ledger_positions=positions, checkpoint=checkpoint)
     result.tables = {table.name: table for table in _tables(result, partners, data)}
     return result
 

@@ -10,12 +10,15 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from fundapp import seals
 from fundapp.applications.models import Application
 from fundapp.audit.services import record
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import CapitalCall, Fund
+from fundapp.funds.verification import checkpoint_problems
+from fundapp.ledger_entry import seal_key, take_chain_lock
 from fundapp.quarters import quarter_end
 from fundapp.reporting.document import render
 from fundapp.reporting.models import QuarterlyReport, ReportDownload
@@ -91,9 +94,12 @@ def pdf_of(fund: Fund, report: QuarterlyReport) -> bytes:
 
 def publish(actor, fund: Fund, report: QuarterlyReport) -> QuarterlyReport:
     """Render the draft once more, store it, record its SHA-256: from now on it never changes."""
+    # Locked first: a second publication at the same moment waits, then finds it published.
+    db.session.refresh(report, with_for_update=True)
     if report.published:
         raise Refused({"report": _("This report is already published.")}, status=409)
-    data = render(contents(fund, report.year, report.quarter))
+    made = contents(fund, report.year, report.quarter)
+    data = render(made)
     digest = hashlib.sha256(data).hexdigest()
     filename = f"fund-{fund.id}/{report.period}-v{report.version}-{digest[:12]}.pdf"
     path = reports_dir() / filename
@@ -102,9 +108,51 @@ def publish(actor, fund: Fund, report: QuarterlyReport) -> QuarterlyReport:
         with open(path, "xb") as handle:   # never overwrite a stored report
             handle.write(data)
     report.state, report.sha256, report.filename = "published", digest, filename
-    report.published_at, report.published_by_id = utcnow(), actor.id if actor else None
+    report.published_by_id = actor.id if actor else None
+    report.ledger_positions, report.ledger_checkpoint = made.ledger_positions, made.checkpoint
+    _seal(report)
     record(actor, "report.publish", report, fund_id=fund.id)
     return report
+
+
+def _seal(report: QuarterlyReport) -> None:
+    """Seal a report as it is published, after the report published before it: published reports form
+    one chain, in the order of their publication (dated under the chain's lock)."""
+    last = (select(QuarterlyReport.seal)
+            .where(QuarterlyReport.state == "published", QuarterlyReport.id != report.id)
+            .order_by(QuarterlyReport.published_at.desc(), QuarterlyReport.id.desc()).limit(1))
+    with db.session.no_autoflush:       # the report is written once, sealed: a published row never changes
+        take_chain_lock(db.session.connection())
+        report.published_at = utcnow()
+        report.previous_seal = db.session.scalar(last) or seals.GENESIS
+        report.seal = seals.seal(seal_key(), report.previous_seal, report.content())
+
+
+def report_problems() -> list[str]:
+    """What does not hold of the published reports: a row whose seal or link is broken, a stored file
+    that is missing or differs from its SHA-256, a file no published report names, a report whose
+    ledger checkpoint the ledger no longer matches."""
+    key, problems = seal_key(), []
+    published = list(db.session.scalars(select(QuarterlyReport).where(QuarterlyReport.state == "published")
+                                        .order_by(QuarterlyReport.published_at, QuarterlyReport.id)))
+    rows = [(r.id, r.previous_seal, r.seal or "", seals.seal(key, r.previous_seal or "", r.content()))
+            for r in published]
+    problems += [f"quarterly_reports {problem}" for problem in seals.broken_links(rows)]
+    folder = reports_dir()
+    for report in published:
+        path = folder / report.filename
+        if not path.is_file():
+            problems.append(f"published report {report.id} ({report.filename}) is missing from {folder}")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != report.sha256:
+            problems.append(f"published report {report.id} ({report.filename}) was changed on disk")
+        if report.ledger_positions is not None:
+            problems += [f"published report {report.id}: {problem}" for problem in
+                         checkpoint_problems(report.ledger_positions, report.ledger_checkpoint)]
+    named = {report.filename for report in published}
+    problems += [f"{path} is in the reports folder but no published report names it"
+                 for path in sorted(folder.glob("fund-*/*.pdf"))
+                 if path.relative_to(folder).as_posix() not in named]
+    return problems
 
 
 def log_download(user, report: QuarterlyReport, channel: str) -> None:

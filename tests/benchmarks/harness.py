@@ -76,7 +76,7 @@ def throughput(database: Path, seconds: int = 10) -> dict:
         raise RuntimeError("wrk is not installed: apt-get install wrk")
     instance = Path(tempfile.mkdtemp())
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "INSTANCE_PATH": str(instance),
-           "FUNDAPP_ENV": "development", "SECRET_KEY": "benchmark-secret-key-" + "x" * 32,
+           "FUNDAPP_ENV": "development", "SECRET_KEY": "benchmark-secret-key-" + "x" * 32, "SEAL_KEY": "benchmark-seal-key",
            "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}", "RATELIMIT_ENABLED": "0"}
     cookie = subprocess.run([PYTHON, str(HERE / "session_cookie.py"), "manager.kenya@fundapp.example"], cwd=ROOT,
                             env=env, capture_output=True, text=True, check=True).stdout.strip()
@@ -132,7 +132,7 @@ def concurrent_submissions(founders: int = 50) -> dict:
     for name, url in targets.items():
         instance = Path(tempfile.mkdtemp())
         env = {**os.environ, "INSTANCE_PATH": str(instance), "FUNDAPP_ENV": "development",
-               "SECRET_KEY": "benchmark-secret-key-" + "x" * 32, "RATELIMIT_ENABLED": "0",
+               "SECRET_KEY": "benchmark-secret-key-" + "x" * 32, "SEAL_KEY": "benchmark-seal-key", "RATELIMIT_ENABLED": "0",
                "UPLOAD_DIR": str(instance / "uploads"), "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"}
         env.pop("DATABASE_URL", None)
         if url:
@@ -171,7 +171,7 @@ def soak(database: Path, requests: int = 20_000) -> dict:
     workers' memory after them against after a warm-up."""
     instance = Path(tempfile.mkdtemp())
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "INSTANCE_PATH": str(instance),
-           "FUNDAPP_ENV": "development", "SECRET_KEY": "benchmark-secret-key-" + "x" * 32,
+           "FUNDAPP_ENV": "development", "SECRET_KEY": "benchmark-secret-key-" + "x" * 32, "SEAL_KEY": "benchmark-seal-key",
            "PYTHONPATH": f"{ROOT}{os.pathsep}{HERE}"}
     cookie = subprocess.run([PYTHON, str(HERE / "session_cookie.py"), "manager.kenya@fundapp.example"], cwd=ROOT,
                             env=env, capture_output=True, text=True, check=True).stdout.strip()

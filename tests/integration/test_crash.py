@@ -71,7 +71,8 @@ def test_acknowledged_writes_survive_a_killed_server(runner, app, db, config, tm
     plan, manager_token, (call_id, partner_id) = _prepare(app)
     env = {**os.environ, "DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"], "FUNDAPP_ENV": "development",
            "INSTANCE_PATH": str(tmp_path / "server"), "UPLOAD_DIR": config["UPLOAD_DIR"],
-           "REPORTS_DIR": config["REPORTS_DIR"], "SECRET_KEY": "crash-test-" + "k" * 40}
+           "REPORTS_DIR": config["REPORTS_DIR"], "SECRET_KEY": "crash-test-" + "k" * 40,
+           "SEAL_KEY": config["SEAL_KEY"]}
     env.pop("REDIS_URL", None)
     server, base = gunicorn(env, workers=3)
     try:

@@ -27,7 +27,7 @@ def main() -> int:
         return 1
     work = Path(tempfile.mkdtemp())
     env = {**os.environ, "INSTANCE_PATH": str(work / "instance"), "FUNDAPP_ENV": "development",
-           "SECRET_KEY": "sqlmap-scan-" + "s" * 40, "RATELIMIT_ENABLED": "0", "REPORTS_DIR": str(work / "reports"),
+           "SECRET_KEY": "sqlmap-scan-" + "s" * 40, "SEAL_KEY": "sqlmap-seal-key", "RATELIMIT_ENABLED": "0", "REPORTS_DIR": str(work / "reports"),
            "UPLOAD_DIR": str(work / "uploads"), "PYTHONPATH": f"{ROOT}{os.pathsep}{BENCHMARKS}"}
     for name in ("DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
