@@ -2,7 +2,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -68,6 +68,10 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(
             Path(app.instance_path) / "fundapp.db")
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if production:
+        # __Host-: the browser keeps the session for this host only, for the whole site, over HTTPS only
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["SESSION_COOKIE_SECURE"] = True
     app.config.setdefault("UPLOAD_DIR", None)
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(Path(app.instance_path) / "uploads")
     app.config["REPORTS_DIR"] = app.config["REPORTS_DIR"] or str(ROOT / "reports")
@@ -155,6 +159,14 @@ def register_request_hooks(app: Flask) -> None:
     app.before_request(enforce_idle_timeout)
     app.context_processor(navigation)
     register_filters(app)
+
+    @app.after_request
+    def _never_stored(response):
+        # Pages, exports, downloads and API answers may be confidential: no browser or proxy keeps a
+        # copy (a shared computer, a back button after signing out). Static files alone may be kept.
+        if request.endpoint not in ("static", "bootstrap.static"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.teardown_request
     def _rollback_unfinished(error):

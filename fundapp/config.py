@@ -77,6 +77,7 @@ class Config:
     LOGIN_RATE_LIMIT = "10 per minute"
     REGISTER_RATE_LIMIT = "10 per hour"
     TOKEN_RATE_LIMIT = "10 per minute"  # noqa: S105  (a rate, not a secret)
+    DECK_UPLOAD_RATE_LIMIT = "30 per hour"
 
     PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 

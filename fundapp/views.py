@@ -2,7 +2,7 @@
 and reversed."""
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,12 @@ from fundapp.auth.permissions import fund_or_404
 from fundapp.errors import Refused, input_message
 from fundapp.extensions import db
 from fundapp.forms import show_refusal
+
+
+def signed_in_user() -> str:
+    """A rate limit's key for what is limited per user (the API's token user or the signed-in one)."""
+    user = g.get("api_user") or current_user
+    return f"user:{user.id}"
 
 
 def query_number(name: str, default: int | None = None, maximum: int = inputs.MAX_ID) -> int | None:

@@ -1,7 +1,7 @@
 """Applications, the rubric, assignments, conflicts and reviews in the API (SPEC section 7)."""
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, current_app, g
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
@@ -23,10 +23,11 @@ from fundapp.applications.models import Application
 from fundapp.applications.queue import Filters, queue
 from fundapp.auth.permissions import can
 from fundapp.errors import Refused
-from fundapp.extensions import db
+from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund
 from fundapp.money import to_major
 from fundapp.portfolio.models import Company
+from fundapp.views import signed_in_user
 
 blp = Blueprint("api_applications", __name__, url_prefix="/api/v1",
                 description="Applications, rubrics, assignments, conflicts and reviews.")
@@ -136,6 +137,7 @@ def get_application(application: Application, fund: Fund, part: str):
 
 @blp.route("/applications/<int:application_id>/deck", methods=["POST"])
 @authenticated
+@limiter.limit(lambda: current_app.config["DECK_UPLOAD_RATE_LIMIT"], key_func=signed_in_user)
 @with_application(for_founder=True)
 @blp.arguments(DeckSchema, location="files")
 @blp.response(201, ApplicationSchema)

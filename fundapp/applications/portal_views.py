@@ -1,15 +1,26 @@
 """The founder portal: companies, applications, pitch decks, submission, withdrawal, messages."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from fundapp import files
 from fundapp.applications import services, workflow
 from fundapp.applications.forms import ApplicationForm, DeckForm, FounderCompanyForm, StartForm, WithdrawForm
 from fundapp.applications.models import Application, FundMessage
 from fundapp.errors import Refused
-from fundapp.extensions import db
+from fundapp.extensions import db, limiter
 from fundapp.forms import show_refusal
 from fundapp.funds.models import Fund
 from fundapp.jobs import services as jobs
@@ -18,6 +29,7 @@ from fundapp.money import to_major
 from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.models import Company
 from fundapp.quarters import parse_period, period_of
+from fundapp.views import signed_in_user
 
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -168,6 +180,7 @@ def application(application_id: int):
 
 
 @blueprint.post("/applications/<int:application_id>/deck")
+@limiter.limit(lambda: current_app.config["DECK_UPLOAD_RATE_LIMIT"], key_func=signed_in_user)
 def upload_deck(application_id: int):
     application, fund, company = _own(application_id)
     form = DeckForm()
@@ -194,7 +207,7 @@ def deck(application_id: int):
     if path is None or not path.exists():
         abort(404)
     return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=application.deck_filename or "deck.pdf")
+                     download_name=files.safe_name(application.deck_filename))
 
 
 @blueprint.post("/applications/<int:application_id>/submit")

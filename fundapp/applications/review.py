@@ -6,13 +6,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 
+from fundapp import inputs
 from fundapp.applications import scoring
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
 from fundapp.applications.services import move
 from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import Grant, User
 from fundapp.columns import utcnow
-from fundapp.errors import Refused
+from fundapp.errors import Refused, input_message
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.notifications.services import send
@@ -153,6 +154,8 @@ def save_review(reviewer, fund: Fund, application: Application, scores: dict, re
         raise Refused({"application": _("This application is not in review.")}, status=409)
     if recommendation not in RECOMMENDATIONS:
         raise Refused({"recommendation": _("Choose invest, maybe or decline.")})
+    if inputs.control_character(comment or ""):
+        raise Refused({"comment": input_message("control_character")})
     clean, errors = {}, {}
     for criterion in rubric(fund):
         value = scores.get(criterion.id, scores.get(str(criterion.id)))

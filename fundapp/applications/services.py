@@ -7,8 +7,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from fundapp import files
 from fundapp.applications import eligibility, workflow
 from fundapp.applications.models import TEXT_FIELDS, Application, StateChange
 from fundapp.audit.services import record
@@ -21,6 +22,7 @@ from fundapp.money import AmountError
 from fundapp.portfolio.models import Company
 
 DECK_LIMIT = 20 * 1024 * 1024
+DECK_QUOTA = 100 * 1024 * 1024      # what one founder's decks may take on the fund's storage, together
 TEXT_LIMITS = {"pitch": 200, **dict.fromkeys(TEXT_FIELDS[1:], 5000)}
 COUNT_FIELDS = ("full_time", "part_time", "jobs_expected")
 REQUIRED = ("requested_amount", "stage", "pitch", "problem", "solution", "market", "business_model", "team",
@@ -96,11 +98,18 @@ def save_draft(founder, application: Application, fund: Fund, values: dict) -> A
 
 
 def store_deck(application: Application, filename: str, data: bytes) -> None:
-    """Keep a pitch deck: a real PDF of at most 20 MB, stored outside the web root under a new name."""
+    """Keep a pitch deck: a real PDF of at most 20 MB, within the founder's quota, stored outside the web
+    root under a new name; the deck it replaces is deleted once the change commits."""
     if application.state != "draft":
         raise Refused({"deck": _("The deck can only change while the application is a draft.")}, status=409)
     if len(data) > DECK_LIMIT:
         raise Refused({"deck": _("The deck is larger than 20 MB.")}, status=413)
+    stored = db.session.scalar(select(func.coalesce(func.sum(Application.deck_size), 0)).where(
+        Application.founder_id == application.founder_id, Application.id != application.id))
+    if stored + len(data) > DECK_QUOTA:
+        raise Refused({"deck": _("Your pitch decks would take more than %(size)d MB together: replace or "
+                                 "withdraw another application's deck first.", size=DECK_QUOTA // 2**20)},
+                      status=413)
     if not data.startswith(b"%PDF-"):
         raise Refused({"deck": _("The deck must be a PDF file.")})
     try:
@@ -113,8 +122,11 @@ def store_deck(application: Application, filename: str, data: bytes) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.pdf"
     (folder / name).write_bytes(data)
+    files.written(folder / name)
+    if application.deck_name:
+        files.replaced(deck_path(application))
     application.deck_name, application.deck_size = name, len(data)
-    application.deck_filename = Path(filename or "deck.pdf").name[:200]
+    application.deck_filename = files.safe_name(filename)
     db.session.flush()
 
 
@@ -186,8 +198,12 @@ def submit(founder, application: Application, fund: Fund, company: Company) -> b
 
 
 def withdraw(founder, application: Application, reason: str) -> None:
-    """The founder withdraws its application before a decision."""
+    """The founder withdraws its application before a decision; its deck is deleted with it."""
     move(founder, application, "withdrawn", "founder", reason)
+    if application.deck_name:
+        files.replaced(deck_path(application))
+        application.deck_name = application.deck_size = None
+        db.session.flush()
 
 
 def history(application: Application) -> list[StateChange]:

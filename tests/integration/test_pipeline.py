@@ -74,7 +74,7 @@ def test_the_workflow_keeps_the_first_decision_that_the_pipeline_counts(db):
         db.session.add(application)
         db.session.flush()
         for to in path:
-            move(manager, application, to, "manager")
+            move(manager, application, to, "investment" if to == "invested" else "manager")
         applications.append(application)
     db.session.commit()
     invested, declined, screened = applications
