@@ -22,7 +22,6 @@ from fundapp.money import AmountError
 from fundapp.portfolio.models import Company
 
 DECK_LIMIT = 20 * 1024 * 1024
-DECK_QUOTA = 100 * 1024 * 1024      # what one founder's decks may take on the fund's storage, together
 TEXT_LIMITS = {"pitch": 200, **dict.fromkeys(TEXT_FIELDS[1:], 5000)}
 COUNT_FIELDS = ("full_time", "part_time", "jobs_expected")
 REQUIRED = ("requested_amount", "stage", "pitch", "problem", "solution", "market", "business_model", "team",
@@ -104,11 +103,12 @@ def store_deck(application: Application, filename: str, data: bytes) -> None:
         raise Refused({"deck": _("The deck can only change while the application is a draft.")}, status=409)
     if len(data) > DECK_LIMIT:
         raise Refused({"deck": _("The deck is larger than 20 MB.")}, status=413)
+    quota = current_app.config["DECK_QUOTA"]
     stored = db.session.scalar(select(func.coalesce(func.sum(Application.deck_size), 0)).where(
         Application.founder_id == application.founder_id, Application.id != application.id))
-    if stored + len(data) > DECK_QUOTA:
+    if stored + len(data) > quota:
         raise Refused({"deck": _("Your pitch decks would take more than %(size)d MB together: replace or "
-                                 "withdraw another application's deck first.", size=DECK_QUOTA // 2**20)},
+                                 "withdraw another application's deck first.", size=quota // 2**20)},
                       status=413)
     if not data.startswith(b"%PDF-"):
         raise Refused({"deck": _("The deck must be a PDF file.")})

@@ -161,7 +161,7 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200)
     moves = workflow.moves(application.state, "manager") if manager else []
     if transition_form is None:
         transition_form = TransitionForm(formdata=None, version=application.version)
-    transition_form.to.choices = [(to, workflow.STATES[to]) for to in moves if to != "invested"]
+    transition_form.to.choices = [(to, workflow.STATES[to]) for to in moves]
     if assign_form is None:
         assign_form = AssignForm(formdata=None)
     assign_form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]

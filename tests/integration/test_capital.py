@@ -206,3 +206,54 @@ def test_checksums_seal_every_row(db, fund, manager):
     db.session.commit()
     for row in db.session.scalars(select(CallAllocation)):
         assert len(row.seal) == 64 and len(row.previous_seal) == 64
+
+
+def paid_in_fund(db, fund, manager):
+    call = capital.record_call(manager, fund, D(2024, 1, 10), D(2024, 2, 10), "1000", "investment")
+    for partner_id, share in zip(partner_ids(fund), ("600", "400"), strict=True):
+        capital.record_payment(manager, fund, call, partner_id, D(2024, 1, 20), share)
+    db.session.commit()
+    return call
+
+
+def test_an_entry_dated_back_may_not_leave_a_later_day_without_cash(db, fund, manager):
+    paid_in_fund(db, fund, manager)                               # 1,000.00 in on 20 January
+    capital.record_distribution(manager, fund, D(2024, 6, 1), "800")
+    db.session.commit()
+    with pytest.raises(Refused, match="would fall below zero on 2024-06-01.*200.00"):
+        capital.record_expense(manager, fund, D(2024, 3, 1), "300", "operations")
+    capital.record_expense(manager, fund, D(2024, 3, 1), "200", "operations")
+    with pytest.raises(Refused, match="exceeds the fund's cash on that date .0.00"):
+        capital.record_distribution(manager, fund, D(2024, 7, 1), "0.01")
+
+
+def test_a_reversal_may_not_leave_the_fund_without_cash(db, fund, manager):
+    call = paid_in_fund(db, fund, manager)
+    portfolio.register_company(manager, fund, {"name": "Shamba", "country": "KE", "sector": "ai"})
+    db.session.commit()
+    company = db.session.scalar(select(portfolio.Company))
+    portfolio.record_investment(manager, fund, company.id, D(2024, 3, 1), "900", "equity", "0.1")
+    db.session.commit()
+    payment = db.session.scalars(select(Payment).join(CallAllocation).where(CallAllocation.call_id == call.id)
+                                 ).first()
+    with pytest.raises(Refused, match="below zero"):
+        capital.reverse_payment(manager, fund, payment)
+
+
+def test_verify_ledger_finds_negative_cash_and_unfunded_on_any_date(runner, db, fund, manager):
+    """Rows entered past the use cases (as a buggy import would), sealed as any row: the balances
+    themselves give the break away."""
+    from fundapp.entries import enter
+    from fundapp.funds.models import Expense
+    paid_in_fund(db, fund, manager)
+    enter(Expense(fund_id=fund.id, date=D(2024, 1, 15), amount=5_000, category="operations"), manager)
+    call = enter(CapitalCall(fund_id=fund.id, call_date=D(2024, 5, 1), due_date=D(2024, 6, 1),
+                             amount=2_000_000, purpose="fees"), manager)
+    for partner_id, share in zip(partner_ids(fund), (1_200_000, 800_000), strict=True):
+        enter(CallAllocation(call_id=call.id, partner_id=partner_id, amount=share), manager)
+    db.session.commit()
+    result = runner.invoke(args=["verify-ledger"])
+    assert result.exit_code == 1
+    assert "the fund's cash is negative on 2024-01-15 (-5000)" in result.output
+    assert "the fund's unfunded commitment is negative (-1100000)" in result.output
+    assert "called beyond its commitment" in result.output

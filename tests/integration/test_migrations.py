@@ -65,3 +65,41 @@ def test_sectors_and_first_decisions_are_filled_in_from_companies_and_the_state_
         downgrade(revision="18ccef596e9a")     # before applications kept their sector and first decision
         upgrade()
         assert db.session.execute(query.order_by(Application.id)).all() == recorded
+
+
+def test_existing_ledger_rows_and_published_reports_are_sealed_by_the_migration(make_app, tmp_path):
+    import pytest
+    from sqlalchemy import select, text
+    from sqlalchemy.exc import DBAPIError
+
+    from fundapp.funds.models import Expense
+    from fundapp.funds.verification import broken_chains
+    from fundapp.reporting.services import report_problems
+    from fundapp.seals import GENESIS
+    from tests.factories import FundFactory
+    app = make_app(SQLALCHEMY_DATABASE_URI=scratch_database(tmp_path))
+    with app.app_context():
+        upgrade(revision="dbbc298ccd8f")      # before the seals: rows with unkeyed checksums
+        fund = FundFactory()
+        for day, amount in (("2024-02-01", 100), ("2024-03-01", 250), ("2024-04-01", 75)):
+            db.session.execute(text(
+                "INSERT INTO expenses (fund_id, date, amount, category, description, checksum, created_at) "
+                "VALUES (:fund, :day, :amount, 'operations', 'Rent', 'unkeyed', :at)"),
+                {"fund": fund.id, "day": day, "amount": amount, "at": f"{day} 09:30:00.123456"})
+        db.session.execute(text(
+            "INSERT INTO quarterly_reports (fund_id, year, quarter, version, state, note, sha256, filename, "
+            "created_at, published_at) VALUES (:fund, 2024, 1, 1, 'published', '', :sha, 'fund-1/2024Q1-v1.pdf', "
+            "'2024-04-02 10:00:00', '2024-04-03 10:00:00')"), {"fund": fund.id, "sha": "a" * 64})
+        db.session.commit()
+        upgrade()
+        expenses = db.session.scalars(select(Expense).order_by(Expense.id)).all()
+        assert [e.previous_seal for e in expenses] == [GENESIS, expenses[0].seal, expenses[1].seal]
+        assert broken_chains() == []
+        assert not [p for p in report_problems() if "seal" in p or "linked" in p]
+        with pytest.raises(DBAPIError):       # append-only again
+            db.session.execute(text("UPDATE expenses SET amount = 1"))
+        db.session.rollback()
+        db.session.remove()
+        downgrade(revision="dbbc298ccd8f")
+        upgrade()
+        assert broken_chains() == []

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fundapp.portfolio.metrics import Flow, Ledger, fund_metrics, xirr
+from fundapp.portfolio.metrics import Flow, Ledger, fund_metrics, lowest_cash, xirr
 
 D = date
 
@@ -139,3 +139,16 @@ def test_xirr_returns_a_true_root_or_none(raw):
     npv = sum(amount / (1 + rate) ** ((day - start).days / 365) for day, amount in flows)
     scale = sum(abs(amount) for _, amount in flows)
     assert abs(npv) <= 1e-6 * scale
+
+
+@pytest.mark.parametrize(("start", "lowest"), [
+    (D(2024, 1, 1), (0, D(2024, 1, 1))),             # before any payment: nothing to spend
+    (D(2024, 1, 20), (25_000, D(2024, 6, 1))),       # 100,000 paid in, then 75,000 out by June
+    (D(2024, 6, 1), (25_000, D(2024, 6, 1))),
+    (D(2025, 6, 30), (75_000, D(2025, 7, 15))),      # the exit's 150,000 in, the distribution's 100,000 out
+    (D(2026, 1, 1), (75_000, D(2026, 1, 1))),
+])
+def test_lowest_cash_from_a_day_on(start, lowest):
+    assert lowest_cash(scenario(), start) == lowest
+    assert lowest[0] == min(fund_metrics(scenario(), day).cash
+                            for day in (start, D(2024, 6, 1), D(2025, 7, 15), D(2026, 1, 1)) if day >= start)
