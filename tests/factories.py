@@ -99,3 +99,11 @@ def api_token_for(user: User) -> str:
     return secret
 
 
+
+
+def fund_with_partners(**fund_fields) -> tuple[Fund, Partner, Partner]:
+    """A KES fund of vintage 2024 (unless told otherwise): the government commits 6,000.00 and OpenAI
+    4,000.00."""
+    fund = FundFactory(**{"currency": "KES", "vintage_year": 2024, **fund_fields})
+    return (fund, PartnerFactory(fund=fund, name="Ministry", kind="government", commitment=600_000),
+            PartnerFactory(fund=fund, name="OpenAI", kind="co_investor", commitment=400_000))

@@ -11,7 +11,7 @@ from fundapp.funds import capital
 from fundapp.funds.models import CallAllocation, CapitalCall, Payment
 from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.performance import metrics_as_of
-from tests.factories import FundFactory, PartnerFactory, UserFactory
+from tests.factories import UserFactory, fund_with_partners
 
 D = date
 
@@ -19,10 +19,7 @@ D = date
 @pytest.fixture
 def fund(db):
     """A KES fund of vintage 2024: the government commits 6,000.00 and OpenAI 4,000.00."""
-    fund = FundFactory(currency="KES", vintage_year=2024)
-    PartnerFactory(fund=fund, name="Ministry", kind="government", commitment=600_000)
-    PartnerFactory(fund=fund, name="OpenAI", kind="co_investor", commitment=400_000)
-    return fund
+    return fund_with_partners()[0]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from fundapp.funds.models import Expense, Payment
 from fundapp.funds.services import partners_of
 from fundapp.reporting import services as reports
 from fundapp.reporting.models import QuarterlyReport
-from tests.factories import FundFactory, PartnerFactory, UserFactory
+from tests.factories import UserFactory, fund_with_partners
 
 D = date
 
@@ -28,9 +28,7 @@ D = date
 @pytest.fixture
 def sealed(db):
     """A fund with a call, its payments, three expenses and a published report for 2024 Q1."""
-    fund = FundFactory(currency="KES", vintage_year=2024)
-    PartnerFactory(fund=fund, name="Ministry", kind="government", commitment=600_000)
-    PartnerFactory(fund=fund, name="OpenAI", kind="co_investor", commitment=400_000)
+    fund, _ministry, _openai = fund_with_partners()
     manager = UserFactory()
     call = capital.record_call(manager, fund, D(2024, 1, 2), D(2024, 1, 31), "5000", "investment")
     for partner in partners_of(fund):

@@ -12,16 +12,14 @@ from fundapp.funds.services import partners_of
 from fundapp.reporting import services as reports
 from fundapp.reporting.models import ReportDownload
 from tests.conftest import sign_in
-from tests.factories import FundFactory, GrantFactory, PartnerFactory, UserFactory, api_token_for
+from tests.factories import GrantFactory, UserFactory, api_token_for, fund_with_partners
 
 DOWNLOADS = 40
 ENTRIES = 40
 
 
 def test_report_downloads_while_a_manager_records_entries(make_app, db):
-    fund = FundFactory(currency="KES", vintage_year=2024)
-    ministry = PartnerFactory(fund=fund, name="Ministry", kind="government", commitment=600_000)
-    PartnerFactory(fund=fund, name="OpenAI", kind="co_investor", commitment=400_000)
+    fund, ministry, _openai = fund_with_partners()
     manager = UserFactory()
     GrantFactory(user=manager, fund=fund, role="manager")
     call = capital.record_call(manager, fund, date(2024, 1, 2), date(2024, 1, 31), "10000", "investment")

@@ -22,7 +22,14 @@ from fundapp.portfolio.models import Company, Exit
 from fundapp.portfolio.performance import load_ledger, metrics_as_of
 from fundapp.reporting.models import QuarterlyReport
 from tests.conftest import sign_in
-from tests.factories import FounderFactory, FundFactory, PartnerFactory, api_token_for, staff_with_role
+from tests.factories import (
+    FounderFactory,
+    FundFactory,
+    PartnerFactory,
+    api_token_for,
+    fund_with_partners,
+    staff_with_role,
+)
 
 ROUNDS = 6
 D = date
@@ -72,9 +79,7 @@ def api(method: str, path: str, token: str, **kwargs):
 def funded(db):
     """A KES fund, its manager and token, 10,000.00 committed by two partners, all of it called and
     paid in on 2 January 2024, and a company of the fund."""
-    fund = FundFactory(currency="KES", vintage_year=2024)
-    PartnerFactory(fund=fund, name="Ministry", kind="government", commitment=600_000)
-    PartnerFactory(fund=fund, name="OpenAI", kind="co_investor", commitment=400_000)
+    fund, _ministry, _openai = fund_with_partners()
     manager = staff_with_role("manager", fund)
     call = capital.record_call(manager, fund, D(2024, 1, 2), D(2024, 1, 12), "10000", "investment")
     for partner in partners_of(fund):
