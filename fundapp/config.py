@@ -78,6 +78,7 @@ class Config:
     REGISTER_RATE_LIMIT = "10 per hour"
     TOKEN_RATE_LIMIT = "10 per minute"  # noqa: S105  (a rate, not a secret)
     DECK_UPLOAD_RATE_LIMIT = "30 per hour"
+    VERIFY_RATE_LIMIT = "30 per minute"     # checking a checkpoint reads the fund's whole ledger
     DECK_QUOTA = 100 * 1024 * 1024      # bytes: what one founder's pitch decks may take, together
 
     PASSWORD_HASH = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}

@@ -1,4 +1,6 @@
 """Errors a user can cause, and the pages and JSON bodies that answer them."""
+from urllib.parse import urlencode
+
 from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -65,6 +67,15 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          429: "rate_limited", 500: "server_error"}
 
 
+# The words a page shows for the names of its address's query string, when a value there is refused.
+QUERY_LABELS = {
+    "as_of": _l("Figures as of"), "page": _l("Page"), "region": _l("Region"), "sector": _l("Sector"),
+    "state": _l("State"), "sort": _l("Sort by"), "reviewer": _l("Reviewer"),
+    "min_amount": _l("Minimum amount"), "max_amount": _l("Maximum amount"), "company": _l("Company"),
+    "q": _l("Search"),
+}
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -81,8 +92,15 @@ def error_response(status: int, message: str | None = None, fields: dict | None 
     """Answer an error as JSON under /api/, as a page elsewhere; never with a traceback."""
     if wants_json():
         return json_error(status, message, fields)
-    return render_template("errors/error.html", status=status,
-                           title=TITLES.get(status, TITLES[500]), fields=fields or {},
+    fields, without = fields or {}, None
+    if request.method == "GET" and fields and all(name in request.args for name in fields):
+        # the refused values are in the page's address: offer the page without them
+        kept = [(name, value) for name, value in request.args.items(multi=True) if name not in fields]
+        without = request.path + ("?" + urlencode(kept) if kept else "")
+        message = message or _l("The address of this page holds a value that cannot be used.")
+        fields = {str(QUERY_LABELS.get(name, name)): problem for name, problem in fields.items()}
+    return render_template("errors/error.html", status=status, title=TITLES.get(status, TITLES[500]),
+                           fields=fields, without=without,
                            message=message or MESSAGES.get(status, MESSAGES[500])), status
 
 

@@ -1,4 +1,5 @@
 """Numbers, money and dates formatted for the reader's language (Babel), and amount parsing."""
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
@@ -11,6 +12,7 @@ from flask_babel import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from fundapp import inputs
 from fundapp.auth.constants import role_label
 from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, PARTNER_KINDS, SECTORS
 from fundapp.money import AmountError, exponent, parse_amount, to_decimal
@@ -132,7 +134,9 @@ def register_filters(app) -> None:
                                  partner_kind_label=partner_kind_label,
                                  call_purpose_label=label_of(CALL_PURPOSES),
                                  expense_category_label=label_of(EXPENSE_CATEGORIES),
-                                 instrument_label=label_of(INSTRUMENTS), exit_kind_label=label_of(EXIT_KINDS))
+                                 instrument_label=label_of(INSTRUMENTS), exit_kind_label=label_of(EXIT_KINDS),
+                                 earliest_date=lambda: inputs.EARLIEST,
+                                 latest_date=lambda: inputs.latest_date(date.today()))
     app.jinja_env.filters.update(
         money=money,
         amount=amount,

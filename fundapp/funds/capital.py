@@ -1,6 +1,7 @@
 """Use cases of the capital ledger: calls, payments, distributions, expenses and their reversals."""
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -16,6 +17,7 @@ from fundapp.entries import (
 )
 from fundapp.errors import Refused
 from fundapp.extensions import db
+from fundapp.formatting import money
 from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
 from fundapp.funds.ledger import allocate
 from fundapp.funds.models import (
@@ -38,18 +40,22 @@ def _commitments(fund: Fund) -> dict[int, int]:
         select(Partner.id, Partner.commitment).where(Partner.fund_id == fund.id)).all())
 
 
-def refuse_beyond_cash(fund: Fund, field: str, day: date, outflow: int) -> None:
-    """Refuse money going out on a day (or coming back out of the fund's accounts, as when a payment is
-    reversed) that would leave the fund's cash negative on that day or on any later one."""
+def refuse_beyond_cash(fund: Fund, field: str, day: date, outflow: int, reversal: bool = False) -> None:
+    """Refuse money going out on a day (or taken back out of the fund's cash, when a payment or an
+    exit's proceeds are reversed) that would leave the fund's cash negative on that day or any later one."""
     lowest, when = lowest_cash(load_ledger(fund), day)
     if outflow <= lowest:
         return
+    figures = {"date": format_date(when, "medium"), "cash": money(max(lowest, 0), fund.currency),
+               "short": money(outflow - lowest, fund.currency)}
+    if reversal:
+        raise Refused({field: _("Reversing this entry would leave the fund's cash below zero on %(date)s, by "
+                                "%(short)s. Reverse the later expenses, investments or distributions first.",
+                                **figures)})
     if when == day:
-        raise Refused({field: _("This exceeds the fund's cash on that date (%(cash)s).",
-                                cash=to_major(max(lowest, 0), fund.currency))})
-    raise Refused({field: _("The fund's cash would fall below zero on %(date)s, after later entries: at "
-                            "most %(cash)s is available on this date.", date=when.isoformat(),
-                            cash=to_major(max(lowest, 0), fund.currency))})
+        raise Refused({field: _("This exceeds the fund's cash on that date (%(cash)s).", **figures)})
+    raise Refused({field: _("Later entries need the fund's cash: it would fall below zero on %(date)s. At "
+                            "most %(cash)s can go out on this date.", **figures)})
 
 
 def record_call(actor, fund: Fund, call_date, due_date, amount_text, purpose: str) -> CapitalCall:
@@ -173,7 +179,7 @@ def reverse_payment(actor, fund: Fund, payment: Payment) -> Payment:
     """Void a payment: the money leaves the fund's cash again, which must not fall below zero."""
     hold_ledger(fund)
     check_reversible(payment)
-    refuse_beyond_cash(fund, "entry", payment.date, payment.amount)
+    refuse_beyond_cash(fund, "entry", payment.date, payment.amount, reversal=True)
     reversal = enter(Payment(allocation_id=payment.allocation_id, date=payment.date,
                              amount=-payment.amount, reverses_id=payment.id), actor)
     record(actor, "payment.reverse", reversal, fund_id=fund.id)

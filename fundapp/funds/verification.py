@@ -80,14 +80,20 @@ def _sum(column, *conditions) -> int:
     return db.session.scalar(select(func.coalesce(func.sum(column), 0)).where(*conditions))
 
 
-def broken_chains() -> list[str]:
+def broken_chains(up_to: dict[str, int | None] | None = None) -> list[str]:
     """Rows whose seal does not match their values, and rows not linked to the row before them, in
-    every ledger table: an edited, forged, re-sealed, deleted or inserted row."""
+    every ledger table (up to the given row of each table only, when up_to is given): an edited,
+    forged, re-sealed, deleted or inserted row."""
     key = seal_key()
     problems = []
     for model in LEDGER_MODELS:
+        query = select(model).order_by(model.id)
+        if up_to is not None:
+            if up_to.get(model.__tablename__) is None:
+                continue
+            query = query.where(model.id <= up_to[model.__tablename__])
         rows = [(row.id, row.previous_seal, row.seal, seals.seal(key, row.previous_seal, row.content()))
-                for row in db.session.scalars(select(model).order_by(model.id))]
+                for row in db.session.scalars(query)]
         problems += [f"{model.__tablename__} {problem}" for problem in seals.broken_links(rows)]
     return problems
 

@@ -199,7 +199,7 @@ def reverse_exit(actor, fund: Fund, exit_: Exit) -> Exit:
     """Void an exit: its proceeds leave the fund's cash again, which must not fall below zero."""
     hold_ledger(fund)
     check_reversible(exit_)
-    refuse_beyond_cash(fund, "entry", exit_.date, exit_.proceeds)
+    refuse_beyond_cash(fund, "entry", exit_.date, exit_.proceeds, reversal=True)
     reversal = enter(Exit(fund_id=fund.id, company_id=exit_.company_id, date=exit_.date,
                           proceeds=-exit_.proceeds, kind=exit_.kind, reverses_id=exit_.id), actor)
     record(actor, "exit.reverse", reversal, fund_id=fund.id)

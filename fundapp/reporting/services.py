@@ -17,7 +17,7 @@ from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import CapitalCall, Fund
-from fundapp.funds.verification import checkpoint_problems
+from fundapp.funds.verification import broken_chains, checkpoint_problems
 from fundapp.ledger_entry import seal_key, take_chain_lock
 from fundapp.quarters import quarter_end
 from fundapp.reporting.document import render
@@ -195,6 +195,19 @@ def reports_of(fund: Fund, drafts: bool) -> list[Listed]:
         if report.published or drafts:
             listed.append(Listed(report, successor if report.published else None, counts.get(report.id, 0)))
     return listed
+
+
+def checkpoint_verification(digest: str) -> tuple[QuarterlyReport, Fund, list[str]] | None:
+    """The published report that printed this ledger checkpoint, its fund, and what no longer matches
+    of the ledger it was made of, every row up to it checked (nothing when the ledger is unchanged up to
+    it); None for no report."""
+    report = db.session.scalar(select(QuarterlyReport).where(
+        QuarterlyReport.ledger_checkpoint == digest.strip().lower(), QuarterlyReport.state == "published")
+        .order_by(QuarterlyReport.published_at).limit(1))
+    if report is None:
+        return None
+    problems = checkpoint_problems(report.ledger_positions, report.ledger_checkpoint)
+    return report, db.session.get(Fund, report.fund_id), problems or broken_chains(report.ledger_positions)
 
 
 def verification(digest: str) -> tuple[QuarterlyReport, Fund, QuarterlyReport | None] | None:

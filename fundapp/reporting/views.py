@@ -4,7 +4,7 @@ import hashlib
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -15,7 +15,7 @@ from fundapp.auth.permissions import abilities, fund_or_404
 from fundapp.database import write_transaction
 from fundapp.errors import Refused
 from fundapp.exports import download
-from fundapp.extensions import db
+from fundapp.extensions import db, limiter
 from fundapp.formatting import quarter
 from fundapp.forms import show_refusal
 from fundapp.funds.models import Fund, Partner
@@ -144,10 +144,11 @@ def table(fund_id: int, report_id: int, name: str, kind: str):
 # --- public pages --------------------------------------------------------------------------------------
 
 @public.route("/reports/verify", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"], methods=["POST"])
 def verify():
     """Anyone holding a report checks it against the published record, by SHA-256 or by the file."""
     form = VerifyForm()
-    result, digest, status = None, None, 200
+    result, checkpoint, digest, status = None, None, None, 200
     if form.validate_on_submit():
         upload = form.report.data
         if upload:
@@ -159,9 +160,11 @@ def verify():
             digest, status = None, 422
         else:
             result = services.verification(digest)
+            checkpoint = None if result or upload else services.checkpoint_verification(digest)
     elif request.method == "POST":
         status = 400
-    return render_template("reports/verify.html", form=form, digest=digest, result=result), status
+    return render_template("reports/verify.html", form=form, digest=digest, result=result,
+                           checkpoint=checkpoint), status
 
 
 def _public_fund(fund_id: int) -> tuple[Fund, list[Partner]]:

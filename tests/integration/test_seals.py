@@ -176,3 +176,17 @@ def test_the_chain_of_seals_links_each_row_to_the_one_before(db, sealed):
         assert after.previous_seal == before.seal
     published = db.session.scalars(select(QuarterlyReport).where(QuarterlyReport.state == "published")).all()
     assert published[0].previous_seal == seals.GENESIS and len(published[0].seal) == 64
+
+
+def test_anyone_checks_a_reports_ledger_checkpoint_on_the_verify_page(app, runner, db, sealed):
+    _fund, _manager, report = sealed
+    anyone = app.test_client()
+    page = anyone.post("/reports/verify", data={"sha256": report.ledger_checkpoint}).data.decode()
+    assert "This is a ledger checkpoint, not a file's fingerprint." in page
+    assert "ledger still matches it" in page and "version 1" in page
+    expense = db.session.scalar(select(Expense.id).order_by(Expense.id))
+    with unprotected(db, "expenses"):
+        db.session.execute(text("UPDATE expenses SET seal = :seal WHERE id = :id"),
+                           {"seal": "0" * 64, "id": expense})
+    page = anyone.post("/reports/verify", data={"sha256": report.ledger_checkpoint}).data.decode()
+    assert "ledger no longer matches it" in page

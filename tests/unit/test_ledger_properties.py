@@ -25,14 +25,18 @@ def play(commitments: dict[int, int], events) -> tuple[Ledger, dict]:
     ledger = Ledger(commitments=commitments, government={min(commitments)})
     totals = {"paid": 0, "invested": 0, "expenses": 0, "proceeds": 0, "distributed": 0, "called": 0}
     outstanding: dict[int, int] = dict.fromkeys(commitments, 0)
+    called: dict[int, int] = dict.fromkeys(commitments, 0)
     cash = 0
     for index, (kind, size) in enumerate(events):
         day = START + timedelta(days=7 * index)
         unfunded = sum(commitments.values()) - totals["called"]
-        if kind == "call" and 0 < size <= unfunded:
-            for pid, share in allocate(size, commitments).items():
+        shares = allocate(size, commitments) if kind == "call" and 0 < size <= unfunded else {}
+        # as record_call: nor may any partner's share exceed its own unfunded commitment
+        if shares and all(called[pid] + share <= commitments[pid] for pid, share in shares.items()):
+            for pid, share in shares.items():
                 ledger.call_allocations.append(Flow(day, share, partner_id=pid, ref=index))
                 outstanding[pid] += share
+                called[pid] += share
             totals["called"] += size
         elif kind == "pay":
             for pid in outstanding:
