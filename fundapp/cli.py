@@ -80,6 +80,8 @@ def verify_ledger() -> None:
     click.echo(f"The ledger reconciles: {len(checked)} funds checked (seals and their chains, reversals, "
                "allocations, payments, commitments, unfunded and cash on every date, the cash equation, "
                "published reports, their files and ledger checkpoints).")
+    for fund in checked:
+        click.echo(f"  {fund}")
 
 
 @click.group("report")

@@ -1,4 +1,5 @@
 """Errors a user can cause, and the pages and JSON bodies that answer them."""
+import json
 from urllib.parse import urlencode
 
 from flask import current_app, jsonify, render_template, request
@@ -171,17 +172,32 @@ def handle_server_error(_error):
     return error_response(500)
 
 
-def _texts(value, field: str):
-    """The strings of a parsed JSON value, keys included, each with the top-level field it is under."""
-    if isinstance(value, str):
-        yield field, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield (field or str(key)), str(key)
-            yield from _texts(item, field or str(key))
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item, field)
+def _texts(value, field: str = ""):
+    """The strings of a parsed JSON value, keys included, each with the top-level field it is under
+    (walked without recursion: a body may nest as deep as the JSON parser allows)."""
+    stack = [(value, field)]
+    while stack:
+        value, field = stack.pop()
+        if isinstance(value, str):
+            yield field, value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield (field or str(key)), str(key)
+                stack.append((item, field or str(key)))
+        elif isinstance(value, list):
+            stack.extend((item, field) for item in value)
+
+
+def _json_body():
+    """The request's JSON body, parsed once; ValueError when it is not JSON the API could read (an
+    integer of thousands of digits, nesting beyond the parser's depth included)."""
+    data = request.get_data(cache=True)
+    if not data.strip():
+        return None
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):
+        raise ValueError("not JSON") from None
 
 
 def _sent_texts():
@@ -193,7 +209,7 @@ def _sent_texts():
             for text in (name, *values):
                 yield where, name, text
     if request.is_json:
-        for field, text in _texts(request.get_json(silent=True), ""):
+        for field, text in _texts(_json_body()):
             yield "body", field, text
 
 
@@ -202,7 +218,11 @@ def refuse_nul_bytes():
     field (PostgreSQL cannot store one in text, and nobody types one), and so does any control
     character in the query string; a path holding one names nothing (404). Forms and API schemas
     refuse the other control characters of what they read, on their fields."""
-    for where, field, text in _sent_texts():
+    try:
+        sent = list(_sent_texts())
+    except ValueError:
+        return error_response(400, _l("The request's body is not JSON that can be read."))
+    for where, field, text in sent:
         found = inputs.control_character(text)
         if found and (where != "body" or found == "\x00"):
             if where == "path":

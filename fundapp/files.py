@@ -12,10 +12,11 @@ from fundapp.extensions import db
 
 _ON_COMMIT = "fundapp.files.delete_on_commit"
 _ON_ROLLBACK = "fundapp.files.delete_on_rollback"
-# Characters a file name shown or saved elsewhere must not carry: path separators, quotes, reserved
-# characters, and the invisible marks that reorder text (a "right-to-left override" can make
-# "gpj.exe" read as "exe.jpg").
-UNSAFE = re.compile(r'[\\/:*?"<>|;\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+# Characters a file name shown or saved elsewhere must not carry: path separators, quotes and reserved
+# characters; and, by their Unicode category, controls, invisible format marks (a "right-to-left
+# override" can make "gpj.exe" read as "exe.jpg"), line and paragraph separators, unassigned code points.
+UNSAFE = re.compile(r'[\\/:*?"<>|;]')
+INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 NAME_LIMIT = 120
 
 
@@ -51,7 +52,9 @@ def safe_name(name: str | None, default: str = "deck.pdf", suffix: str = ".pdf")
     """A user's file name made safe to send back: its last path piece only, without control or
     reordering characters or reserved ones, bounded, and ending with the suffix."""
     name = PureWindowsPath(str(name or "")).name          # drops "a/b" and "a\\b" alike
-    name = UNSAFE.sub("", unicodedata.normalize("NFC", name)).strip(" .")
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name)
+                   if unicodedata.category(ch) not in INVISIBLE)
+    name = UNSAFE.sub("", name).strip(" .")
     if not name:
         return default
     stem = name[:-len(suffix)] if name.lower().endswith(suffix) else name

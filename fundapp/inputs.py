@@ -12,9 +12,10 @@ YEARS_AHEAD = 10                    # no date of the fund's life lies further ah
 EARLIEST = date(1900, 1, 1)         # nothing a fund records (a company's founding included) is older
 INTEGER_TEXT = 20                   # characters: longer "numbers" are refused before they are read
 
-# C0 controls but tab, line feed and carriage return; DEL; C1 controls. NUL among them: PostgreSQL
-# cannot store it in text, and no keyboard types any of them.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls but tab, line feed and carriage return; DEL; C1 controls; the line and paragraph
+# separators; the marks that reorder text (a right-to-left override makes "fdp.exe" read "exe.pdf").
+# NUL among them: PostgreSQL cannot store it in text. No keyboard types any of them.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class InputError(ValueError):
@@ -29,7 +30,7 @@ def whole_number(text, minimum: int = 0, maximum: int = MAX_ID) -> int:
         value = text
     else:
         cleaned = str(text).strip()
-        if len(cleaned) > INTEGER_TEXT or not re.fullmatch(r"[+-]?\d+", cleaned):
+        if len(cleaned) > INTEGER_TEXT or not re.fullmatch(r"[+-]?[0-9]+", cleaned):
             raise InputError("not_a_whole_number")
         value = int(cleaned)
     if not minimum <= value <= maximum:

@@ -1,5 +1,6 @@
 """What every append-only ledger row has: who entered it, when, what it reverses, and its keyed seal
-chained to the row before it in its table (fundapp.seals)."""
+chained to the row before it in its table (fundapp.seals). Partners, whose commitments the ledger
+allocates by, are sealed rows too."""
 from datetime import datetime
 
 from flask import current_app
@@ -13,21 +14,27 @@ CHAIN_LOCK = 2      # the advisory lock (PostgreSQL) under which the chains of s
 _HEADS = "fundapp.chain_heads"
 
 
-class LedgerEntry:
-    """Mixin of ledger tables. A row is never updated or deleted: a mistake gets a reversing row
-    (reverses_id) that voids it. Each row is sealed as it is written (see _seal below)."""
+class Sealed:
+    """Mixin of append-only tables whose rows are sealed as they are written (see _seal below), each
+    linked to the row before it in its table."""
 
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     seal: Mapped[str] = mapped_column(String(64), default="")
     previous_seal: Mapped[str] = mapped_column(String(64), default="")
-
-    @declared_attr
-    def created_by(cls) -> Mapped[int | None]:
-        return mapped_column(ForeignKey("users.id"))
 
     def content(self) -> dict:
         """The row's own values, as its seal reads them."""
         return {column.key: getattr(self, column.key) for column in inspect(type(self)).columns}
+
+
+class LedgerEntry(Sealed):
+    """Mixin of ledger tables. A row is never updated or deleted: a mistake gets a reversing row
+    (reverses_id) that voids it."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @declared_attr
+    def created_by(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id"))
 
 
 def seal_key() -> bytes:
@@ -51,7 +58,7 @@ def chain_head(connection, table) -> str:
 def _seal(mapper, connection, target) -> None:
     # The row is sealed as it is written, after its table's last row; the tables refuse any later
     # UPDATE. The heads are kept for the transaction, which alone adds to the chains until it ends.
-    if not isinstance(target, LedgerEntry):
+    if not isinstance(target, Sealed):
         return
     session = object_session(target)
     heads = session.info.get(_HEADS)

@@ -24,7 +24,7 @@ def exponent(currency: str) -> int:
 # (a quadrillion fits a BIGINT of minor units in every currency), and so is the text itself.
 AMOUNT_TEXT_LIMIT = 40
 WHOLE_DIGITS = 15
-AMOUNT = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?")
+AMOUNT = re.compile(r"([+-]?)([0-9]*)(?:\.([0-9]*))?")      # ASCII digits: what every keyboard types
 SEPARATORS = str.maketrans("", "", ", \u00a0\u202f")
 
 

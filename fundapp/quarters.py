@@ -2,7 +2,7 @@
 import re
 from datetime import date
 
-PERIOD = re.compile(r"(\d{4})Q([1-4])")
+PERIOD = re.compile(r"([0-9]{4})Q([1-4])")      # ASCII digits, as a quarter is written everywhere
 FIRST_YEAR = 1990
 
 

@@ -190,6 +190,27 @@ def count_queries(app):
     return counting
 
 
+@contextmanager
+def unprotected(db, table: str, trigger: str | None = None):
+    """The table's append-only trigger off, as someone with the database's own access could do (on
+    PostgreSQL it is put back afterwards: the next tests share the schema; SQLite's file is the test's)."""
+    if db.engine.dialect.name == "sqlite":
+        for event in ("update", "delete"):
+            db.session.execute(text(f"DROP TRIGGER IF EXISTS {trigger or table + '_no'}_{event}"))
+        yield
+        db.session.commit()
+        return
+    trigger = trigger or f"{table}_append_only"
+    db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+    try:
+        yield
+        db.session.commit()
+    finally:
+        db.session.rollback()
+        db.session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+        db.session.commit()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI, a skipped test hides a failure: make it fail the run."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

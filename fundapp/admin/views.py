@@ -18,7 +18,7 @@ from fundapp.funds.forms import CountryForm
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.notifications.models import OutboxMessage
 from fundapp.pagination import paginate
-from fundapp.views import query_page
+from fundapp.views import query_number, query_page
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -147,10 +147,11 @@ def set_active(user_id: int):
 def audit():
     query = select(AuditEntry).options(joinedload(AuditEntry.user), joinedload(AuditEntry.fund))
     filters = {key: request.args.get(key, "").strip() for key in ("user", "fund", "action")}
-    if filters["user"].isdigit():
-        query = query.where(AuditEntry.user_id == int(filters["user"]))
-    if filters["fund"].isdigit():
-        query = query.where(AuditEntry.fund_id == int(filters["fund"]))
+    user_id, fund_id = query_number("user"), query_number("fund")
+    if user_id:
+        query = query.where(AuditEntry.user_id == user_id)
+    if fund_id:
+        query = query.where(AuditEntry.fund_id == fund_id)
     if filters["action"]:
         query = query.where(AuditEntry.action.startswith(filters["action"]))
     page = paginate(query.order_by(AuditEntry.id.desc()), query_page())

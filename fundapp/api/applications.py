@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
+from fundapp import inputs
 from fundapp.api.auth import authenticated, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import (
@@ -224,9 +225,10 @@ def create_review(body, application: Application, fund: Fund, part: str):
     """The assigned reviewer's scores per criterion (null for n/a), recommendation and comment."""
     scores = {}
     for key, value in body["scores"].items():
-        if not key.isdigit():
-            raise Refused({"scores": _("Unknown criterion: %(id)s.", id=key)})
-        scores[int(key)] = value
+        try:
+            scores[inputs.whole_number(key, 1, inputs.MAX_ID)] = value
+        except inputs.InputError:
+            raise Refused({"scores": _("Unknown criterion: %(id)s.", id=key)}) from None
     saved = review.save_review(g.api_user, fund, application, scores, body["recommendation"],
                                body["comment"])
     done = {"id": saved.id, "reviewer_id": saved.reviewer_id, "scores": saved.scores,

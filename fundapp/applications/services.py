@@ -6,13 +6,14 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 from sqlalchemy import func, select
 
 from fundapp import files
 from fundapp.applications import eligibility, workflow
 from fundapp.applications.models import TEXT_FIELDS, Application, StateChange
 from fundapp.audit.services import record
+from fundapp.auth.services import hold_account
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -22,6 +23,7 @@ from fundapp.money import AmountError
 from fundapp.portfolio.models import Company
 
 DECK_LIMIT = 20 * 1024 * 1024
+DECK_PAGES = 300
 TEXT_LIMITS = {"pitch": 200, **dict.fromkeys(TEXT_FIELDS[1:], 5000)}
 COUNT_FIELDS = ("full_time", "part_time", "jobs_expected")
 REQUIRED = ("requested_amount", "stage", "pitch", "problem", "solution", "market", "business_model", "team",
@@ -104,6 +106,7 @@ def store_deck(application: Application, filename: str, data: bytes) -> None:
     if len(data) > DECK_LIMIT:
         raise Refused({"deck": _("The deck is larger than 20 MB.")}, status=413)
     quota = current_app.config["DECK_QUOTA"]
+    hold_account(application.founder_id)        # two uploads at once are counted one after the other
     stored = db.session.scalar(select(func.coalesce(func.sum(Application.deck_size), 0)).where(
         Application.founder_id == application.founder_id, Application.id != application.id))
     if stored + len(data) > quota:
@@ -112,12 +115,11 @@ def store_deck(application: Application, filename: str, data: bytes) -> None:
                       status=413)
     if not data.startswith(b"%PDF-"):
         raise Refused({"deck": _("The deck must be a PDF file.")})
-    try:
-        pages = len(PdfReader(io.BytesIO(data)).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-        pages = 0
+    pages = deck_pages(data)
     if pages == 0:
         raise Refused({"deck": _("The deck could not be read as a PDF.")})
+    if pages > DECK_PAGES:
+        raise Refused({"deck": _("The deck has more than %(pages)d pages.", pages=DECK_PAGES)})
     folder = Path(current_app.config["UPLOAD_DIR"]) / "decks"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.pdf"
@@ -128,6 +130,16 @@ def store_deck(application: Application, filename: str, data: bytes) -> None:
     application.deck_name, application.deck_size = name, len(data)
     application.deck_filename = files.safe_name(filename)
     db.session.flush()
+
+
+def deck_pages(data: bytes) -> int:
+    """The number of pages a PDF declares (0 when it cannot be read as one), read from its page tree's
+    root: counting them one by one would cost seconds for a file of a hundred thousand empty pages."""
+    try:
+        count = PdfReader(io.BytesIO(data)).root_object["/Pages"]["/Count"]
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+        return 0
+    return count if isinstance(count, int) and count > 0 else 0
 
 
 def deck_path(application: Application) -> Path | None:

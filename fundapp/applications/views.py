@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, select
 
+from fundapp import inputs
 from fundapp.applications import review, services, workflow
 from fundapp.applications.forms_review import AssignForm, CriterionForm, TransitionForm
 from fundapp.applications.models import Application, Assignment, Criterion, Review
@@ -24,7 +25,7 @@ from fundapp.money import AmountError, to_decimal
 from fundapp.pages import kept_page
 from fundapp.pagination import paginate
 from fundapp.portfolio.models import Company
-from fundapp.views import query_number, query_page
+from fundapp.views import form_ids, query_number, query_page
 
 blueprint = Blueprint("review", __name__, url_prefix="/funds/<int:fund_id>")
 
@@ -209,7 +210,7 @@ def assign_many(fund_id: int):
     fund = fund_or_404(current_user, fund_id, "manage_fund")
     form = AssignForm()
     form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
-    ids = [int(value) for value in request.form.getlist("application_ids") if value.isdigit()]
+    ids = form_ids("application_ids")
     if not form.validate_on_submit() or not ids:
         flash(_("Tick applications and choose a reviewer."), "danger")
         return redirect(url_for("review.applications", fund_id=fund.id))
@@ -299,6 +300,14 @@ def declare(fund_id: int, application_id: int):
     return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
 
 
+def score_of(text: str):
+    """A score as typed: a whole number, or the text itself, which the review refuses on its field."""
+    try:
+        return inputs.whole_number(text, -inputs.MAX_ID, inputs.MAX_ID)
+    except inputs.InputError:
+        return text
+
+
 @blueprint.post("/applications/<int:application_id>/review")
 @login_required
 def score(fund_id: int, application_id: int):
@@ -307,7 +316,7 @@ def score(fund_id: int, application_id: int):
     scores = {}
     for criterion in review.rubric(fund):
         raw = request.form.get(f"score-{criterion.id}", "")
-        scores[criterion.id] = None if raw in ("", "na") else (int(raw) if raw.lstrip("-").isdigit() else raw)
+        scores[criterion.id] = None if raw in ("", "na") else score_of(raw)
     try:
         review.save_review(current_user, fund, application, scores, request.form.get("recommendation", ""),
                            request.form.get("comment", ""))

@@ -15,7 +15,8 @@ STATES = {
 }
 
 # from state -> {to state: who may make that move}. An approved application becomes invested only
-# when its investment is recorded ("investment": the portfolio's use case), never by a move alone.
+# when its investment is recorded ("investment": the portfolio's use case), never by a move alone, and
+# is approved again when that investment is reversed.
 TRANSITIONS = {
     "draft": {"submitted": "founder", "withdrawn": "founder"},
     "submitted": {"screening": "manager", "declined": "manager", "withdrawn": "founder"},
@@ -26,7 +27,7 @@ TRANSITIONS = {
     "approved": {"invested": "investment"},
     "declined": {},
     "withdrawn": {},
-    "invested": {},
+    "invested": {"approved": "investment"},
 }
 
 DECIDED = frozenset({"approved", "declined", "invested"})

@@ -44,6 +44,13 @@ def _check_email_free(email: str) -> None:
         raise Refused({"email": _("An account with this email already exists.")})
 
 
+def hold_account(user_id: int) -> None:
+    """Make this transaction the only writer of what is counted per user (a founder's decks and
+    companies) until it ends: the user's row is locked (PostgreSQL; a SQLite writer holds the write lock
+    already)."""
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 def register_founder(email: str, name: str, password: str, language: str) -> User:
     """A founder opens its own account."""
     email = normalize_email(email)

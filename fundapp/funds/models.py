@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.columns import UTCDateTime, utcnow
 from fundapp.extensions import db
-from fundapp.ledger_entry import LedgerEntry
+from fundapp.ledger_entry import LedgerEntry, Sealed
 
 
 class Country(db.Model):
@@ -51,8 +51,9 @@ class Fund(db.Model):
     )
 
 
-class Partner(db.Model):
-    """An entity that commits capital to a fund: a ministry, OpenAI, another co-investor."""
+class Partner(Sealed, db.Model):
+    """An entity that commits capital to a fund: a ministry, OpenAI, another co-investor. Its commitment
+    is what calls are allocated by: the row is sealed and never changes."""
 
     __tablename__ = "partners"
 

@@ -26,7 +26,8 @@ from fundapp.portfolio.performance import load_ledger
 
 LEDGER_MODELS = (CapitalCall, CallAllocation, Payment, Distribution, DistributionAllocation, Expense,
                  Investment, Valuation, Exit)
-BY_TABLE = {model.__tablename__: model for model in LEDGER_MODELS}
+SEALED_MODELS = (Partner, *LEDGER_MODELS)        # the partners' commitments are what calls are allocated by
+BY_TABLE = {model.__tablename__: model for model in SEALED_MODELS}
 
 
 def _calls(fund_id: int):
@@ -35,6 +36,7 @@ def _calls(fund_id: int):
 
 # each ledger table's rows of one fund
 FUND_ROWS = {
+    Partner: lambda fund_id: Partner.fund_id == fund_id,
     CapitalCall: lambda fund_id: CapitalCall.fund_id == fund_id,
     CallAllocation: lambda fund_id: CallAllocation.call_id.in_(_calls(fund_id)),
     Payment: lambda fund_id: Payment.allocation_id.in_(
@@ -81,12 +83,12 @@ def _sum(column, *conditions) -> int:
 
 
 def broken_chains(up_to: dict[str, int | None] | None = None) -> list[str]:
-    """Rows whose seal does not match their values, and rows not linked to the row before them, in
-    every ledger table (up to the given row of each table only, when up_to is given): an edited,
-    forged, re-sealed, deleted or inserted row."""
+    """Rows whose seal does not match their values, and rows not linked to the row before them, in the
+    partners and every ledger table (up to the given row of each table only, when up_to is given): an
+    edited, forged, re-sealed, deleted or inserted row."""
     key = seal_key()
     problems = []
-    for model in LEDGER_MODELS:
+    for model in SEALED_MODELS:
         query = select(model).order_by(model.id)
         if up_to is not None:
             if up_to.get(model.__tablename__) is None:
@@ -102,7 +104,7 @@ def missing_rows() -> list[str]:
     """Ledger rows the audit log saw written that are no longer there (the newest rows of a table have
     no later row to miss them)."""
     problems = []
-    for model in LEDGER_MODELS:
+    for model in SEALED_MODELS:
         logged = set(db.session.scalars(select(AuditEntry.object_id).where(
             AuditEntry.object_type == model.__name__, AuditEntry.object_id.is_not(None),
             AuditEntry.action.like("%.create") | AuditEntry.action.like("%.reverse"))))
@@ -134,10 +136,12 @@ def fund_problems(fund: Fund) -> list[str]:
     for call in db.session.scalars(select(CapitalCall).where(CapitalCall.fund_id == fund.id)):
         shares = dict(db.session.execute(select(CallAllocation.partner_id, CallAllocation.amount)
                                          .where(CallAllocation.call_id == call.id)).all())
+        # the partners of its time: a partner who joined the fund later has no share in an earlier call
+        partners_then = {partner_id: commitments.get(partner_id, 0) for partner_id in shares}
         if sum(shares.values()) != call.amount:
             problems.append(f"{name}: allocations of call {call.id} sum to {sum(shares.values())}, "
                             f"not {call.amount}")
-        elif shares != allocate(call.amount, commitments):
+        elif shares != allocate(call.amount, partners_then):
             problems.append(f"{name}: allocations of call {call.id} are not pro-rata to commitments")
     for distribution in db.session.scalars(select(Distribution).where(Distribution.fund_id == fund.id)):
         total = _sum(DistributionAllocation.amount, DistributionAllocation.distribution_id == distribution.id)
@@ -180,11 +184,13 @@ def fund_problems(fund: Fund) -> list[str]:
 
 
 def verify_all() -> tuple[list[str], list[str]]:
-    """(what was checked, every break found) across all funds."""
+    """(each fund checked, with its ledger checkpoint now; every break found) across all funds. The
+    checkpoints, kept anywhere outside the database, let the ledger be proved unchanged up to them later,
+    as a published report's does."""
     funds = db.session.scalars(select(Fund).order_by(Fund.id)).all()
     problems = broken_chains() + missing_rows() + mirrored_reversals()
     checked = []
     for fund in funds:
         problems += fund_problems(fund)
-        checked.append(f"fund {fund.id} ({fund.name})")
+        checked.append(f"fund {fund.id} ({fund.name}): ledger checkpoint {ledger_checkpoint(fund)[1]}")
     return checked, problems

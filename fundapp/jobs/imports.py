@@ -4,10 +4,12 @@ import io
 import zipfile
 from datetime import date
 
+import openpyxl
 import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from fundapp import inputs
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
@@ -17,6 +19,8 @@ from fundapp.portfolio.models import Company
 IMPORT_COLUMNS = ("company_id", "period", *COUNTS)
 IMPORT_LIMIT = 5 * 1024 * 1024
 IMPORT_ROWS = 20_000
+IMPORT_COLUMNS_READ = 30            # a workbook's first columns: more are never read
+UNPACKED_LIMIT = 50 * 1024 * 1024   # what a workbook's parts may hold once unpacked
 YES, NO = {"true", "yes", "y", "1", "x", "oui", "vrai"}, {"", "false", "no", "n", "0", "non", "faux"}
 
 
@@ -29,16 +33,17 @@ class ImportRefused(Refused):
 
 
 def _table(data: bytes) -> pd.DataFrame:
-    """The uploaded sheet as text cells: XLSX when it is a zip archive, CSV otherwise."""
+    """The uploaded sheet as text cells: XLSX when it is a zip archive, CSV otherwise. No more than the
+    rows and columns an import may hold are ever read, whatever the file claims."""
     if len(data) > IMPORT_LIMIT:
         raise ImportRefused(_("The file is larger than 5 MB."))
     try:
         if data.startswith(b"PK\x03\x04"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl", keep_default_na=False)
+            frame = _workbook(data)
         else:
             frame = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str, keep_default_na=False,
-                                skipinitialspace=True)
-    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, pd.errors.ParserError):
+                                skipinitialspace=True, nrows=IMPORT_ROWS + 1)
+    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, pd.errors.ParserError, KeyError, OSError):
         raise ImportRefused(_("Upload a CSV file (UTF-8) or an Excel workbook (.xlsx).")) from None
     frame.columns = [str(column).strip().lower() for column in frame.columns]
     missing = [column for column in IMPORT_COLUMNS if column not in frame.columns]
@@ -51,9 +56,37 @@ def _table(data: bytes) -> pd.DataFrame:
     return frame
 
 
+def _workbook(data: bytes) -> pd.DataFrame:
+    """The first sheet of a workbook, streamed: its first rows and columns only, so that a small file
+    naming a far cell (XFD1048576) or unpacking to gigabytes costs no more than a normal one."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(part.file_size for part in archive.infolist()) > UNPACKED_LIMIT:
+            raise ValueError("unpacks beyond the limit")
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        rows = [[_cell_text(value) for value in row] for row in workbook.worksheets[0].iter_rows(
+            max_row=IMPORT_ROWS + 2, max_col=IMPORT_COLUMNS_READ, values_only=True)]
+    finally:
+        workbook.close()
+    header, *body = rows or [[]]
+    width = max((index + 1 for index, name in enumerate(header) if name), default=0)
+    return pd.DataFrame([row[:width] for row in body if any(row)], columns=header[:width], dtype=str)
+
+
+def _cell_text(value) -> str:
+    """A workbook's cell as the text a CSV would hold (a whole number without its ".0")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _company_id(text: str) -> int | None:
-    text = str(text).strip()
-    return int(text) if text.isdigit() else None
+    try:
+        return inputs.whole_number(text, 1, inputs.MAX_ID)
+    except inputs.InputError:
+        return None
 
 
 def import_reports(actor, fund: Fund, data: bytes, today: date | None = None) -> int:

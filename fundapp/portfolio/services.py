@@ -4,7 +4,9 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
+from fundapp import inputs
 from fundapp.audit.services import record
+from fundapp.auth.services import hold_account
 from fundapp.entries import (
     check_reversible,
     dated_within_fund,
@@ -37,9 +39,18 @@ def register_company(actor, fund: Fund | None, values: dict, owner_id: int | Non
         errors["sector"] = _("Choose a sector.")
     if errors:
         raise Refused(errors)
+    registration_number = str(values.get("registration_number") or "").strip()[:100]
+    if owner_id is not None:
+        # a founder's company registered twice at once (a double click) is one company
+        hold_account(owner_id)
+        same = db.session.scalar(select(Company).where(
+            Company.owner_id == owner_id, func.lower(Company.name) == name[:200].lower(),
+            Company.registration_number == registration_number))
+        if same is not None:
+            return same
     company = Company(
         name=name[:200], country=country, sector=values["sector"],
-        registration_number=str(values.get("registration_number") or "").strip()[:100],
+        registration_number=registration_number,
         region=str(values.get("region") or "").strip()[:100],
         founded_on=values.get("founded_on"), website=str(values.get("website") or "").strip()[:300],
         owner_id=owner_id, registered_by_fund_id=fund.id if fund else None)
@@ -117,7 +128,10 @@ def record_investment(actor, fund: Fund, company_id, investment_date, amount_tex
 def _invested_from(actor, fund: Fund, company_id: int, application_id) -> None:
     from fundapp.applications.models import Application
     from fundapp.applications.services import move
-    application = db.session.get(Application, int(application_id)) if str(application_id).isdigit() else None
+    try:
+        application = db.session.get(Application, inputs.whole_number(application_id, 1, inputs.MAX_ID))
+    except inputs.InputError:
+        application = None
     if application is None or application.fund_id != fund.id or application.company_id != company_id:
         raise Refused({"company_id": _("The investment does not match the application it comes from.")})
     move(actor, application, "invested", "investment", _("Investment recorded."))
@@ -183,7 +197,22 @@ def reverse_investment(actor, fund: Fund, investment: Investment) -> Investment:
                                 amount=-investment.amount, instrument=investment.instrument,
                                 ownership=-investment.ownership, reverses_id=investment.id), actor)
     record(actor, "investment.reverse", reversal, fund_id=fund.id)
+    _approved_again(actor, fund, investment.company_id)
     return reversal
+
+
+def _approved_again(actor, fund: Fund, company_id: int) -> None:
+    """The fund's invested application of a company it no longer holds any investment in is approved
+    again: the step it took when the investment was recorded is undone with it."""
+    from fundapp.applications.models import Application
+    from fundapp.applications.services import move
+    held = db.session.scalar(select(func.count(Investment.id)).where(
+        Investment.fund_id == fund.id, Investment.company_id == company_id, effective(Investment)))
+    application = db.session.scalar(select(Application).where(
+        Application.fund_id == fund.id, Application.company_id == company_id,
+        Application.state == "invested"))
+    if not held and application is not None:
+        move(actor, application, "approved", "investment", _("Investment reversed."))
 
 
 def reverse_valuation(actor, fund: Fund, valuation: Valuation) -> Valuation:

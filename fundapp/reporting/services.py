@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from fundapp import seals
 from fundapp.applications.models import Application
+from fundapp.audit.models import AuditEntry
 from fundapp.audit.services import record
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
@@ -129,9 +130,10 @@ def _seal(report: QuarterlyReport) -> None:
 
 
 def report_problems() -> list[str]:
-    """What does not hold of the published reports: a row whose seal or link is broken, a stored file
-    that is missing or differs from its SHA-256, a file no published report names, a report whose
-    ledger checkpoint the ledger no longer matches."""
+    """What does not hold of the published reports: a row whose seal or link is broken, a report the
+    audit log saw published that is no longer, a stored file that is missing or differs from its
+    SHA-256, a file no published report names, a report whose ledger checkpoint the ledger no longer
+    matches."""
     key, problems = seal_key(), []
     published = list(db.session.scalars(select(QuarterlyReport).where(QuarterlyReport.state == "published")
                                         .order_by(QuarterlyReport.published_at, QuarterlyReport.id)))
@@ -148,6 +150,10 @@ def report_problems() -> list[str]:
         if report.ledger_positions is not None:
             problems += [f"published report {report.id}: {problem}" for problem in
                          checkpoint_problems(report.ledger_positions, report.ledger_checkpoint)]
+    logged = set(db.session.scalars(select(AuditEntry.object_id).where(
+        AuditEntry.action == "report.publish", AuditEntry.object_id.is_not(None))))
+    problems += [f"quarterly_reports row {report_id} was published (audit log) and is no longer"
+                 for report_id in sorted(logged - {report.id for report in published})]
     named = {report.filename for report in published}
     problems += [f"{path} is in the reports folder but no published report names it"
                  for path in sorted(folder.glob("fund-*/*.pdf"))

@@ -1,4 +1,4 @@
-"""Keyed seals: every ledger row and every published report sealed with an HMAC under SEAL_KEY and chained to the row before it in its table; published reports keep the fund's ledger checkpoint
+"""Keyed seals: every ledger row, every partner and every published report sealed with an HMAC under SEAL_KEY and chained to the row before it in its table; partners append-only; published reports keep the fund's ledger checkpoint
 
 Revision ID: 15afbed249ae
 Revises: dbbc298ccd8f
@@ -62,6 +62,13 @@ def upgrade():
         _reseal(bind, table, ["id"])
         make_append_only(op, table)
 
+    # a partner's commitment is what calls are allocated by: partners are never changed, and sealed
+    for column in (sa.Column('seal', sa.String(length=64), nullable=False, server_default=''),
+                   sa.Column('previous_seal', sa.String(length=64), nullable=False, server_default='')):
+        op.add_column('partners', column)
+    _reseal(bind, "partners", ["id"])
+    make_append_only(op, "partners")
+
     _published_trigger(bind, create=False)
     for column in (sa.Column('ledger_positions', sa.JSON(), nullable=True),
                    sa.Column('ledger_checkpoint', sa.String(length=64), nullable=True),
@@ -78,6 +85,9 @@ def downgrade():
     for name in ('previous_seal', 'seal', 'ledger_checkpoint', 'ledger_positions'):
         op.drop_column('quarterly_reports', name)
     _published_trigger(bind, create=True)
+    drop_append_only(op, "partners")
+    for name in ('previous_seal', 'seal'):
+        op.drop_column('partners', name)
     for table in LEDGER_TABLES:
         drop_append_only(op, table)
         op.drop_column(table, 'previous_seal')

@@ -255,3 +255,27 @@ def test_verify_ledger_finds_negative_cash_and_unfunded_on_any_date(runner, db, 
     assert "the fund's cash is negative on 2024-01-15 (-5000)" in result.output
     assert "the fund's unfunded commitment is negative (-1100000)" in result.output
     assert "called beyond its commitment" in result.output
+
+
+def test_reversing_the_investment_of_an_application_approves_it_again(db, fund, manager):
+    from fundapp.applications.models import Application, StateChange
+    from tests.factories import FounderFactory
+    paid_in_fund(db, fund, manager)
+    founder = FounderFactory()
+    company = portfolio.register_company(manager, fund, {"name": "Afya", "country": "KE", "sector": "health"},
+                                         owner_id=founder.id)
+    db.session.flush()
+    application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id, state="approved")
+    db.session.add(application)
+    db.session.commit()
+    investment = portfolio.record_investment(manager, fund, company.id, D(2024, 3, 1), "500", "equity", "0.1",
+                                             application_id=application.id)
+    db.session.commit()
+    db.session.refresh(application)
+    assert application.state == "invested"
+    portfolio.reverse_investment(manager, fund, investment)
+    db.session.commit()
+    db.session.refresh(application)
+    assert application.state == "approved"
+    last = db.session.scalars(select(StateChange).order_by(StateChange.id.desc())).first()
+    assert (last.from_state, last.to_state, last.reason) == ("invested", "approved", "Investment reversed.")

@@ -6,7 +6,6 @@ import hashlib
 import io
 import json
 import re
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from fundapp.funds.models import Expense, Payment
 from fundapp.funds.services import partners_of
 from fundapp.reporting import services as reports
 from fundapp.reporting.models import QuarterlyReport
+from tests.conftest import unprotected
 from tests.factories import UserFactory, fund_with_partners
 
 D = date
@@ -39,19 +39,6 @@ def sealed(db):
     report = reports.publish(manager, fund, reports.generate(manager, fund, 2024, 1))
     db.session.commit()
     return fund, manager, report
-
-
-@contextmanager
-def unprotected(db, table: str):
-    """The table's append-only triggers off, as someone with the database's own access could do."""
-    sqlite = db.engine.dialect.name == "sqlite"
-    if sqlite:
-        for event in ("update", "delete"):
-            db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{event}"))
-    else:
-        db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only"))
-    yield
-    db.session.commit()
 
 
 def verify(runner) -> tuple[int, str]:
@@ -133,13 +120,9 @@ def test_a_rewritten_published_report_is_named(runner, db, sealed):
     assert code == 1 and f"published report {report.id} ({report.filename}) was changed on disk" in output
     # the row is rewritten to match the new file: its seal gives it away
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("DROP TRIGGER quarterly_reports_published_update"))
-    else:
-        db.session.execute(text("ALTER TABLE quarterly_reports DISABLE TRIGGER quarterly_reports_published"))
-    db.session.execute(text("UPDATE quarterly_reports SET sha256 = :sha WHERE id = :id"),
-                       {"sha": digest, "id": report.id})
-    db.session.commit()
+    with unprotected(db, "quarterly_reports", "quarterly_reports_published"):
+        db.session.execute(text("UPDATE quarterly_reports SET sha256 = :sha WHERE id = :id"),
+                           {"sha": digest, "id": report.id})
     code, output = verify(runner)
     assert code == 1 and f"quarterly_reports row {report.id} does not match its seal" in output
     # a file no published report names
@@ -155,7 +138,7 @@ def test_the_report_prints_its_ledger_checkpoint(runner, db, sealed):
     text_ = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     printed = re.search(r"Ledger checkpoint: ([0-9a-f]{64})", text_.replace("\n", ""))
     assert printed and printed.group(1) == report.ledger_checkpoint
-    assert set(report.ledger_positions) == {"capital_calls", "call_allocations", "payments", "distributions",
+    assert set(report.ledger_positions) == {"partners", "capital_calls", "call_allocations", "payments", "distributions",
                                             "distribution_allocations", "expenses", "investments", "valuations",
                                             "exits"}
     assert json.dumps(report.ledger_positions)           # kept as plain JSON
@@ -190,3 +173,36 @@ def test_anyone_checks_a_reports_ledger_checkpoint_on_the_verify_page(app, runne
                            {"seal": "0" * 64, "id": expense})
     page = anyone.post("/reports/verify", data={"sha256": report.ledger_checkpoint}).data.decode()
     assert "ledger no longer matches it" in page
+
+
+def test_a_partners_commitment_changed_is_named(runner, db, sealed):
+    """Commitments are what calls are allocated by: doubling them all keeps the pro-rata shares, so
+    only the partners' seals give it away."""
+    with unprotected(db, "partners"):
+        db.session.execute(text("UPDATE partners SET commitment = commitment * 2, kind = 'government'"))
+    code, output = verify(runner)
+    assert code == 1 and re.search(r"partners row \d+ does not match its seal", output)
+
+
+def test_a_published_report_put_back_to_draft_is_named(runner, db, sealed):
+    _fund, _manager, report = sealed
+    with unprotected(db, "quarterly_reports", "quarterly_reports_published"):
+        db.session.execute(text("UPDATE quarterly_reports SET state = 'draft' WHERE id = :id"), {"id": report.id})
+    code, output = verify(runner)
+    assert code == 1 and f"quarterly_reports row {report.id} was published (audit log) and is no longer" in output
+
+
+def test_verify_ledger_prints_each_funds_checkpoint(runner, db, sealed):
+    fund, _manager, report = sealed
+    code, output = verify(runner)
+    assert code == 0
+    assert f"fund {fund.id} ({fund.name}): ledger checkpoint {report.ledger_checkpoint}" in output
+
+
+def test_a_partner_joining_later_breaks_no_earlier_call(runner, db, sealed):
+    from fundapp.funds.services import create_partner
+    fund, manager, _report = sealed
+    create_partner(manager, db.session.get(type(fund), fund.id), "Second co-investor", "co_investor", "2500")
+    db.session.commit()
+    code, output = verify(runner)
+    assert code == 0, output

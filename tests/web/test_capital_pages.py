@@ -145,19 +145,14 @@ def test_verify_ledger_names_an_edited_row(runner, db, kenya):
     db.session.commit()
     assert runner.invoke(args=["verify-ledger"]).exit_code == 0
     from sqlalchemy import text
+
+    from tests.conftest import unprotected
     # Someone with direct access to the database bypasses the append-only triggers.
-    if db.engine.dialect.name == "sqlite":
-        db.session.execute(text("DROP TRIGGER payments_no_update"))
-    else:
-        db.session.execute(text("ALTER TABLE payments DISABLE TRIGGER payments_append_only"))
-    db.session.execute(text("UPDATE payments SET amount = 60000"))
-    db.session.commit()
+    with unprotected(db, "payments"):
+        db.session.execute(text("UPDATE payments SET amount = 60000"))
     result = runner.invoke(args=["verify-ledger"])
     assert result.exit_code == 1
     assert "payments row 1 does not match its seal" in result.output
-    if db.engine.dialect.name != "sqlite":
-        db.session.execute(text("ALTER TABLE payments ENABLE TRIGGER payments_append_only"))
-        db.session.commit()
 
 
 def test_demo_ledger_reconciles(runner, db):

@@ -63,7 +63,7 @@ def test_a_founders_decks_share_a_quota(app, client, db, started, fund):  # noqa
     ("../../etc/passwd.pdf", "passwd.pdf"), ("C:\\Users\\awa\\deck.pdf", "deck.pdf"),
     ("invoice\u202efdp.exe", "invoicefdp.exe.pdf"), ("deck\x00.pdf", "deck.pdf"), ("", "deck.pdf"),
     ('my "best" deck;.pdf', "my best deck.pdf"), ("...", "deck.pdf"), ("Présentation Zoë.PDF", "Présentation Zoë.pdf"),
-    ("x" * 300 + ".pdf", "x" * 116 + ".pdf")])
+    ("x" * 300 + ".pdf", "x" * 116 + ".pdf"), ("a\u0085b\u2028c\u200bd\ufeffe.pdf", "abcde.pdf")])
 def test_file_names_are_made_safe(given, safe):
     assert safe_name(given) == safe
 

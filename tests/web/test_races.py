@@ -39,8 +39,8 @@ class Racers:
     """Two servers on the test's database, each with its own client; race() sends one request from
     each at the same moment and gives their statuses."""
 
-    def __init__(self, make_app):
-        self.apps = [make_app(RATELIMIT_ENABLED=False) for _ in range(2)]
+    def __init__(self, make_app, **config):
+        self.apps = [make_app(RATELIMIT_ENABLED=False, **config) for _ in range(2)]
         self.signed_out()
 
     def signed_out(self) -> None:
@@ -265,3 +265,45 @@ def test_twin_decisions_on_the_page(racers, db, reviewing):
         moved = db.session.scalar(select(func.count()).select_from(Application).where(
             Application.id == application.id, Application.state == "declined"))
         assert moved == 1
+
+
+def test_two_decks_at_once_never_pass_the_founders_quota(make_app, db):
+    """Each deck alone fits in what is left of the founder's quota; both together do not."""
+    import io
+
+    from fundapp.applications.models import Application
+    from tests.factories import FounderFactory
+    from tests.web.test_portal import pdf_bytes
+    size = len(pdf_bytes())
+    racers = Racers(make_app, DECK_QUOTA=size * 3 // 2)
+    fund = FundFactory(currency="KES")
+    for round_ in range(ROUNDS):
+        founder = FounderFactory()
+        drafts = []
+        for index in range(2):
+            company = Company(name=f"Quota {round_}.{index}", country="KE", sector="ai", owner_id=founder.id)
+            db.session.add(company)
+            db.session.flush()
+            drafts.append(Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id))
+            db.session.add(drafts[-1])
+        db.session.commit()
+        token = api_token_for(founder)
+        statuses = racers.race(*[api("POST", f"/api/v1/applications/{draft.id}/deck", token,
+                                     data={"deck": (io.BytesIO(pdf_bytes()), "deck.pdf")},
+                                     content_type="multipart/form-data") for draft in drafts])
+        assert sorted(statuses) == [201, 413], statuses
+        stored = db.session.scalar(select(func.sum(Application.deck_size))
+                                   .where(Application.founder_id == founder.id))
+        assert stored == size
+
+
+def test_twin_companies_of_a_founder_are_one(racers, db):
+    """A founder's double click on "register the company", in the portal."""
+    founder = FounderFactory()
+    for client in racers.clients:
+        sign_in(client, founder)
+    for round_ in range(ROUNDS):
+        form = {"name": f"Shamba {round_}", "country": "KE", "sector": "agriculture", "region": "Nakuru"}
+        statuses = racers.race(*[("POST", "/portal/companies/new", {"data": form})] * 2)
+        assert statuses == [302, 302], statuses
+        assert db.session.scalar(select(func.count(Company.id)).where(Company.owner_id == founder.id)) == round_ + 1
