@@ -35,7 +35,9 @@ def test_founder_files_manager_verifies_and_the_figures_change(db, visitor, live
     form.get_by_label("Under 35 years old").fill("9")
     form.get_by_label("Nationals of the fund's country").fill("16")
     form.get_by_role("button", name="Save report").click()
-    expect(founder.page.get_by_text("Cannot exceed the headcount (17 full-time and part-time).")).to_be_visible()
+    problem = "Cannot exceed the headcount (17 full-time and part-time)."
+    expect(founder.page.locator(".invalid-feedback", has_text=problem)).to_be_visible()    # on the field
+    expect(founder.page.get_by_role("alert").get_by_role("link", name="Women")).to_be_visible()  # and atop
     form.get_by_label("Women").fill("7")
     form.get_by_role("button", name="Save report").click()
     expect(founder.page.get_by_text("Headcount report saved. The fund will verify it.")).to_be_visible()
