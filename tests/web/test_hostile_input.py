@@ -51,6 +51,9 @@ def manager_fund(client, db, login_as):
     fund_ = FundFactory(currency="KES", vintage_year=2024)
     PartnerFactory(fund=fund_, kind="government", commitment=10**9)
     manager = login_as("manager", fund_)
+    # the app's first pages compile their templates: timed requests are those that come after
+    client.get(f"/funds/{fund_.id}")
+    client.get(f"/funds/{fund_.id}/jobs?region=%0B")
     return fund_, manager
 
 
