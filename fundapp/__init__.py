@@ -122,18 +122,20 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from fundapp.admin.views import blueprint as admin
     from fundapp.api import register_api
-    from fundapp.applications.portal_views import blueprint as portal
-    from fundapp.applications.views import blueprint as review
+    from fundapp.applications.portal import blueprint as portal
+    from fundapp.applications.review_views import blueprint as review
     from fundapp.auth.views import blueprint as auth
-    from fundapp.funds.capital_views import blueprint as capital
+    from fundapp.dashboard.views import blueprint as dashboard
     from fundapp.funds.views import blueprint as funds
     from fundapp.jobs.views import blueprint as jobs
+    from fundapp.ledger.views import blueprint as capital
     from fundapp.main.views import blueprint as main
     from fundapp.portfolio.views import blueprint as portfolio
     from fundapp.reporting.views import blueprint as reports
     from fundapp.reporting.views import public
 
-    for blueprint in (main, auth, funds, capital, portfolio, jobs, reports, public, portal, review, admin):
+    for blueprint in (main, auth, funds, dashboard, capital, portfolio, jobs, reports, public, portal, review,
+                      admin):
         app.register_blueprint(blueprint)
     register_api(app)
 
@@ -154,7 +156,7 @@ def register_commands(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     from fundapp.auth.session import enforce_idle_timeout, navigation
     from fundapp.extensions import db
-    from fundapp.formatting import register_filters
+    from fundapp.web.formatting import register_filters
 
     app.before_request(enforce_idle_timeout)
     app.context_processor(navigation)

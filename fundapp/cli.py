@@ -5,12 +5,12 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from werkzeug.serving import run_simple
 
-from fundapp import demo as demo_data
 from fundapp.auth import services
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.funds import verification
+from fundapp.ledger import verification
 from fundapp.reporting.services import report_problems
+from fundapp.seed import demo as demo_data
 
 
 @click.command("demo")
@@ -149,7 +149,7 @@ def generate_data(applications: int, seed: int) -> None:
     """Fill an empty database with the demo funds and synthetic data at scale (bulk inserts)."""
     import time as clock
 
-    from fundapp import synthetic
+    from fundapp.seed import synthetic
     upgrade()
     if not demo_data.is_empty():
         raise click.ClickException("The database is not empty: generate-data fills an empty one.")

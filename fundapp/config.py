@@ -34,7 +34,7 @@ class Config:
 
     ENVIRONMENT = os.environ.get("FUNDAPP_ENV", "development")
     SECRET_KEY = os.environ.get("SECRET_KEY")
-    # The key of the ledger's and the published reports' seals (fundapp.seals): kept outside the
+    # The key of the ledger's and the published reports' seals (fundapp.ledger.seals): kept outside the
     # database, so that someone who can write to it cannot re-seal what they change.
     SEAL_KEY = os.environ.get("SEAL_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", ""))
@@ -62,7 +62,7 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
 
-    # Whole pages kept per fund revision (fundapp.pages): in Redis when there is one, shared by every
+    # Whole pages kept per fund revision (fundapp.web.pages): in Redis when there is one, shared by every
     # worker; else in each worker's memory. CACHE_TYPE=NullCache renders every page.
     CACHE_TYPE = os.environ.get("CACHE_TYPE") or ("RedisCache" if REDIS_URL else "SimpleCache")
     CACHE_REDIS_URL = REDIS_URL

@@ -1,6 +1,6 @@
 """What users send, bounded where it enters: whole numbers within the database's integers, dates
 within a sane range, text without control characters. One parser for each kind, used by the forms
-(fundapp.forms), the API's schemas (fundapp.api.schemas) and the query strings (fundapp.views);
+(fundapp.web.forms), the API's schemas (fundapp.api.schemas) and the query strings (fundapp.web.query);
 amounts have theirs in fundapp.money. Pure: no Flask, no database."""
 import re
 from datetime import date
@@ -19,7 +19,7 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u2
 
 
 class InputError(ValueError):
-    """A value refused at the edge; its code says why (see fundapp.forms.INPUT_MESSAGES)."""
+    """A value refused at the edge; its code says why (see fundapp.web.forms.INPUT_MESSAGES)."""
 
 
 def whole_number(text, minimum: int = 0, maximum: int = MAX_ID) -> int:

@@ -2,18 +2,16 @@
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review, StateChange
 from fundapp.audit.models import AuditEntry
 from fundapp.auth.models import ApiToken, Grant, Invitation, User
-from fundapp.funds.models import (
-                                         CallAllocation,
-                                         CapitalCall,
-                                         Country,
-                                         Distribution,
-                                         DistributionAllocation,
-                                         Expense,
-                                         Fund,
-                                         Partner,
-                                         Payment,
-)
+from fundapp.funds.models import Country, Fund, Partner
 from fundapp.jobs.models import HeadcountReport
+from fundapp.ledger.models import (
+    CallAllocation,
+    CapitalCall,
+    Distribution,
+    DistributionAllocation,
+    Expense,
+    Payment,
+)
 from fundapp.notifications.models import OutboxMessage
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 from fundapp.reporting.models import QuarterlyReport, ReportDownload

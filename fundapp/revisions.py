@@ -5,7 +5,7 @@ settings or headcount: derived figures (metrics, histories, jobs) are kept per f
 a page never reads figures older than the data and a page viewed again does not recompute them from
 the whole ledger. Its activity revision moves with every recorded change that a page of the fund can
 show (applications, reviews, assignments as well as figures): whole pages are kept per activity
-revision (fundapp.pages).
+revision (fundapp.web.pages).
 
 A change only notes the fund (touch); the revisions move in the last statement before the commit,
 funds in id order, so that a revision is never read ahead of the data it stands for, two writers

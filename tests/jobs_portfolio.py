@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from fundapp.applications.models import Application
-from fundapp.funds import capital
 from fundapp.funds.services import partners_of
 from fundapp.jobs import services as jobs
+from fundapp.ledger import capital
 from fundapp.portfolio import services as portfolio
 from tests.factories import FounderFactory, FundFactory, PartnerFactory, UserFactory
 

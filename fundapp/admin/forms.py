@@ -4,8 +4,8 @@ from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, Email, Length
 
 from fundapp.auth.constants import ROLE_LABELS, ROLES
-from fundapp.forms import Form
 from fundapp.funds.constants import LANGUAGES
+from fundapp.web.forms import Form
 
 
 class StaffForm(Form):

@@ -12,13 +12,13 @@ from fundapp.auth.models import Grant, User
 from fundapp.auth.permissions import require_admin
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.forms import show_refusal
 from fundapp.funds import services as funds
 from fundapp.funds.forms import CountryForm
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.notifications.models import OutboxMessage
-from fundapp.pagination import paginate
-from fundapp.views import query_number, query_page
+from fundapp.web.forms import show_refusal
+from fundapp.web.pagination import paginate
+from fundapp.web.query import query_number, query_page
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 

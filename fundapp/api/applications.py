@@ -28,7 +28,7 @@ from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund
 from fundapp.money import to_major
 from fundapp.portfolio.models import Company
-from fundapp.views import signed_in_user
+from fundapp.web.query import signed_in_user
 
 blp = Blueprint("api_applications", __name__, url_prefix="/api/v1",
                 description="Applications, rubrics, assignments, conflicts and reviews.")

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from fundapp import reversals
 from fundapp.api.auth import authenticated, fund_object, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import (
@@ -23,22 +22,17 @@ from fundapp.api.schemas import (
     ValuationSchema,
 )
 from fundapp.auth.permissions import can, fund_or_404, partner_of, visible_funds
-from fundapp.entries import effective
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.funds import capital
-from fundapp.funds.models import (
-    CallAllocation,
-    CapitalCall,
-    Distribution,
-    DistributionAllocation,
-    Expense,
-    Fund,
-)
+from fundapp.funds.models import Fund
+from fundapp.ledger import capital
+from fundapp.ledger import reversal as reversals
+from fundapp.ledger.entries import effective
+from fundapp.ledger.loader import metrics_as_of
+from fundapp.ledger.models import CallAllocation, CapitalCall, Distribution, DistributionAllocation, Expense
 from fundapp.money import to_major
 from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.models import Company, Investment
-from fundapp.portfolio.performance import metrics_as_of
 
 blp = Blueprint("api_capital", __name__, url_prefix="/api/v1",
                 description="Capital calls, payments, distributions, expenses, the portfolio and metrics.")

@@ -8,7 +8,8 @@ from marshmallow import ValidationError, fields, pre_load, validate
 from fundapp import inputs
 from fundapp.auth.constants import ROLES
 from fundapp.errors import input_message
-from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, LANGUAGES, PARTNER_KINDS, SECTORS
+from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
+from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 
 AMOUNT = validate.Regexp(r"^\d{1,15}(\.\d{1,6})?$",

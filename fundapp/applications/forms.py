@@ -4,8 +4,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from fundapp.forms import Form
 from fundapp.portfolio.forms import CompanyForm
+from fundapp.web.forms import Form
 
 STAGE_LABELS = {"": _l("Choose…"), "idea": _l("Idea"), "pre_seed": _l("Pre-seed"), "seed": _l("Seed"),
                 "series_a": _l("Series A"), "growth": _l("Growth")}

@@ -9,7 +9,6 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import func, select
 
-from fundapp import files
 from fundapp.applications import eligibility, workflow
 from fundapp.applications.models import TEXT_FIELDS, Application, StateChange
 from fundapp.audit.services import record
@@ -17,10 +16,11 @@ from fundapp.auth.services import hold_account
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.formatting import amount_from_text
 from fundapp.funds.models import Fund
 from fundapp.money import AmountError
 from fundapp.portfolio.models import Company
+from fundapp.web import files
+from fundapp.web.formatting import amount_from_text
 
 DECK_LIMIT = 20 * 1024 * 1024
 DECK_PAGES = 300

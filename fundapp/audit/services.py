@@ -52,7 +52,7 @@ def record(actor, action: str, obj, *, before: dict | None = None, fund_id: int 
 def _moves_figures(obj) -> bool:
     """Whether a change to obj can change the fund's figures: its ledger, partners or settings."""
     from fundapp.funds.models import Fund, Partner
-    from fundapp.ledger_entry import LedgerEntry
+    from fundapp.ledger.rows import LedgerEntry
     return isinstance(obj, LedgerEntry | Fund | Partner)
 
 

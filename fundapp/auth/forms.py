@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from fundapp.forms import Form
 from fundapp.funds.constants import LANGUAGES
+from fundapp.web.forms import Form
 
 
 def language_choices():

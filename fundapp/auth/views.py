@@ -19,18 +19,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from fundapp.auth import services
-from fundapp.auth.forms import (
-    ActivateForm,
-    LanguageForm,
-    LoginForm,
-    PasswordForm,
-    RegisterForm,
-    TokenForm,
-)
+from fundapp.auth.forms import ActivateForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
 from fundapp.auth.models import ApiToken, User
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
-from fundapp.forms import show_refusal
+from fundapp.web.forms import show_refusal
 
 blueprint = Blueprint("auth", __name__)
 

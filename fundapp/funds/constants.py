@@ -22,17 +22,3 @@ SECTORS = {
 }
 
 LANGUAGES = {"en": _l("English"), "fr": _l("French")}
-
-CALL_PURPOSES = {
-    "investment": _l("Investment"),
-    "expenses": _l("Expenses"),
-    "fees": _l("Fees"),
-}
-
-EXPENSE_CATEGORIES = {
-    "management_fee": _l("Management fee"),
-    "operations": _l("Operations"),
-    "legal": _l("Legal"),
-    "audit": _l("Audit"),
-    "other": _l("Other"),
-}

@@ -10,10 +10,10 @@ from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import User
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.formatting import amount_from_text
 from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.money import AmountError, is_currency
+from fundapp.web.formatting import amount_from_text
 
 FUND_AMOUNTS = ("target_size", "min_ticket", "max_ticket")
 

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from fundapp.forms import Form
+from fundapp.web.forms import Form
 
 COUNT = {"min": 0, "inputmode": "numeric"}
 

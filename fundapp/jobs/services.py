@@ -15,12 +15,10 @@ from fundapp.applications.models import Application
 from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import Grant
 from fundapp.columns import utcnow
-from fundapp.entries import effective
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.formatting import sector_label
 from fundapp.funds.models import Fund
-from fundapp.jobs.jobs import (
+from fundapp.jobs.figures import (
     CompanyFigures,
     CompanyJobs,
     GroupFigures,
@@ -30,11 +28,13 @@ from fundapp.jobs.jobs import (
     job_figures,
 )
 from fundapp.jobs.models import HeadcountReport
-from fundapp.portfolio.metrics import FundMetrics, fund_metrics
+from fundapp.ledger.entries import effective
+from fundapp.ledger.loader import load_ledger
+from fundapp.ledger.metrics import FundMetrics, fund_metrics
 from fundapp.portfolio.models import Company, Exit, Investment
-from fundapp.portfolio.performance import load_ledger
 from fundapp.quarters import ends_between, last_ended, parse_period, period_of
 from fundapp.revisions import cached, touch
+from fundapp.web.formatting import sector_label
 
 COUNTS = ("full_time", "part_time", "women", "under_35", "nationals")
 BREAKDOWNS = ("women", "under_35", "nationals")

@@ -10,17 +10,17 @@ from sqlalchemy import select
 
 from fundapp.auth.permissions import abilities, fund_or_404
 from fundapp.errors import Refused
-from fundapp.exports import download
 from fundapp.extensions import db
-from fundapp.formatting import quarter, sector_label
-from fundapp.forms import show_refusal
 from fundapp.jobs import imports, services
 from fundapp.jobs.forms import ImportForm, ManagerHeadcountForm
 from fundapp.jobs.models import HeadcountReport
-from fundapp.pagination import page_of, paginate
 from fundapp.portfolio.models import Company
 from fundapp.quarters import ends_between, last_ended, period_of
-from fundapp.views import form_ids, query_date, query_number, query_page
+from fundapp.web.exports import download
+from fundapp.web.formatting import quarter, sector_label
+from fundapp.web.forms import show_refusal
+from fundapp.web.pagination import page_of, paginate
+from fundapp.web.query import form_ids, query_date, query_number, query_page
 
 blueprint = Blueprint("jobs", __name__, url_prefix="/funds/<int:fund_id>")
 

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from fundapp.forms import Form
 from fundapp.funds.constants import SECTORS
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
+from fundapp.web.forms import Form
 
 
 class CompanyForm(Form):

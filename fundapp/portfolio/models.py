@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.columns import UTCDateTime, utcnow
 from fundapp.extensions import db
-from fundapp.ledger_entry import LedgerEntry
+from fundapp.ledger.rows import LedgerEntry
 
 
 class Company(db.Model):

@@ -7,7 +7,13 @@ from sqlalchemy import func, or_, select
 from fundapp import inputs
 from fundapp.audit.services import record
 from fundapp.auth.services import hold_account
-from fundapp.entries import (
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.funds.constants import SECTORS
+from fundapp.funds.models import Fund
+from fundapp.funds.services import country_name
+from fundapp.ledger.capital import refuse_beyond_cash
+from fundapp.ledger.entries import (
     check_reversible,
     dated_within_fund,
     effective,
@@ -16,12 +22,6 @@ from fundapp.entries import (
     is_effective,
     positive_amount,
 )
-from fundapp.errors import Refused
-from fundapp.extensions import db
-from fundapp.funds.capital import refuse_beyond_cash
-from fundapp.funds.constants import SECTORS
-from fundapp.funds.models import Fund
-from fundapp.funds.services import country_name
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 

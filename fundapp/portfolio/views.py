@@ -6,13 +6,14 @@ from sqlalchemy import select
 from fundapp.applications.models import Application
 from fundapp.auth.permissions import fund_or_404
 from fundapp.extensions import db
-from fundapp.funds.statements import reversed_ids
+from fundapp.ledger.loader import metrics_as_of
+from fundapp.ledger.statements import reversed_ids
+from fundapp.ledger.views import reverse_entry, submit_entry
 from fundapp.money import to_major
 from fundapp.portfolio import services
 from fundapp.portfolio.forms import CompanyForm, ExitForm, InvestmentForm, ValuationForm
 from fundapp.portfolio.models import Exit, Investment, Valuation
-from fundapp.portfolio.performance import metrics_as_of
-from fundapp.views import query_number, reverse_entry, submit_entry
+from fundapp.web.query import query_number
 
 blueprint = Blueprint("portfolio", __name__, url_prefix="/funds/<int:fund_id>/portfolio")
 

@@ -19,7 +19,6 @@ from reportlab.platypus import (
     Table,
 )
 
-from fundapp.formatting import amount, country_name, fte, percent, ratio
 from fundapp.reporting import figures
 from fundapp.reporting.pdf import (
     BOLD,
@@ -41,6 +40,7 @@ from fundapp.reporting.quarterly import (
     Share,
     without_cycle_collection,
 )
+from fundapp.web.formatting import amount, country_name, fte, percent, ratio
 
 WIDTH = 174 * mm
 WIDE = 261 * mm      # a landscape page's text width

@@ -3,9 +3,9 @@ from babel.numbers import format_compact_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from fundapp.formatting import quarter
 from fundapp.money import to_decimal
 from fundapp.reporting.charts import grouped_bars, lines
+from fundapp.web.formatting import quarter
 
 
 def _compact(currency: str):

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from fundapp.forms import Form
+from fundapp.web.forms import Form
 
 
 class GenerateForm(Form):

@@ -29,7 +29,7 @@ class QuarterlyReport(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The fund's ledger as the report printed it: its last row in each ledger table and their checkpoint
-    # (fundapp.seals.checkpoint). A published report is sealed, chained to the one published before it.
+    # (fundapp.ledger.seals.checkpoint). A published report is sealed, chained to the one published before it.
     ledger_positions: Mapped[dict | None] = mapped_column(JSON)
     ledger_checkpoint: Mapped[str | None] = mapped_column(String(64))
     seal: Mapped[str | None] = mapped_column(String(64))

@@ -6,20 +6,14 @@ from flask_babel import gettext as _
 from reportlab.platypus import Spacer
 from sqlalchemy import select
 
-from fundapp.entries import effective
 from fundapp.extensions import db
-from fundapp.formatting import money
-from fundapp.funds.constants import CALL_PURPOSES
-from fundapp.funds.models import (
-    CallAllocation,
-    CapitalCall,
-    Distribution,
-    DistributionAllocation,
-    Fund,
-    Partner,
-)
-from fundapp.portfolio.performance import metrics_as_of
+from fundapp.funds.models import Fund, Partner
+from fundapp.ledger.constants import CALL_PURPOSES
+from fundapp.ledger.entries import effective
+from fundapp.ledger.loader import metrics_as_of
+from fundapp.ledger.models import CallAllocation, CapitalCall, Distribution, DistributionAllocation
 from fundapp.reporting.pdf import build, styles, table, text
+from fundapp.web.formatting import money
 
 
 def _notice(fund: Fund, partner: Partner, title: str, rows: list[list[str]], note: str) -> bytes:

@@ -5,9 +5,9 @@ from datetime import date
 
 from fundapp.applications.pipeline import quarterly_counts
 from fundapp.funds.models import Fund, Partner
-from fundapp.jobs.jobs import JobFigures
+from fundapp.jobs.figures import JobFigures
 from fundapp.jobs.services import load_jobs
-from fundapp.portfolio.metrics import fund_metrics
+from fundapp.ledger.metrics import fund_metrics
 from fundapp.quarters import ends_between, last_ended
 from fundapp.revisions import cached
 

@@ -14,18 +14,20 @@ from sqlalchemy import select
 
 from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile
 from fundapp.applications.workflow import STATES
-from fundapp.entries import effective
 from fundapp.extensions import db
-from fundapp.formatting import labels, sector_label
-from fundapp.funds.constants import CALL_PURPOSES, SECTORS
-from fundapp.funds.models import CapitalCall, Country, Fund, Partner
-from fundapp.funds.verification import ledger_checkpoint
-from fundapp.jobs.jobs import JobFigures
+from fundapp.funds.constants import SECTORS
+from fundapp.funds.models import Country, Fund, Partner
+from fundapp.jobs.figures import JobFigures
 from fundapp.jobs.services import HOLDING_STATES, FundJobs, company_table, load_jobs
+from fundapp.ledger.constants import CALL_PURPOSES
+from fundapp.ledger.entries import effective
+from fundapp.ledger.metrics import FundMetrics, fund_metrics
+from fundapp.ledger.models import CapitalCall
+from fundapp.ledger.verification import ledger_checkpoint
 from fundapp.portfolio.constants import INSTRUMENTS
-from fundapp.portfolio.metrics import FundMetrics, fund_metrics
 from fundapp.portfolio.models import Investment
 from fundapp.quarters import quarter_end, quarter_ends, start_of_quarter_holding
+from fundapp.web.formatting import labels, sector_label
 
 
 # Typed cells: the PDF formats them, the downloads give their plain values.

@@ -10,16 +10,17 @@ from flask import abort, current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from fundapp import seals
 from fundapp.applications.models import Application
 from fundapp.audit.models import AuditEntry
 from fundapp.audit.services import record
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.funds.models import CapitalCall, Fund
-from fundapp.funds.verification import broken_chains, checkpoint_problems
-from fundapp.ledger_entry import seal_key, take_chain_lock
+from fundapp.funds.models import Fund
+from fundapp.ledger import seals
+from fundapp.ledger.models import CapitalCall
+from fundapp.ledger.rows import seal_key, take_chain_lock
+from fundapp.ledger.verification import broken_chains, checkpoint_problems
 from fundapp.quarters import quarter_end
 from fundapp.reporting.document import render
 from fundapp.reporting.models import QuarterlyReport, ReportDownload

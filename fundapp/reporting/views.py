@@ -14,10 +14,7 @@ from sqlalchemy.orm import joinedload
 from fundapp.auth.permissions import abilities, fund_or_404
 from fundapp.database import write_transaction
 from fundapp.errors import Refused
-from fundapp.exports import download
 from fundapp.extensions import db, limiter
-from fundapp.formatting import quarter
-from fundapp.forms import show_refusal
 from fundapp.funds.models import Fund, Partner
 from fundapp.money import to_decimal
 from fundapp.quarters import ends_between, last_ended, parse_period, period_of
@@ -25,6 +22,9 @@ from fundapp.reporting import services
 from fundapp.reporting.forms import GenerateForm, PublishForm, VerifyForm
 from fundapp.reporting.open_data import open_data
 from fundapp.reporting.quarterly import Fte, Money, Ratio, Share, contents
+from fundapp.web.exports import download
+from fundapp.web.formatting import quarter
+from fundapp.web.forms import show_refusal
 
 blueprint = Blueprint("reports", __name__, url_prefix="/funds/<int:fund_id>/reports")
 public = Blueprint("public", __name__)

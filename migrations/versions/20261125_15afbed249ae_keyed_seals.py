@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 from flask import current_app
 
-from fundapp import seals
 from fundapp.database import drop_append_only, make_append_only
+from fundapp.ledger import seals
 
 # revision identifiers, used by Alembic.
 revision = '15afbed249ae'

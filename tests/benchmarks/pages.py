@@ -29,7 +29,7 @@ def main(database: str, repeats: int) -> None:
     from fundapp.funds.models import Partner
     from tests.conftest import sign_in
 
-    # Pages as rendered: a page kept whole (fundapp.pages) would measure the cache, not the page.
+    # Pages as rendered: a page kept whole (fundapp.web.pages) would measure the cache, not the page.
     app = create_app({"RATELIMIT_ENABLED": False, "CACHE_TYPE": "NullCache"})
     with app.app_context():
         manager = db.session.scalar(select(User).where(User.email == "manager.kenya@fundapp.example"))

@@ -9,17 +9,18 @@ import sys
 from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 
-from fundapp import create_app, demo
+from fundapp import create_app
 from fundapp.applications import services
 from fundapp.applications.models import Application, StateChange
 from fundapp.auth.models import User
 from fundapp.auth.passwords import hash_password
 from fundapp.auth.services import create_token
-from fundapp.demo_pipeline import deck
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.money import to_major
 from fundapp.portfolio.services import register_company
+from fundapp.seed import demo
+from fundapp.seed.pipeline import deck
 
 
 def prepare(count: int) -> None:

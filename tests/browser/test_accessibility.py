@@ -3,9 +3,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
-from fundapp import demo
 from fundapp.auth.models import User
 from fundapp.funds.models import Fund
+from fundapp.seed import demo
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 AXE = Axe()

@@ -7,10 +7,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from fundapp.errors import Refused
-from fundapp.funds import capital
-from fundapp.funds.models import CallAllocation, CapitalCall, Payment
+from fundapp.ledger import capital
+from fundapp.ledger.loader import metrics_as_of
+from fundapp.ledger.models import CallAllocation, CapitalCall, Payment
 from fundapp.portfolio import services as portfolio
-from fundapp.portfolio.performance import metrics_as_of
 from tests.factories import UserFactory, fund_with_partners
 
 D = date
@@ -241,8 +241,8 @@ def test_a_reversal_may_not_leave_the_fund_without_cash(db, fund, manager):
 def test_verify_ledger_finds_negative_cash_and_unfunded_on_any_date(runner, db, fund, manager):
     """Rows entered past the use cases (as a buggy import would), sealed as any row: the balances
     themselves give the break away."""
-    from fundapp.entries import enter
-    from fundapp.funds.models import Expense
+    from fundapp.ledger.entries import enter
+    from fundapp.ledger.models import Expense
     paid_in_fund(db, fund, manager)
     enter(Expense(fund_id=fund.id, date=D(2024, 1, 15), amount=5_000, category="operations"), manager)
     call = enter(CapitalCall(fund_id=fund.id, call_date=D(2024, 5, 1), due_date=D(2024, 6, 1),

@@ -15,11 +15,12 @@ from fundapp.applications import services
 from fundapp.applications.models import Application, StateChange
 from fundapp.auth.models import User
 from fundapp.auth.services import create_token
-from fundapp.demo_pipeline import deck
-from fundapp.funds import statements
-from fundapp.funds.models import Fund, Payment
+from fundapp.funds.models import Fund
+from fundapp.ledger import statements
+from fundapp.ledger.models import Payment
 from fundapp.money import to_major
 from fundapp.portfolio.services import register_company
+from fundapp.seed.pipeline import deck
 from tests.serving import gunicorn, stop
 
 FOUNDERS = 24

@@ -45,8 +45,8 @@ def test_history_follows_the_quarters_since_the_first_investment(db, portfolio_)
 
 def test_a_reversed_investment_takes_its_company_out(db, portfolio_):
     fund, manager, _founder, companies = portfolio_
+    from fundapp.ledger.reversal import reverse
     from fundapp.portfolio.models import Investment
-    from fundapp.reversals import reverse
     for investment in db.session.scalars(select(Investment).where(Investment.company_id == companies["B"].id)):
         reverse(manager, fund, "investment", investment)
     db.session.commit()

@@ -72,10 +72,10 @@ def test_existing_ledger_rows_and_published_reports_are_sealed_by_the_migration(
     from sqlalchemy import select, text
     from sqlalchemy.exc import DBAPIError
 
-    from fundapp.funds.models import Expense
-    from fundapp.funds.verification import broken_chains
+    from fundapp.ledger.models import Expense
+    from fundapp.ledger.seals import GENESIS
+    from fundapp.ledger.verification import broken_chains
     from fundapp.reporting.services import report_problems
-    from fundapp.seals import GENESIS
     from tests.factories import FundFactory
     app = make_app(SQLALCHEMY_DATABASE_URI=scratch_database(tmp_path))
     with app.app_context():

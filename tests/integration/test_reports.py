@@ -13,13 +13,13 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from fundapp.errors import Refused
-from fundapp.formatting import amount, fte, percent, ratio
 from fundapp.jobs.services import load_jobs
-from fundapp.portfolio.performance import metrics_as_of
+from fundapp.ledger.loader import metrics_as_of
 from fundapp.reporting import services as reports
 from fundapp.reporting.document import render
 from fundapp.reporting.models import QuarterlyReport
 from fundapp.reporting.quarterly import contents
+from fundapp.web.formatting import amount, fte, percent, ratio
 
 D = date
 

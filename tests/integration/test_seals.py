@@ -13,10 +13,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select, text
 
-from fundapp import seals
-from fundapp.funds import capital
-from fundapp.funds.models import Expense, Payment
 from fundapp.funds.services import partners_of
+from fundapp.ledger import capital, seals
+from fundapp.ledger.models import Expense, Payment
 from fundapp.reporting import services as reports
 from fundapp.reporting.models import QuarterlyReport
 from tests.conftest import unprotected

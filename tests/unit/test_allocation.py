@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fundapp.funds.ledger import allocate
+from fundapp.ledger.allocation import allocate
 
 
 @pytest.mark.parametrize(("total", "weights", "expected"), [

@@ -2,7 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from fundapp.jobs.jobs import CompanyJobs, Report, breakdown, job_figures
+from fundapp.jobs.figures import CompanyJobs, Report, breakdown, job_figures
 
 D = date
 Q = lambda year, quarter: D(year, quarter * 3, 30 if quarter in (2, 3) else 31)  # noqa: E731

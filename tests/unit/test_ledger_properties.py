@@ -4,8 +4,8 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fundapp.funds.ledger import allocate
-from fundapp.portfolio.metrics import Flow, Ledger, fund_metrics
+from fundapp.ledger.allocation import allocate
+from fundapp.ledger.metrics import Flow, Ledger, fund_metrics
 
 START = date(2024, 1, 1)
 

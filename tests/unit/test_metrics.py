@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fundapp.portfolio.metrics import Flow, Ledger, fund_metrics, lowest_cash, xirr
+from fundapp.ledger.metrics import Flow, Ledger, fund_metrics, lowest_cash, xirr
 
 D = date
 

@@ -34,8 +34,8 @@ MATRIX = {
     "auth.tokens": "signed_in",
     "auth.revoke_token": "someone_elses",
     "funds.index": "signed_in",
-    "funds.overview": "fund_member",
-    "funds.add_partner": "fund_manager",
+    "dashboard.overview": "fund_member",
+    "dashboard.add_partner": "fund_manager",
     "funds.create": "admin",
     "funds.edit": "admin",
     "admin.countries": "admin",
@@ -56,8 +56,8 @@ MATRIX = {
     "api_funds.list_partners": "api_fund_member",
     "api_funds.create_partner": "api_fund_manager",
     "api_funds.create_grant": "api_admin",
-    "funds.chart": "fund_performance",
-    "funds.schedule": "fund_performance",
+    "dashboard.chart": "fund_performance",
+    "dashboard.schedule": "fund_performance",
     "capital.index": "fund_manager",
     "capital.create_call": "fund_manager",
     "capital.create_payment": "fund_manager",
@@ -231,8 +231,8 @@ def ledger_entries(db, fund, people) -> dict:
     """A paid call and an investment in fund A, for the routes that name ledger rows."""
     from datetime import date
 
-    from fundapp.funds import capital
     from fundapp.funds.services import partners_of
+    from fundapp.ledger import capital
     from fundapp.portfolio import services as portfolio
     manager = people["manager_a"]
     partner = partners_of(fund)[0]
@@ -270,7 +270,7 @@ def ledger_entries(db, fund, people) -> dict:
             "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},
                           "capital.notice": {"kind": "calls", "event_id": call.id},
                           "capital.export": {"kind": "csv"},
-                          "jobs.export": {"kind": "csv"}, "funds.schedule": {"kind": "xlsx"}, "jobs.export_reports": {"kind": "xlsx"},
+                          "jobs.export": {"kind": "csv"}, "dashboard.schedule": {"kind": "xlsx"}, "jobs.export_reports": {"kind": "xlsx"},
                           "reports.publish": {"report_id": draft.id},
                           "api_reports.publish": {"report_id": draft.id},
                           "reports.table": {"name": "schedule", "kind": "xlsx"},

@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from fundapp.funds.models import CapitalCall, Payment
+from fundapp.ledger.models import CapitalCall, Payment
 from tests.factories import FundFactory, PartnerFactory, api_token_for, staff_with_role
 
 

@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from fundapp.funds import capital
-from fundapp.funds.models import CapitalCall, Payment
+from fundapp.ledger import capital
+from fundapp.ledger.models import CapitalCall, Payment
 from tests.factories import FundFactory, GrantFactory, PartnerFactory, UserFactory
 
 

@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from fundapp.funds import capital
 from fundapp.funds.services import partners_of
+from fundapp.ledger import capital
 from fundapp.reporting import services as reports
 from fundapp.reporting.models import ReportDownload
 from tests.conftest import sign_in

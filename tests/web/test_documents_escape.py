@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from fundapp.exports import sheet_name
-from fundapp.funds import capital
 from fundapp.funds.services import partners_of
+from fundapp.ledger import capital
 from fundapp.portfolio import services as portfolio
+from fundapp.web.exports import sheet_name
 from tests.conftest import sign_in
 from tests.factories import FundFactory, PartnerFactory, staff_with_role
 

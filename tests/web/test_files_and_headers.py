@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from fundapp.applications.models import Application
-from fundapp.files import safe_name
+from fundapp.web.files import safe_name
 from tests.conftest import sign_in
 from tests.factories import FundFactory, api_token_for, staff_with_role
 from tests.web.test_portal import COMPLETE, fund, pdf_bytes, started, upload  # noqa: F401  (fixtures)

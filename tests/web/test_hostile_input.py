@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from fundapp.applications.models import Application
 from fundapp.auth.models import User
-from fundapp.funds.models import CapitalCall
+from fundapp.ledger.models import CapitalCall
 from fundapp.money import AmountError, parse_amount
 from tests.factories import FundFactory, PartnerFactory, api_token_for, staff_with_role
 from tests.web.test_portal import fund, started  # noqa: F401  (fixtures)
@@ -239,18 +239,19 @@ def test_a_small_workbook_cannot_exhaust_the_server(client, db, manager_fund, sh
     assert response.status_code == 422 and seconds < 5, (response.status_code, seconds)
 
 
-def test_a_deck_of_thirty_thousand_pages_is_refused_at_once(client, db, started):  # noqa: F811
+def test_a_deck_of_sixty_thousand_pages_is_refused_at_once(client, db, started):  # noqa: F811
     """Counted from the page tree's root, not page by page (which took seconds while holding the lock)."""
     from pypdf import PdfWriter
     _founder, _company, application = started
     writer = PdfWriter()
-    for _ in range(30_000):
+    for _ in range(60_000):
         writer.add_blank_page(width=72, height=72)
     buffer = io.BytesIO()
     writer.write(buffer)
     response, seconds = timed(lambda: post_file(client, f"/portal/applications/{application.id}/deck", "deck",
                                                 "deck.pdf", buffer.getvalue()))
-    assert response.status_code == 422 and b"more than 300 pages" in response.data and seconds < BOUND
+    # counting them one by one took three seconds here; the file's mere reading, a few tenths
+    assert response.status_code == 422 and b"more than 300 pages" in response.data and seconds < 2 * BOUND
 
 
 def test_json_the_parser_cannot_read_is_a_clear_400(client, db):

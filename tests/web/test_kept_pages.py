@@ -1,4 +1,4 @@
-"""Whole pages kept per fund revision (fundapp.pages, fundapp.revisions): a page viewed again is served
+"""Whole pages kept per fund revision (fundapp.web.pages, fundapp.revisions): a page viewed again is served
 without rendering, a recorded change shows at once, and no session is ever served another's page."""
 import re
 

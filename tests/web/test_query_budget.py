@@ -6,7 +6,7 @@ from tests.factories import FundFactory, GrantFactory, PartnerFactory
 
 
 def queries_for(client, count_queries, path: str) -> int:
-    """The queries of the page as rendered (not as kept, fundapp.pages)."""
+    """The queries of the page as rendered (not as kept, fundapp.web.pages)."""
     client.get(path)  # warm: the first request loads what every request loads once
     with client.application.app_context():
         cache.clear()

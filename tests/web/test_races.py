@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 from fundapp.applications import review
 from fundapp.applications.models import Application, Assignment, Review
 from fundapp.auth.models import User
-from fundapp.funds import capital
 from fundapp.funds.services import partners_of
 from fundapp.jobs.models import HeadcountReport
+from fundapp.ledger import capital
+from fundapp.ledger.loader import load_ledger, metrics_as_of
+from fundapp.ledger.metrics import lowest_cash
 from fundapp.money import to_major
 from fundapp.portfolio import services as portfolio
-from fundapp.portfolio.metrics import lowest_cash
 from fundapp.portfolio.models import Company, Exit
-from fundapp.portfolio.performance import load_ledger, metrics_as_of
 from fundapp.reporting.models import QuarterlyReport
 from tests.conftest import sign_in
 from tests.factories import (

@@ -116,7 +116,7 @@ def test_a_step_taken_meanwhile_answers_409(client, db, pipeline):
 def test_an_approved_application_becomes_invested_with_its_investment(client, db, pipeline):
     from datetime import date
 
-    from fundapp.funds import capital
+    from fundapp.ledger import capital
     from tests.factories import PartnerFactory
     fund, manager, _reviewers, (shamba, *_), _team = pipeline
     partner = PartnerFactory(fund=fund, commitment=10_000_000_00)

@@ -4,25 +4,24 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from fundapp import seals
 from fundapp.audit.models import AuditEntry
-from fundapp.entries import effective
 from fundapp.extensions import db
-from fundapp.funds.ledger import allocate
-from fundapp.funds.models import (
+from fundapp.funds.models import Fund, Partner
+from fundapp.ledger import seals
+from fundapp.ledger.allocation import allocate
+from fundapp.ledger.entries import effective
+from fundapp.ledger.loader import load_ledger
+from fundapp.ledger.metrics import fund_metrics, lowest_cash
+from fundapp.ledger.models import (
     CallAllocation,
     CapitalCall,
     Distribution,
     DistributionAllocation,
     Expense,
-    Fund,
-    Partner,
     Payment,
 )
-from fundapp.ledger_entry import seal_key
-from fundapp.portfolio.metrics import fund_metrics, lowest_cash
+from fundapp.ledger.rows import seal_key
 from fundapp.portfolio.models import Exit, Investment, Valuation
-from fundapp.portfolio.performance import load_ledger
 
 LEDGER_MODELS = (CapitalCall, CallAllocation, Payment, Distribution, DistributionAllocation, Expense,
                  Investment, Valuation, Exit)

@@ -3,19 +3,18 @@ from datetime import date
 
 from sqlalchemy import select
 
-from fundapp.entries import effective
 from fundapp.extensions import db
-from fundapp.funds.models import (
+from fundapp.funds.models import Fund, Partner
+from fundapp.ledger.entries import effective
+from fundapp.ledger.metrics import Flow, FundMetrics, Ledger, fund_metrics
+from fundapp.ledger.models import (
     CallAllocation,
     CapitalCall,
     Distribution,
     DistributionAllocation,
     Expense,
-    Fund,
-    Partner,
     Payment,
 )
-from fundapp.portfolio.metrics import Flow, FundMetrics, Ledger, fund_metrics
 from fundapp.portfolio.models import Exit, Investment, Valuation
 from fundapp.quarters import quarter_ends
 from fundapp.revisions import cached

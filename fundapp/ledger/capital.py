@@ -6,7 +6,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fundapp.audit.services import record
-from fundapp.entries import (
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.funds.models import Fund, Partner
+from fundapp.ledger.allocation import allocate
+from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
+from fundapp.ledger.entries import (
     check_reversible,
     dated_within_fund,
     effective,
@@ -15,24 +20,18 @@ from fundapp.entries import (
     is_effective,
     positive_amount,
 )
-from fundapp.errors import Refused
-from fundapp.extensions import db
-from fundapp.formatting import money
-from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
-from fundapp.funds.ledger import allocate
-from fundapp.funds.models import (
+from fundapp.ledger.loader import load_ledger
+from fundapp.ledger.metrics import fund_metrics, lowest_cash
+from fundapp.ledger.models import (
     CallAllocation,
     CapitalCall,
     Distribution,
     DistributionAllocation,
     Expense,
-    Fund,
-    Partner,
     Payment,
 )
 from fundapp.money import to_major
-from fundapp.portfolio.metrics import fund_metrics, lowest_cash
-from fundapp.portfolio.performance import load_ledger
+from fundapp.web.formatting import money
 
 
 def _commitments(fund: Fund) -> dict[int, int]:

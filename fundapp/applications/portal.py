@@ -5,13 +5,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fundapp import files
 from fundapp.applications import services, workflow
 from fundapp.applications.forms import ApplicationForm, DeckForm, FounderCompanyForm, StartForm, WithdrawForm
 from fundapp.applications.models import Application, FundMessage
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
-from fundapp.forms import show_refusal
 from fundapp.funds.models import Fund
 from fundapp.jobs import services as jobs
 from fundapp.jobs.forms import HeadcountForm
@@ -19,7 +17,9 @@ from fundapp.money import to_major
 from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.models import Company
 from fundapp.quarters import parse_period, period_of
-from fundapp.views import signed_in_user
+from fundapp.web import files
+from fundapp.web.forms import show_refusal
+from fundapp.web.query import signed_in_user
 
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from fundapp.extensions import db
 
-_ON_COMMIT = "fundapp.files.delete_on_commit"
-_ON_ROLLBACK = "fundapp.files.delete_on_rollback"
+_ON_COMMIT = "fundapp.web.files.delete_on_commit"
+_ON_ROLLBACK = "fundapp.web.files.delete_on_rollback"
 # Characters a file name shown or saved elsewhere must not carry: path separators, quotes and reserved
 # characters; and, by their Unicode category, controls, invisible format marks (a "right-to-left
 # override" can make "gpj.exe" read as "exe.jpg"), line and paragraph separators, unassigned code points.

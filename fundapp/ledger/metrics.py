@@ -10,7 +10,7 @@ from decimal import Decimal
 from pyxirr import InvalidPaymentsError
 from pyxirr import xirr as _pyxirr
 
-from fundapp.funds.ledger import allocate
+from fundapp.ledger.allocation import allocate
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from sqlalchemy.orm import aliased
 
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.formatting import amount_from_text
 from fundapp.money import AmountError
+from fundapp.web.formatting import amount_from_text
 
 
 def positive_amount(field: str, text, currency: str, allow_zero: bool = False) -> int:

@@ -4,16 +4,15 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from fundapp.entries import effective
 from fundapp.extensions import db
-from fundapp.funds.models import (
+from fundapp.funds.models import Fund, Partner
+from fundapp.ledger.entries import effective
+from fundapp.ledger.models import (
     CallAllocation,
     CapitalCall,
     Distribution,
     DistributionAllocation,
     Expense,
-    Fund,
-    Partner,
     Payment,
 )
 

@@ -1,6 +1,6 @@
 """Every ledger entry that can be corrected by a reversing entry, in one place."""
-from fundapp.funds import capital
-from fundapp.funds.models import CapitalCall, Distribution, Expense, Payment
+from fundapp.ledger import capital
+from fundapp.ledger.models import CapitalCall, Distribution, Expense, Payment
 from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.models import Exit, Investment, Valuation
 

@@ -2,7 +2,7 @@
 follow-ons, marks, a write-off, an exit and a distribution, all through the real use cases."""
 from datetime import date
 
-from fundapp.funds import capital
+from fundapp.ledger import capital
 from fundapp.money import to_major
 from fundapp.portfolio import services as portfolio
 

@@ -2,20 +2,22 @@
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fundapp.auth.permissions import abilities, fund_or_404, statement_partner_or_404
-from fundapp.exports import download
+from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.funds import capital, statements
-from fundapp.funds.forms import CallForm, DistributionForm, ExpenseForm, PaymentForm
-from fundapp.funds.models import CapitalCall, Distribution, Expense
 from fundapp.funds.services import partners_of
+from fundapp.ledger import capital, reversal, statements
+from fundapp.ledger.forms import CallForm, DistributionForm, ExpenseForm, PaymentForm
+from fundapp.ledger.loader import metrics_as_of
+from fundapp.ledger.models import CapitalCall, Distribution, Expense
 from fundapp.money import to_decimal, to_major
-from fundapp.portfolio.performance import metrics_as_of
-from fundapp.views import query_date, reverse_entry, submit_entry
+from fundapp.web.exports import download
+from fundapp.web.forms import show_refusal
+from fundapp.web.query import query_date
 
 blueprint = Blueprint("capital", __name__, url_prefix="/funds/<int:fund_id>")
 
@@ -143,3 +145,40 @@ def notice(fund_id: int, partner_id: int, kind: str, event_id: int):
     filename = f"{kind[:-1]}-notice-{event_id}-{partner.id}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+# --- every ledger entry's form, submitted and reversed from a page (the portfolio's too) ---------------
+
+def reverse_entry(fund_id: int, kind: str, entry_id: int, back: str, ability: str = "manage_capital"):
+    """Reverse one ledger entry of the fund, then go back to the page it was shown on."""
+    fund = fund_or_404(current_user, fund_id, ability)
+    entry = reversal.entry_of(fund, kind, entry_id)
+    if entry is None:
+        abort(404)
+    try:
+        reversal.reverse(current_user, fund, kind, entry)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(" ".join(refusal.fields.values()), "danger")
+    else:
+        db.session.commit()
+        flash(_("The entry is reversed."), "success")
+    return redirect(url_for(back, fund_id=fund.id))
+
+
+def submit_entry(fund_id: int, form, action, prepare, page, back: str, ability: str = "manage_capital"):
+    """Validate a ledger form, run its use case and go back to the page; on refusal show the page
+    again with the form's errors (422), nothing saved. prepare(fund, form) fills its choices."""
+    fund = fund_or_404(current_user, fund_id, ability)
+    prepare(fund, form)
+    if form.validate_on_submit():
+        try:
+            action(fund, form)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Recorded."), "success")
+            return redirect(url_for(back, fund_id=fund.id))
+    db.session.rollback()
+    return page(fund_or_404(current_user, fund_id, ability), form)

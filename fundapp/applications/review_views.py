@@ -10,22 +10,22 @@ from sqlalchemy import and_, case, func, select
 
 from fundapp import inputs
 from fundapp.applications import review, services, workflow
-from fundapp.applications.forms_review import AssignForm, CriterionForm, TransitionForm
 from fundapp.applications.models import Application, Assignment, Criterion, Review
 from fundapp.applications.queue import FLAGS, SORTS, Filters, queue, queue_size
+from fundapp.applications.review_forms import AssignForm, CriterionForm, TransitionForm
 from fundapp.auth.models import User
 from fundapp.auth.permissions import abilities, application_or_404, fund_or_404
 from fundapp.errors import Refused
-from fundapp.exports import download
 from fundapp.extensions import db
-from fundapp.formatting import amount_from_text
-from fundapp.forms import show_refusal
 from fundapp.funds.constants import SECTORS
 from fundapp.money import AmountError, to_decimal
-from fundapp.pages import kept_page
-from fundapp.pagination import paginate
 from fundapp.portfolio.models import Company
-from fundapp.views import form_ids, query_number, query_page
+from fundapp.web.exports import download
+from fundapp.web.formatting import amount_from_text
+from fundapp.web.forms import show_refusal
+from fundapp.web.pages import kept_page
+from fundapp.web.pagination import paginate
+from fundapp.web.query import form_ids, query_number, query_page
 
 blueprint = Blueprint("review", __name__, url_prefix="/funds/<int:fund_id>")
 

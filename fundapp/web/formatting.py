@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 from fundapp import inputs
 from fundapp.auth.constants import role_label
-from fundapp.funds.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, PARTNER_KINDS, SECTORS
+from fundapp.funds.constants import PARTNER_KINDS, SECTORS
+from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
 from fundapp.money import AmountError, exponent, parse_amount, to_decimal
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 from fundapp.quarters import period_of

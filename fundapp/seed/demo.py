@@ -4,18 +4,18 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from fundapp import demo_history as history
 from fundapp.applications import services as portal
 from fundapp.auth import services as accounts
 from fundapp.auth.models import User
-from fundapp.demo_jobs import headcount_history
-from fundapp.demo_pipeline import pipeline
 from fundapp.extensions import db
 from fundapp.funds import services as funds
 from fundapp.funds.models import Fund
 from fundapp.portfolio.services import register_company
 from fundapp.quarters import last_ended
 from fundapp.reporting import services as reports
+from fundapp.seed import history
+from fundapp.seed.jobs import headcount_history
+from fundapp.seed.pipeline import pipeline
 
 DEMO_PASSWORD = "fundapp-demo-2026"  # noqa: S105  (the demo's published password)
 

@@ -10,23 +10,23 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
-from fundapp import demo
 from fundapp.applications import scoring
 from fundapp.applications.models import Application, Assignment, Review, StateChange
 from fundapp.applications.review import _pure_rubric, refresh_scores
 from fundapp.applications.workflow import DECISIONS
 from fundapp.auth.models import Grant, User
 from fundapp.auth.passwords import hash_password
-from fundapp.entries import enter
 from fundapp.extensions import db
-from fundapp.funds import capital
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.jobs.models import HeadcountReport
+from fundapp.ledger import capital
+from fundapp.ledger.entries import enter
+from fundapp.ledger.loader import load_ledger
+from fundapp.ledger.metrics import fund_metrics
 from fundapp.money import to_major
-from fundapp.portfolio.metrics import fund_metrics
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
-from fundapp.portfolio.performance import load_ledger
 from fundapp.quarters import ends_between, last_ended, period_of
+from fundapp.seed import demo
 
 SYNTHETIC_PASSWORD = "synthetic-founder-2026"  # noqa: S105  (published, like the demo's)
 CHUNK = 5000

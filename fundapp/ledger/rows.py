@@ -1,5 +1,5 @@
 """What every append-only ledger row has: who entered it, when, what it reverses, and its keyed seal
-chained to the row before it in its table (fundapp.seals). Partners, whose commitments the ledger
+chained to the row before it in its table (fundapp.ledger.seals). Partners, whose commitments the ledger
 allocates by, are sealed rows too."""
 from datetime import datetime
 
@@ -7,8 +7,8 @@ from flask import current_app
 from sqlalchemy import ForeignKey, String, event, func, inspect, select
 from sqlalchemy.orm import Mapped, Mapper, Session, declared_attr, mapped_column, object_session
 
-from fundapp import seals
 from fundapp.columns import UTCDateTime, utcnow
+from fundapp.ledger import seals
 
 CHAIN_LOCK = 2      # the advisory lock (PostgreSQL) under which the chains of seals grow, one row at a time
 _HEADS = "fundapp.chain_heads"

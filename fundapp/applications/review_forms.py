@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from fundapp.forms import Form
+from fundapp.web.forms import Form
 
 
 class CriterionForm(Form):
