@@ -22,7 +22,7 @@ from fundapp.api.schemas import (
 from fundapp.applications import review, services
 from fundapp.applications.models import Application
 from fundapp.applications.queue import Filters, queue
-from fundapp.auth.permissions import can
+from fundapp.auth.permissions import application_part, can, read_application, see_scores
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund
@@ -37,33 +37,27 @@ FIELDS = ("stage", "pitch", "problem", "solution", "market", "business_model", "
           "use_of_funds", "full_time", "part_time", "jobs_expected")
 
 
-def application_json(application: Application, currency: str) -> dict:
+def application_json(application: Application, currency: str, scores: bool = False) -> dict:
+    """The application as the API gives it; its scores only to whom see_scores allows them (sealed
+    scores; never to its founder)."""
     amount = application.requested_amount
     return {"id": application.id, "fund_id": application.fund_id, "company_id": application.company_id,
             "state": application.state,
             "requested_amount": to_major(amount, currency) if amount is not None else None,
             **{field: getattr(application, field) for field in FIELDS},
-            "score": application.score, "normalized_score": application.normalized_score,
-            "disagreement": application.disagreement, "failing_criteria": application.failing_criteria or []}
+            "score": application.score if scores else None,
+            "normalized_score": application.normalized_score if scores else None,
+            "disagreement": application.disagreement if scores else None,
+            "failing_criteria": (application.failing_criteria or []) if scores else []}
 
 
 def resolve(application_id: int, for_founder: bool = False) -> tuple[Application, Fund, str]:
-    """The application, its fund and the caller's part: founder, manager or reviewer; else 404."""
+    """The application, its fund and the caller's part (permissions.application_part); else 404."""
     application = db.session.get(Application, application_id)
-    if application is None:
+    part = application_part(g.api_user, application) if application is not None else None
+    if part is None or (for_founder and part != "founder"):
         abort(404)
-    fund = db.session.get(Fund, application.fund_id, options=[joinedload(Fund.country)])
-    user = g.api_user
-    if application.founder_id == user.id:
-        return application, fund, "founder"
-    if for_founder or application.state == "draft":
-        abort(404)
-    if can(user, "manage_fund", fund.id):
-        return application, fund, "manager"
-    assignment = review.assignment_of(user, application)
-    if assignment is not None and can(user, "review", fund.id):
-        return application, fund, "reviewer"
-    abort(404)
+    return application, db.session.get(Fund, application.fund_id, options=[joinedload(Fund.country)]), part
 
 
 def with_application(for_founder: bool = False, only: str | None = None, otherwise: int = 403):
@@ -101,7 +95,7 @@ def list_applications(query, fund: Fund):
     """The fund's applications (drafts never), filtered by state, sorted, one page at a time."""
     rows = db.session.execute(queue(fund.id, Filters(state=query["state"], sort=query["sort"]))
                               .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"]))
-    return [application_json(application, fund.currency) for application, _company in rows]
+    return [application_json(application, fund.currency, scores=True) for application, _company in rows]
 
 
 @blp.route("/funds/<int:fund_id>/applications", methods=["POST"])
@@ -129,11 +123,11 @@ def create_application(body, fund: Fund):
 @blp.response(200, ApplicationSchema)
 @documented_errors
 def get_application(application: Application, fund: Fund, part: str):
-    """One application: its founder's, a manager's of the fund, or an assigned reviewer's."""
-    assignment = review.assignment_of(g.api_user, application) if part == "reviewer" else None
-    if assignment is not None and assignment.conflict is not False:
+    """One application: its founder's, a manager's of the fund, or an assigned reviewer's once it has
+    declared no conflict; its scores as see_scores allows."""
+    if not read_application(g.api_user, application):
         abort(404)
-    return application_json(application, fund.currency)
+    return application_json(application, fund.currency, scores=bool(see_scores(g.api_user, application)))
 
 
 @blp.route("/applications/<int:application_id>/deck", methods=["POST"])
@@ -182,7 +176,7 @@ def transition(body, application: Application, fund: Fund, part: str):
         services.withdraw(g.api_user, application, body["reason"])
     else:
         review.decide(g.api_user, fund, application, body["to"], body["reason"])
-    done = application_json(application, fund.currency)
+    done = application_json(application, fund.currency, scores=bool(see_scores(g.api_user, application)))
     db.session.commit()
     return done
 

@@ -21,7 +21,7 @@ from fundapp.api.schemas import (
     ReversalSchema,
     ValuationSchema,
 )
-from fundapp.auth.permissions import can, fund_or_404, partner_of, visible_funds
+from fundapp.auth.permissions import can, fund_or_404, read_partner_account, visible_funds
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
@@ -241,7 +241,6 @@ def metrics(query, fund: Fund):
     """Every figure of the fund as of a date (today by default); a partner sees its own account only."""
     as_of = query["as_of"] or date.today()
     m = metrics_as_of(fund, as_of)
-    own = None if can(g.api_user, "view_all_partners", fund.id) else partner_of(g.api_user, fund.id)
 
     def money(value):
         return to_major(value, fund.currency)
@@ -257,7 +256,7 @@ def metrics(query, fund: Fund):
                       "distributed": money(p.distributed),
                       "nav_share": money(p.nav_share), "dpi": number(p.dpi), "rvpi": number(p.rvpi),
                       "tvpi": number(p.tvpi), "irr": p.irr}
-                     for p in m.partners if own is None or p.partner_id == own],
+                     for p in m.partners if read_partner_account(g.api_user, fund.id, p.partner_id)],
         "companies": [{"company_id": c.company_id, "cost": money(c.cost), "fair_value": money(c.fair_value),
                        "proceeds": money(c.proceeds), "moic": number(c.moic), "gross_irr": c.gross_irr}
                       for c in m.companies],

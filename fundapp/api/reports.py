@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from fundapp.api.auth import authenticated, fund_object, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import ReportRequestSchema, ReportSchema
-from fundapp.auth.permissions import can
+from fundapp.auth.permissions import see_report_drafts
 from fundapp.database import write_transaction
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
@@ -23,10 +23,6 @@ def report_json(report: QuarterlyReport, superseded_by: QuarterlyReport | None =
         "superseded_by": superseded_by.id if superseded_by else None}
 
 
-def _runs(fund: Fund) -> bool:
-    return can(g.api_user, "manage_fund", fund.id)
-
-
 @blp.route("/funds/<int:fund_id>/reports", methods=["GET"])
 @authenticated
 @fund_scoped("view_performance")
@@ -35,7 +31,7 @@ def _runs(fund: Fund) -> bool:
 def list_reports(fund: Fund):
     """The fund's reports, latest quarter first; partners see the published ones only."""
     return [report_json(item.report, item.superseded_by)
-            for item in services.reports_of(fund, drafts=_runs(fund))]
+            for item in services.reports_of(fund, drafts=see_report_drafts(g.api_user, fund.id))]
 
 
 @blp.route("/funds/<int:fund_id>/reports", methods=["POST"])
@@ -75,7 +71,7 @@ def publish(report: QuarterlyReport, fund: Fund):
 @documented_errors
 def pdf(report: QuarterlyReport, fund: Fund):
     """The report's PDF as an attachment; a partner's download of a published report is logged."""
-    if not report.published and not _runs(fund):
+    if not report.published and not see_report_drafts(g.api_user, fund.id):
         abort(404)
     data = services.pdf_of(fund, report)
     with write_transaction():

@@ -14,7 +14,13 @@ from fundapp.applications.models import Application, Assignment, Criterion, Revi
 from fundapp.applications.queue import FLAGS, SORTS, Filters, queue, queue_size
 from fundapp.applications.review_forms import AssignForm, CriterionForm, TransitionForm
 from fundapp.auth.models import User
-from fundapp.auth.permissions import abilities, application_or_404, fund_or_404
+from fundapp.auth.permissions import (
+    abilities,
+    application_or_404,
+    fund_or_404,
+    read_application,
+    see_scores,
+)
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.constants import SECTORS
@@ -154,10 +160,9 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200)
     own_review = db.session.scalar(select(Review).where(Review.application_id == application.id,
                                                         Review.reviewer_id == current_user.id))
     assignment = review.assignment_of(current_user, application)
-    # Sealed scores: a reviewer sees the others' reviews only once it has submitted its own.
+    scores = see_scores(current_user, application)
     reviews = db.session.execute(select(Review, User).join(User, Review.reviewer_id == User.id)
-                                 .where(Review.application_id == application.id)).all() \
-        if manager or own_review is not None else []
+                                 .where(Review.application_id == application.id)).all() if scores else []
     blind = fund.blind_review and not manager
     moves = workflow.moves(application.state, "manager") if manager else []
     if transition_form is None:
@@ -172,6 +177,7 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200)
     return render_template(
         "review/application.html", fund=fund, application=application, company=company, founder=founder,
         blind=blind, manager=manager, reviews=reviews, own_review=own_review, assignment=assignment,
+        readable=read_application(current_user, application), scores=scores,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
         assign_form=assign_form, assignments=assignments, abilities=allowed), status
@@ -256,9 +262,8 @@ def transition(fund_id: int, application_id: int):
 def deck(fund_id: int, application_id: int):
     fund_or_404(current_user, fund_id)
     application = application_or_404(current_user, fund_id, application_id)
-    assignment = review.assignment_of(current_user, application)
-    if assignment is not None and assignment.conflict is not False:
-        abort(404)  # a reviewer sees nothing before declaring, and nothing once recused
+    if not read_application(current_user, application):
+        abort(404)
     path = services.deck_path(application)
     if path is None or not path.exists():
         abort(404)

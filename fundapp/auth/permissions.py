@@ -1,8 +1,13 @@
-"""Every access rule of fundapp. Pages, downloads and the API ask here, nowhere else."""
+"""Every access rule of fundapp, each a named function. Pages, downloads, templates and the API ask here,
+nowhere else; a rule that says more than yes or no answers why (Hypha's style)."""
+from dataclasses import dataclass
+
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
+from fundapp.applications.models import Application, Assignment, Review
 from fundapp.auth.models import Grant, User
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
@@ -17,6 +22,26 @@ ROLE_ABILITIES = {
 ALL_ABILITIES = frozenset().union(*ROLE_ABILITIES.values())
 
 
+@dataclass(frozen=True)
+class Answer:
+    """Whether something is allowed, and when it is not, why, in the user's words."""
+
+    allowed: bool
+    why: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Answer(True)
+
+
+def refused(why) -> Answer:
+    return Answer(False, str(why))
+
+
+# --- funds -----------------------------------------------------------------------------------------
+
 def abilities(user: User, fund_id: int) -> frozenset[str]:
     """Everything the user may do in the fund (what pages show and hide)."""
     if not user.is_authenticated:
@@ -30,11 +55,8 @@ def fund_roles(user: User, fund_id: int) -> set[str]:
     """The roles the user holds in one fund."""
     if not user.is_authenticated:
         return set()
-    return set(
-        db.session.scalars(
-            select(Grant.role).where(Grant.user_id == user.id, Grant.fund_id == fund_id)
-        )
-    )
+    return set(db.session.scalars(select(Grant.role).where(Grant.user_id == user.id,
+                                                            Grant.fund_id == fund_id)))
 
 
 def can(user: User, ability: str, fund_id: int) -> bool:
@@ -71,45 +93,101 @@ def require_admin(user: User) -> None:
         abort(404)
 
 
+def see_report_drafts(user: User, fund_id: int) -> bool:
+    """Whether the user sees the fund's report drafts (those who run the fund); partners see what is
+    published only."""
+    return can(user, "manage_fund", fund_id)
+
+
+# --- partners' accounts ----------------------------------------------------------------------------
+
 def partner_of(user: User, fund_id: int) -> int | None:
     """The partner entity the user speaks for in the fund, if it is a partner there."""
-    return db.session.scalar(
-        select(Grant.partner_id).where(
-            Grant.user_id == user.id, Grant.fund_id == fund_id, Grant.role == "partner"
-        )
-    )
+    return db.session.scalar(select(Grant.partner_id).where(
+        Grant.user_id == user.id, Grant.fund_id == fund_id, Grant.role == "partner"))
 
 
-def partners_visible(user: User, fund_id: int, partners: list) -> list:
-    """All partner entities for those who run the fund; a partner sees only its own."""
+def read_partner_account(user: User, fund_id: int, partner_id: int) -> bool:
+    """Whether the user may read a partner's own account (statement, notices, its line of the figures):
+    those who run the fund read every one, a partner its own only."""
+    return can(user, "view_all_partners", fund_id) or partner_of(user, fund_id) == partner_id
+
+
+def partner_accounts(user: User, fund_id: int, partners: list) -> list:
+    """The partner entities whose accounts the user may read, of those given."""
     if can(user, "view_all_partners", fund_id):
         return partners
     own = partner_of(user, fund_id)
     return [partner for partner in partners if partner.id == own]
 
 
-def statement_partner_or_404(user: User, fund_id: int, partner_id: int):
-    """The partner entity whose capital account the user may read: any for those who run the
-    fund, its own for a partner; anything else answers 404."""
+def statement_partner_or_404(user: User, fund_id: int, partner_id: int) -> Partner:
+    """The partner entity whose account the user may read; anything else answers 404."""
     partner = db.session.get(Partner, partner_id)
-    if partner is None or partner.fund_id != fund_id:
-        abort(404)
-    if not can(user, "view_all_partners", fund_id) and partner_of(user, fund_id) != partner.id:
+    if partner is None or partner.fund_id != fund_id or not read_partner_account(user, fund_id, partner.id):
         abort(404)
     return partner
 
 
-def application_or_404(user: User, fund_id: int, application_id: int):
-    """An application of the fund that the user may open: any for those who run the fund, an assigned
-    one for a reviewer; anything else answers 404."""
-    from fundapp.applications.models import Application, Assignment
+# --- applications ----------------------------------------------------------------------------------
+
+def application_part(user: User, application: Application) -> str | None:
+    """The user's part in an application: "founder" (its own), "manager" (of its fund, once submitted),
+    "reviewer" (assigned to it, once submitted), or None: the application is not the user's to open."""
+    if application.founder_id == user.id:
+        return "founder"
+    if application.state == "draft":
+        return None
+    if can(user, "manage_fund", application.fund_id):
+        return "manager"
+    if can(user, "review", application.fund_id) and _assignment(user, application) is not None:
+        return "reviewer"
+    return None
+
+
+def application_or_404(user: User, fund_id: int, application_id: int) -> Application:
+    """An application of the fund that the user runs or reviews (application_part); anything else,
+    the founder's own included (its portal is elsewhere), answers 404."""
     application = db.session.get(Application, application_id)
-    if application is None or application.fund_id != fund_id or application.state == "draft":
-        abort(404)
-    if can(user, "manage_fund", fund_id):
-        return application
-    assigned = db.session.scalar(select(Assignment.id).where(Assignment.application_id == application.id,
-                                                             Assignment.reviewer_id == user.id))
-    if assigned is None or not can(user, "review", fund_id):
+    if application is None or application.fund_id != fund_id or \
+            application_part(user, application) not in ("manager", "reviewer"):
         abort(404)
     return application
+
+
+def read_application(user: User, application: Application) -> Answer:
+    """Whether the user may read what the founder wrote (the pitch, the deck, the founder): its founder
+    and those who run the fund; a reviewer once it has declared that it has no conflict, never when
+    recused."""
+    part = application_part(user, application)
+    if part in ("founder", "manager"):
+        return ALLOWED
+    if part != "reviewer":
+        return refused(_l("This application is not yours to read."))
+    assignment = _assignment(user, application)
+    if assignment.conflict is None:
+        return refused(_l("Declare whether you have a conflict of interest first."))
+    if assignment.conflict:
+        return refused(_l("You declared a conflict and are recused from this application."))
+    return ALLOWED
+
+
+def see_scores(user: User, application: Application) -> Answer:
+    """Whether the user may see the other reviewers' reviews and every figure derived from them (score,
+    normalized score, disagreement, failing criteria, the number of reviews): those who run the fund;
+    a reviewer once it has submitted its own review (sealed scores); never the founder."""
+    part = application_part(user, application)
+    if part == "manager":
+        return ALLOWED
+    if part != "reviewer" or not read_application(user, application):
+        return refused(_l("The scores are not shown to you."))
+    reviewed = db.session.scalar(select(Review.id).where(Review.application_id == application.id,
+                                                         Review.reviewer_id == user.id))
+    if reviewed is None:
+        return refused(_l("The scores and the other reviews are shown once you have submitted yours."))
+    return ALLOWED
+
+
+def _assignment(user: User, application: Application) -> Assignment | None:
+    return db.session.scalar(select(Assignment).where(Assignment.application_id == application.id,
+                                                      Assignment.reviewer_id == user.id))

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from fundapp import CONTENT_SECURITY_POLICY
-from fundapp.auth.permissions import abilities, fund_or_404, fund_roles, partner_of, partners_visible
+from fundapp.auth.permissions import abilities, fund_or_404, fund_roles, partner_accounts, partner_of
 from fundapp.errors import Refused
 from fundapp.extensions import db, talisman
 from fundapp.funds import services
@@ -56,7 +56,7 @@ def _overview(fund, partner_form: PartnerForm, status: int = 200):
                            Company.id.in_(names)))},
                        "own_partner": partner_of(current_user, fund.id)}
     return render_template("dashboard/overview.html", fund=fund, total_commitment=total_commitment,
-                           partners=partners_visible(current_user, fund.id, partners),
+                           partners=partner_accounts(current_user, fund.id, partners),
                            roles=fund_roles(current_user, fund.id), abilities=allowed,
                            can_manage="manage_partners" in allowed, performance=performance,
                            as_of=as_of, partner_form=partner_form), status

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fundapp.auth.permissions import abilities, fund_or_404
+from fundapp.auth.permissions import abilities, fund_or_404, see_report_drafts
 from fundapp.database import write_transaction
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
@@ -99,7 +99,7 @@ def publish(fund_id: int, report_id: int):
 def pdf(fund_id: int, report_id: int):
     fund = fund_or_404(current_user, fund_id, "view_performance")
     report = services.report_or_404(current_user, fund, report_id,
-                                    may_see_drafts="manage_fund" in abilities(current_user, fund.id))
+                                    may_see_drafts=see_report_drafts(current_user, fund.id))
     data = services.pdf_of(fund, report)
     with write_transaction():
         services.log_download(current_user, report, "web")
@@ -132,7 +132,7 @@ def table(fund_id: int, report_id: int, name: str, kind: str):
     """One table of the report as CSV or XLSX, from the same figures as the PDF."""
     fund = fund_or_404(current_user, fund_id, "view_performance")
     report = services.report_or_404(current_user, fund, report_id,
-                                    may_see_drafts="manage_fund" in abilities(current_user, fund.id))
+                                    may_see_drafts=see_report_drafts(current_user, fund.id))
     if name not in TABLES:
         abort(404)
     found = contents(fund, report.year, report.quarter).tables[name]

@@ -204,3 +204,32 @@ def test_reviewer_workload_counts_assigned_reviewed_and_overdue(client, db, pipe
     rows = {name: page.split(name, 1)[1].split("</tr>", 1)[0] for name in ("Reviewer 1", "Reviewer 2")}
     assert [int(n) for n in re.findall(r'class="num">(\d+)<', rows["Reviewer 1"])] == [3, 1, 1]
     assert [int(n) for n in re.findall(r'class="num">(\d+)<', rows["Reviewer 2"])] == [1, 0, 0]
+
+
+def test_no_figure_of_the_others_reaches_a_reviewer_before_its_own_review(app, client, db, pipeline):
+    """Sealed scores, in the page and the API: with one review in, the application's score is the
+    other reviewer's; it is shown only once the reviewer has reviewed. Its founder never sees scores."""
+    from tests.factories import api_token_for
+    fund, manager, (first, second), (shamba, *_), team = pipeline
+    for reviewer in (first, second):
+        review.assign(manager, fund, shamba, reviewer.id, None)
+        review.declare(reviewer, fund, shamba, conflict=False)
+    review.save_review(second, fund, shamba, {team.id: 2}, "decline", "")
+    db.session.commit()
+    db.session.refresh(shamba)
+    assert shamba.score == 25.0                       # the second reviewer's, alone
+    sign_in(client, first)
+    page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "shown once you have submitted yours" in page and "Normalized score" not in page
+    token = {"Authorization": f"Bearer {api_token_for(first)}"}
+    answer = app.test_client().get(f"/api/v1/applications/{shamba.id}", headers=token).json
+    assert (answer["score"], answer["normalized_score"], answer["disagreement"]) == (None, None, None)
+    assert answer["failing_criteria"] == []
+    client.post(f"/funds/{fund.id}/applications/{shamba.id}/review",
+                data={f"score-{team.id}": "4", "recommendation": "invest", "comment": ""})
+    page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "Normalized score" in page
+    assert app.test_client().get(f"/api/v1/applications/{shamba.id}", headers=token).json["score"] == 50.0
+    founder = {"Authorization": f"Bearer {api_token_for(db.session.get(type(first), shamba.founder_id))}"}
+    answer = app.test_client().get(f"/api/v1/applications/{shamba.id}", headers=founder).json
+    assert answer["score"] is None and answer["normalized_score"] is None
