@@ -6,7 +6,7 @@ from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from fundapp import database  # noqa: F401  (connection settings for SQLite)
+from fundapp import database
 from fundapp.config import Config, database_url, development_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,10 +32,18 @@ class DatabaseId(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+class FundApp(Flask):
+    """Flask with fundapp's request boundary: the view's changes are committed once it has answered
+    without a refusal, else rolled back (fundapp.database.settle); views and services never commit."""
+
+    def dispatch_request(self):
+        return database.settle(self.make_response(super().dispatch_request()))
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, errors, commands."""
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+    app = FundApp(__name__, template_folder=str(ROOT / "templates"),
                 instance_path=instance_path or str(ROOT / "instance"))
     # Ids in paths are database integers: a larger number names nothing (404), never a database error.
     app.url_map.converters["int"] = DatabaseId
@@ -81,7 +89,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from fundapp import models  # noqa: F401  (every model known before the first query)
+    from fundapp import models, revisions  # noqa: F401  (every model known before the first query)
     from fundapp.auth.session import load_user, select_locale
     from fundapp.extensions import (
         babel,
@@ -94,8 +102,12 @@ def register_extensions(app: Flask) -> None:
         migrate,
         talisman,
     )
+    from fundapp.ledger import rows
+    from fundapp.web import files
 
     db.init_app(app)
+    for module in (database, revisions, rows, files):      # the database's settings and listeners
+        module.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -1,8 +1,11 @@
-"""Connection settings for the embedded SQLite database, and the write lock of a request."""
+"""The database at the request boundary: a request's changes are committed once, when its view has
+answered without a refusal, and rolled back otherwise (services only flush); a request that may write
+takes SQLite's write lock when its transaction begins. Also the embedded SQLite database's connection
+settings, and the append-only tables of the migrations."""
 import sqlite3
 from contextlib import contextmanager
 
-from flask import g, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -11,7 +14,36 @@ from fundapp.extensions import db
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-@event.listens_for(Engine, "connect")
+def listen(target, name: str, listener) -> None:
+    """Bind an SQLAlchemy event listener once, however many applications are made (tests make many)."""
+    if not event.contains(target, name, listener):
+        event.listen(target, name, listener)
+
+
+def init_app(app: Flask) -> None:
+    """Bind the connection settings and the request boundary's lock choice to the application."""
+    listen(Engine, "connect", _configure_sqlite)
+    listen(Engine, "begin", _begin_sqlite)
+    app.before_request(_choose_lock)
+
+
+def settle(response):
+    """The request boundary: commit what the view changed when it answered below 400 and nothing was
+    refused on the way; else roll it back. The response, unchanged."""
+    if response.status_code < 400 and not g.get("refused"):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return response
+
+
+def _choose_lock() -> None:
+    # A request that may write takes SQLite's write lock when its transaction begins: two writers queue
+    # on busy_timeout instead of failing halfway (a read that later writes could not wait: its snapshot
+    # would be stale). Pages that only read keep concurrent deferred reads.
+    g.write_lock = request.method not in READ_ONLY_METHODS
+
+
 def _configure_sqlite(dbapi_connection, _record):
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -25,24 +57,17 @@ def _configure_sqlite(dbapi_connection, _record):
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _begin_sqlite(connection):
     if connection.dialect.name != "sqlite":
         return
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return  # each statement is its own transaction: nothing to begin
-    # A writer takes the write lock when it starts, so two writers queue on busy_timeout instead of
-    # failing halfway (a read that later writes cannot wait: its snapshot would be stale); page views
-    # keep concurrent deferred reads.
-    if _writes():
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes() else "BEGIN")
 
 
 def _writes() -> bool:
-    """Whether the transaction beginning now may write: outside a request, always; in a request, when
-    its method changes things or while it records something (write_transaction)."""
+    """Whether the transaction beginning now may write: as the request boundary chose (a bare request
+    context, which no boundary saw, by its method); outside a request, always."""
     if not has_request_context():
         return True
     return g.get("write_lock", request.method not in READ_ONLY_METHODS)
@@ -54,15 +79,13 @@ def write_transaction():
     transaction of its own that takes the write lock as it begins and commits at the end: on SQLite it
     waits its turn behind a writer instead of failing."""
     db.session.commit()                 # the reading transaction ends: it holds no change
-    previous = g.pop("write_lock", None)
+    previous = _writes()
     g.write_lock = True
     try:
         yield
         db.session.commit()
     finally:
-        g.pop("write_lock")
-        if previous is not None:
-            g.write_lock = previous
+        g.write_lock = previous
 
 
 def make_append_only(op, table: str) -> None:

@@ -2,7 +2,7 @@
 import json
 from urllib.parse import urlencode
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, g, has_request_context, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -14,12 +14,15 @@ from fundapp.extensions import db
 
 
 class Refused(Exception):
-    """A use case refused its input; fields maps each field name to a message for the user."""
+    """A use case refused its input; fields maps each field name to a message for the user. A request
+    in which something was refused commits nothing (fundapp.database.settle), whatever its view shows."""
 
     def __init__(self, fields: dict[str, str], status: int = 422):
         super().__init__(fields)
         self.fields = fields
         self.status = status
+        if has_request_context():
+            g.refused = True
 
 
 TITLES = {

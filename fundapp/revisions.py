@@ -14,9 +14,10 @@ never wait on each other's fund rows in opposite orders, and a rolled-back chang
 import threading
 from collections import OrderedDict
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from fundapp.database import listen
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 
@@ -40,7 +41,6 @@ def pending() -> bool:
     return bool(db.session.info.get(_TOUCHED))
 
 
-@event.listens_for(Session, "before_commit")
 def _move_revisions(session: Session) -> None:
     touched = session.info.pop(_TOUCHED, None)
     if not touched:
@@ -59,7 +59,6 @@ def _moved(statement, figures: bool):
     return statement.values(**values).execution_options(synchronize_session=False)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_touches(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_TOUCHED, None)
@@ -95,3 +94,9 @@ def forget() -> None:
     """Drop every kept figure (for tests that change data behind the use cases' back)."""
     with _lock:
         _figures.clear()
+
+
+def init_app(_app) -> None:
+    """Bind this module's listeners (once, however many applications are made)."""
+    listen(Session, "before_commit", _move_revisions)
+    listen(Session, "after_soft_rollback", _forget_touches)

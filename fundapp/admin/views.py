@@ -38,7 +38,6 @@ def countries():
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Country added."), "success")
             return redirect(url_for("admin.countries"))
     rows = db.session.execute(
@@ -59,7 +58,6 @@ def users():
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("%(name)s is invited. Send them the activation link below; it is also in the "
                     "outbox.", name=user.name), "success")
             form = StaffForm(formdata=None)
@@ -98,7 +96,6 @@ def user(user_id: int):
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Role granted."), "success")
             return redirect(url_for("admin.user", user_id=person.id))
     grants = db.session.scalars(
@@ -114,7 +111,6 @@ def revoke_grant(user_id: int, grant_id: int):
     if grant is None or grant.user_id != user_id:
         abort(404)
     accounts.revoke_grant(current_user, grant)
-    db.session.commit()
     flash(_("Role revoked."), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
@@ -126,7 +122,6 @@ def reinvite(user_id: int):
         flash(_("This account is already active."), "warning")
         return redirect(url_for("admin.user", user_id=user_id))
     link = accounts.invite(current_user, person)
-    db.session.commit()
     flash(_("A new activation link was issued: %(link)s", link=link), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
@@ -138,7 +133,6 @@ def set_active(user_id: int):
         flash(_("You cannot deactivate your own account."), "warning")
     else:
         accounts.set_active(current_user, person, not person.active)
-        db.session.commit()
         flash(_("Account reactivated.") if person.active else _("Account deactivated."), "success")
     return redirect(url_for("admin.user", user_id=user_id))
 

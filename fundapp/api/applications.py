@@ -113,7 +113,6 @@ def create_application(body, fund: Fund):
     db.session.flush()
     services.save_draft(g.api_user, application, fund, body)
     created = application_json(application, fund.currency)
-    db.session.commit()
     return created
 
 
@@ -143,7 +142,6 @@ def upload_deck(files, application: Application, fund: Fund, part: str):
     with upload.stream:
         services.store_deck(application, upload.filename, upload.read(services.DECK_LIMIT + 1))
     done = application_json(application, fund.currency)
-    db.session.commit()
     return done
 
 
@@ -156,7 +154,6 @@ def submit(application: Application, fund: Fund, part: str):
     """Submit a complete, eligible draft; submitting again creates nothing new."""
     services.submit(g.api_user, application, fund, db.session.get(Company, application.company_id))
     done = application_json(application, fund.currency)
-    db.session.commit()
     return done
 
 
@@ -177,7 +174,6 @@ def transition(body, application: Application, fund: Fund, part: str):
     else:
         review.decide(g.api_user, fund, application, body["to"], body["reason"])
     done = application_json(application, fund.currency, scores=bool(see_scores(g.api_user, application)))
-    db.session.commit()
     return done
 
 
@@ -192,7 +188,6 @@ def assign(body, application: Application, fund: Fund, part: str):
     assignment = review.assign(g.api_user, fund, application, body["reviewer_id"], body["due_date"])
     db.session.flush()
     done = {"id": assignment.id, "reviewer_id": assignment.reviewer_id, "due_date": assignment.due_date}
-    db.session.commit()
     return done
 
 
@@ -205,7 +200,6 @@ def assign(body, application: Application, fund: Fund, part: str):
 def conflict(body, application: Application, fund: Fund, part: str):
     """The assigned reviewer declares a conflict (it is recused) or none."""
     review.declare(g.api_user, fund, application, body["conflict"])
-    db.session.commit()
     return {"conflict": body["conflict"]}
 
 
@@ -227,7 +221,6 @@ def create_review(body, application: Application, fund: Fund, part: str):
                                body["comment"])
     done = {"id": saved.id, "reviewer_id": saved.reviewer_id, "scores": saved.scores,
             "recommendation": saved.recommendation, "comment": saved.comment, "score": saved.score}
-    db.session.commit()
     return done
 
 
@@ -263,7 +256,6 @@ def add_criterion(body, fund: Fund):
                                      body["scale_min"], body["scale_max"], body["minimum"], body["allow_na"])
     db.session.flush()
     done = criterion_json(criterion)
-    db.session.commit()
     return done
 
 

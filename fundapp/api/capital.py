@@ -98,7 +98,6 @@ def create_call(body, fund: Fund):
     call = capital.record_call(g.api_user, fund, body["call_date"], body["due_date"], body["amount"],
                                body["purpose"])
     created = call_json(call, fund.currency)
-    db.session.commit()
     return created
 
 
@@ -113,7 +112,6 @@ def create_payment(body, call: CapitalCall, fund: Fund):
     payment = capital.record_payment(g.api_user, fund, call, body["partner_id"], body["date"], body["amount"])
     created = {"id": payment.id, "partner_id": body["partner_id"], "date": payment.date,
                "amount": to_major(payment.amount, fund.currency)}
-    db.session.commit()
     return created
 
 
@@ -139,7 +137,6 @@ def create_distribution(body, fund: Fund):
     """Distribute cash, allocated pro-rata to paid-in at the date."""
     distribution = capital.record_distribution(g.api_user, fund, body["date"], body["amount"])
     created = distribution_json(distribution, fund.currency)
-    db.session.commit()
     return created
 
 
@@ -168,7 +165,6 @@ def create_expense(body, fund: Fund):
                                      body["description"])
     created = {"id": expense.id, "date": expense.date, "amount": to_major(expense.amount, fund.currency),
                "category": expense.category, "description": expense.description}
-    db.session.commit()
     return created
 
 
@@ -196,7 +192,6 @@ def create_investment(body, fund: Fund):
         g.api_user, fund, body["company_id"], body["date"], body["amount"], body["instrument"],
         body["ownership"], body["pre_money_valuation"])
     created = investment_json(investment, fund.currency)
-    db.session.commit()
     return created
 
 
@@ -211,7 +206,6 @@ def create_valuation(body, investment: Investment, fund: Fund):
     valuation = portfolio.record_valuation(g.api_user, fund, investment, body["date"], body["fair_value"])
     created = {"id": valuation.id, "date": valuation.date,
                "fair_value": to_major(valuation.fair_value, fund.currency)}
-    db.session.commit()
     return created
 
 
@@ -227,7 +221,6 @@ def create_exit(body, fund: Fund):
                                   body["kind"])
     created = {"id": exit_.id, "company_id": exit_.company_id, "date": exit_.date,
                "proceeds": to_major(exit_.proceeds, fund.currency), "kind": exit_.kind}
-    db.session.commit()
     return created
 
 
@@ -289,7 +282,6 @@ def create_company(body):
     company = portfolio.register_company(g.api_user, fund, body)
     db.session.flush()
     created = company_json(company)
-    db.session.commit()
     return created
 
 
@@ -306,5 +298,4 @@ def create_reversal(body, fund: Fund):
         raise Refused({"entry_id": _("No such entry in this fund.")})
     reversal = reversals.reverse(g.api_user, fund, body["kind"], entry)
     created = {"kind": body["kind"], "entry_id": entry.id, "reversal_id": reversal.id}
-    db.session.commit()
     return created

@@ -58,7 +58,6 @@ def create_fund(body):
     """Create a fund (admins only); its country is created the first time it is named."""
     country = services.country_for_code(g.api_user, body.pop("country"))
     created = fund_json(services.create_fund(g.api_user, country, body))
-    db.session.commit()
     return created
 
 
@@ -93,7 +92,6 @@ def create_partner(body, fund: Fund):
     partner = services.create_partner(g.api_user, fund, body["name"], body["kind"],
                                       body["commitment"])
     created = partner_json(partner, fund.currency)
-    db.session.commit()
     return created
 
 
@@ -111,5 +109,4 @@ def create_grant(body, fund: Fund):
     grant = accounts.grant_role(g.api_user, user, fund, body["role"], body["partner_id"])
     created = {"id": grant.id, "fund_id": grant.fund_id, "user_id": grant.user_id,
                "role": grant.role, "partner_id": grant.partner_id}
-    db.session.commit()
     return created

@@ -72,7 +72,6 @@ def create_headcount(body, company: Company, by_manager: bool):
     report = services.file_report(g.api_user, company, body, by_manager=by_manager)
     db.session.flush()
     created = report_json(report)
-    db.session.commit()
     return created
 
 

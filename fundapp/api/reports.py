@@ -46,7 +46,6 @@ def create_report(body, fund: Fund):
     report = services.generate(g.api_user, fund, body["year"], body["quarter"], body["note"])
     db.session.flush()
     created = report_json(report)
-    db.session.commit()
     return created
 
 
@@ -59,7 +58,6 @@ def publish(report: QuarterlyReport, fund: Fund):
     """Publish a draft: its PDF is stored with its SHA-256 and never changes."""
     services.publish(g.api_user, fund, report)
     published = report_json(report)
-    db.session.commit()
     return published
 
 

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint, abort
 
 from fundapp.api.schemas import TokenRequestSchema, TokenSchema
 from fundapp.auth import services
-from fundapp.extensions import db, limiter
+from fundapp.extensions import limiter
 
 blp = Blueprint("api_tokens", __name__, url_prefix="/api/v1/tokens",
                 description="Bearer tokens for the API.")
@@ -23,5 +23,4 @@ def create_token(body):
     if user is None:
         abort(401, message="Email or password is not correct.")
     token, secret = services.create_token(user, body["name"])
-    db.session.commit()
     return {"id": token.id, "name": token.name, "token": secret}

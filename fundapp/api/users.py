@@ -42,7 +42,6 @@ def create_user(body):
     user, link = services.create_staff(g.api_user, body["email"], body["name"], body["language"],
                                        body["is_admin"], body.get("password"))
     created = user_json(user, link)
-    db.session.commit()
     return created
 
 

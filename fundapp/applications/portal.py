@@ -62,7 +62,6 @@ def new_company():
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Company registered."), "success")
             return redirect(url_for("portal.index"))
     return render_template("portal/company.html", form=form)
@@ -71,7 +70,7 @@ def new_company():
 @blueprint.route("/companies/<int:company_id>/headcount", methods=["GET", "POST"])
 def headcount(company_id: int):
     """The company's quarterly headcount reports: those filed, those missing, and the form to file one."""
-    company = jobs.founder_company_or_404(current_user, company_id)
+    company = jobs.founder_company(current_user, company_id) or abort(404)
     form = HeadcountForm()
     status = 200
     if request.method == "POST":
@@ -80,11 +79,9 @@ def headcount(company_id: int):
             try:
                 jobs.file_report(current_user, company, form.data, by_manager=False)
             except Refused as refusal:
-                db.session.rollback()
                 show_refusal(form, refusal)
                 status = refusal.status
             else:
-                db.session.commit()
                 flash(_("Headcount report saved. The fund will verify it."), "success")
                 return redirect(url_for("portal.headcount", company_id=company.id))
     else:
@@ -113,7 +110,6 @@ def start():
     except Refused as refusal:
         flash(" ".join(refusal.fields.values()), "danger")
         return redirect(url_for("portal.index"))
-    db.session.commit()
     return redirect(url_for("portal.application", application_id=application.id))
 
 
@@ -160,10 +156,8 @@ def application(application_id: int):
                 if status == 409:
                     flash(" ".join(refusal.fields.values()), "danger")
             else:
-                db.session.commit()
                 flash(_("Draft saved."), "success")
                 return redirect(url_for("portal.application", application_id=application.id))
-        db.session.rollback()
         application, fund, company = _own(application_id)
         return _page(application, fund, company, form=form, status=status)
     return _page(application, fund, company)
@@ -181,10 +175,8 @@ def upload_deck(application_id: int):
                 services.store_deck(application, upload.filename, upload.read(services.DECK_LIMIT + 1))
         except Refused as refusal:
             show_refusal(form, refusal)
-            db.session.rollback()
             application, fund, company = _own(application_id)
             return _page(application, fund, company, deck_form=form, status=refusal.status)
-        db.session.commit()
         flash(_("Pitch deck uploaded."), "success")
         return redirect(url_for("portal.application", application_id=application.id))
     return _page(application, fund, company, deck_form=form, status=422)
@@ -206,10 +198,8 @@ def submit(application_id: int):
     try:
         submitted = services.submit(current_user, application, fund, company)
     except Refused as refusal:
-        db.session.rollback()
         flash(_("Not submitted: %(problems)s", problems=" ".join(refusal.fields.values())), "danger")
         return redirect(url_for("portal.application", application_id=application_id))
-    db.session.commit()
     if submitted:
         flash(_("Your application is submitted. The fund will tell you of each step here."), "success")
     return redirect(url_for("portal.application", application_id=application_id))
@@ -223,10 +213,8 @@ def withdraw(application_id: int):
         try:
             services.withdraw(current_user, application, form.reason.data)
         except Refused as refusal:
-            db.session.rollback()
             flash(" ".join(refusal.fields.values()), "danger")
         else:
-            db.session.commit()
             flash(_("Your application is withdrawn."), "success")
         return redirect(url_for("portal.application", application_id=application_id))
     return _page(application, fund, company, withdraw_form=form, status=422)

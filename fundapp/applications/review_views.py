@@ -49,7 +49,6 @@ def rubric(fund_id: int):
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Criterion added."), "success")
             return redirect(url_for("review.rubric", fund_id=fund.id))
     return render_template("review/rubric.html", fund=fund, criteria=review.rubric(fund), form=form,
@@ -72,7 +71,6 @@ def edit_criterion(fund_id: int, criterion_id: int):
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Criterion saved; every score follows."), "success")
             return redirect(url_for("review.rubric", fund_id=fund.id))
     return render_template("review/criterion.html", fund=fund, criterion=criterion, form=form,
@@ -203,7 +201,6 @@ def assign(fund_id: int, application_id: int):
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Reviewer assigned."), "success")
             return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
     return _page(fund, application, assign_form=form, status=422)
@@ -225,10 +222,8 @@ def assign_many(fund_id: int):
             review.assign(current_user, fund, application_or_404(current_user, fund.id, application_id),
                           form.reviewer_id.data, form.due_date.data)
     except Refused as refusal:
-        db.session.rollback()
         flash(" ".join(refusal.fields.values()), "danger")
     else:
-        db.session.commit()
         flash(ngettext("%(num)d application assigned.", "%(num)d applications assigned.", len(ids)),
               "success")
     return redirect(request.referrer or url_for("review.applications", fund_id=fund.id))
@@ -249,10 +244,8 @@ def transition(fund_id: int, application_id: int):
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Step recorded."), "success")
             return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
-    db.session.rollback()
     return _page(fund, application_or_404(current_user, fund_id, application_id), transition_form=form,
                  status=422)
 
@@ -295,12 +288,10 @@ def declare(fund_id: int, application_id: int):
     try:
         review.declare(current_user, fund, application, request.form.get("conflict") == "yes")
     except Refused as refusal:
-        db.session.rollback()
         if refusal.status == 404:
             abort(404)
         flash(" ".join(refusal.fields.values()), "danger")
     else:
-        db.session.commit()
         flash(_("Declaration recorded."), "success")
     return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
 
@@ -326,11 +317,9 @@ def score(fund_id: int, application_id: int):
         review.save_review(current_user, fund, application, scores, request.form.get("recommendation", ""),
                            request.form.get("comment", ""))
     except Refused as refusal:
-        db.session.rollback()
         if refusal.status == 404:
             abort(404)
         flash(" ".join(refusal.fields.values()), "danger")
         return _page(fund, application_or_404(current_user, fund_id, application_id), status=refusal.status)
-    db.session.commit()
     flash(_("Your review is saved."), "success")
     return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))

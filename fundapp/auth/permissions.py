@@ -11,6 +11,7 @@ from fundapp.applications.models import Application, Assignment, Review
 from fundapp.auth.models import Grant, User
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
+from fundapp.reporting.models import QuarterlyReport
 
 # What each role may do in a fund it holds; an admin may do everything everywhere.
 ROLE_ABILITIES = {
@@ -97,6 +98,15 @@ def see_report_drafts(user: User, fund_id: int) -> bool:
     """Whether the user sees the fund's report drafts (those who run the fund); partners see what is
     published only."""
     return can(user, "manage_fund", fund_id)
+
+
+def report_or_404(user: User, fund: Fund, report_id: int) -> QuarterlyReport:
+    """The fund's quarterly report, a draft only for whom see_report_drafts allows; else 404."""
+    report = db.session.get(QuarterlyReport, report_id)
+    if report is None or report.fund_id != fund.id or (
+            not report.published and not see_report_drafts(user, fund.id)):
+        abort(404)
+    return report
 
 
 # --- partners' accounts ----------------------------------------------------------------------------

@@ -54,7 +54,6 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            db.session.commit()
             start_session(user)
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append(_("Email or password is not correct."))
@@ -65,7 +64,6 @@ def login():
 @login_required
 def logout():
     services.end_sessions(current_user)
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -88,7 +86,6 @@ def register():
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             start_session(user)
             flash(_("Welcome to fundapp. Your account is ready."), "success")
             return redirect(url_for("main.home"))
@@ -110,7 +107,6 @@ def activate(token: str):
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             start_session(user)
             flash(_("Your account is active."), "success")
             return redirect(url_for("main.home"))
@@ -138,13 +134,11 @@ def account():
         except Refused as refusal:
             show_refusal(password_form, refusal)
         else:
-            db.session.commit()
             start_session(current_user._get_current_object())
             flash(_("Your password is changed. Your other sessions have been signed out."), "success")
             return redirect(url_for("auth.account"))
     elif language_form.submit.data and language_form.validate_on_submit():
         services.change_language(current_user, language_form.language.data)
-        db.session.commit()
         flash(_("Language saved."), "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=password_form,
@@ -158,7 +152,6 @@ def tokens():
     secret = None
     if form.validate_on_submit():
         _token, secret = services.create_token(current_user, form.name.data)
-        db.session.commit()
         form = TokenForm(formdata=None)
     api_tokens = db.session.scalars(
         select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
@@ -174,6 +167,5 @@ def revoke_token(token_id: int):
         abort(404)
     if token.revoked_at is None:
         services.revoke_token(current_user, token)
-        db.session.commit()
         flash(_("The token is revoked."), "success")
     return redirect(url_for("auth.tokens"))

@@ -121,7 +121,6 @@ def add_partner(fund_id: int):
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Partner added."), "success")
             return redirect(url_for("dashboard.overview", fund_id=fund.id))
     return _overview(fund, form, 422)

@@ -51,7 +51,6 @@ def create():
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Fund created."), "success")
             return redirect(url_for("dashboard.overview", fund_id=fund.id))
     return render_template("funds/form.html", form=form, fund=None)
@@ -74,7 +73,6 @@ def edit(fund_id: int):
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Fund saved."), "success")
             return redirect(url_for("dashboard.overview", fund_id=fund.id))
     return render_template("funds/form.html", form=form, fund=fund)

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from flask import abort
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -55,20 +54,12 @@ def founder_company(founder, company_id: int) -> Company | None:
         Company.id == company_id, Company.owner_id == founder.id, Company.id.in_(invested_company_ids())))
 
 
-def founder_company_or_404(founder, company_id: int) -> Company:
-    """The founder's own invested company; any other answers 404."""
-    return founder_company(founder, company_id) or abort(404)
-
-
-def fund_company_or_404(fund: Fund, company_id) -> Company:
-    """A company the fund has invested in; any other answers 404."""
-    company = None
-    if isinstance(company_id, int):
-        company = db.session.scalar(select(Company).where(
-            Company.id == company_id, Company.id.in_(invested_company_ids(fund.id))))
-    if company is None:
-        abort(404)
-    return company
+def fund_company(fund: Fund, company_id) -> Company | None:
+    """A company the fund has invested in, else None."""
+    if not isinstance(company_id, int):
+        return None
+    return db.session.scalar(select(Company).where(
+        Company.id == company_id, Company.id.in_(invested_company_ids(fund.id))))
 
 
 def managed_company(user, company_id: int) -> Company | None:
@@ -178,12 +169,10 @@ def verify(actor, report: HeadcountReport) -> None:
     _touch_funds_of(report.company_id)
 
 
-def fund_report_or_404(fund: Fund, report_id: int) -> HeadcountReport:
-    report = db.session.scalar(select(HeadcountReport).where(
+def fund_report(fund: Fund, report_id: int) -> HeadcountReport | None:
+    """A headcount report of a company the fund has invested in, else None."""
+    return db.session.scalar(select(HeadcountReport).where(
         HeadcountReport.id == report_id, HeadcountReport.company_id.in_(invested_company_ids(fund.id))))
-    if report is None:
-        abort(404)
-    return report
 
 
 # --- expected and missing quarters ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -70,7 +70,7 @@ def _entry_form(fund, form: ManagerHeadcountForm | None = None) -> ManagerHeadco
     if form is None:
         report = None
         if query_number("edit"):
-            report = services.fund_report_or_404(fund, query_number("edit"))
+            report = services.fund_report(fund, query_number("edit")) or abort(404)
         form = ManagerHeadcountForm(formdata=None, obj=report, prefix="report",
                                     company_id=query_number("company_id"),
                                     period=request.args.get("period") or period_of(last_ended(date.today())))
@@ -112,14 +112,12 @@ def enter(fund_id: int):
     fund = fund_or_404(current_user, fund_id, "manage_capital")
     form = _entry_form(fund, ManagerHeadcountForm(prefix="report"))
     if form.validate_on_submit():
-        company = services.fund_company_or_404(fund, form.company_id.data)
+        company = services.fund_company(fund, form.company_id.data) or abort(404)
         try:
             services.file_report(current_user, company, form.data, by_manager=True)
         except Refused as refusal:
-            db.session.rollback()
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Headcount report saved for %(company)s.", company=company.name), "success")
             return redirect(url_for("jobs.reports", fund_id=fund.id))
     return _reports_page(fund, form=form, status=422)
@@ -131,10 +129,9 @@ def verify(fund_id: int):
     """Verify the one report whose button was pressed, or every report ticked."""
     fund = fund_or_404(current_user, fund_id, "manage_capital")
     chosen = form_ids("only") or form_ids("report_ids")
-    reports = [services.fund_report_or_404(fund, report_id) for report_id in chosen]
+    reports = [services.fund_report(fund, report_id) or abort(404) for report_id in chosen]
     for report in reports:
         services.verify(current_user, report)
-    db.session.commit()
     if reports:
         flash(ngettext("%(num)d report verified.", "%(num)d reports verified.", len(reports)), "success")
     else:
@@ -156,11 +153,9 @@ def import_reports(fund_id: int):
             with upload.stream:
                 count = imports.import_reports(current_user, fund, upload.read(imports.IMPORT_LIMIT + 1))
         except Refused as refusal:
-            db.session.rollback()
             form.sheet.errors = list(refusal.fields.values())
             problems = getattr(refusal, "lines", [])
         else:
-            db.session.commit()
             flash(ngettext("%(num)d headcount report imported.", "%(num)d headcount reports imported.",
                            count), "success")
             return redirect(url_for("jobs.reports", fund_id=fund.id))

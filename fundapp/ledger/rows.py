@@ -4,10 +4,11 @@ allocates by, are sealed rows too."""
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import ForeignKey, String, event, func, inspect, select
+from sqlalchemy import ForeignKey, String, func, inspect, select
 from sqlalchemy.orm import Mapped, Mapper, Session, declared_attr, mapped_column, object_session
 
 from fundapp.columns import UTCDateTime, utcnow
+from fundapp.database import listen
 from fundapp.ledger import seals
 
 CHAIN_LOCK = 2      # the advisory lock (PostgreSQL) under which the chains of seals grow, one row at a time
@@ -54,7 +55,6 @@ def chain_head(connection, table) -> str:
     return connection.scalar(select(table.c.seal).order_by(table.c.id.desc()).limit(1)) or seals.GENESIS
 
 
-@event.listens_for(Mapper, "before_insert")
 def _seal(mapper, connection, target) -> None:
     # The row is sealed as it is written, after its table's last row; the tables refuse any later
     # UPDATE. The heads are kept for the transaction, which alone adds to the chains until it ends.
@@ -83,7 +83,12 @@ def _apply_defaults(mapper, target) -> None:
         setattr(target, column.key, default.arg(None) if default.is_callable else default.arg)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _forget_heads(session: Session, _transaction) -> None:
     # a transaction (or a savepoint) that ends may take rows away: the heads are read again
     session.info.pop(_HEADS, None)
+
+
+def init_app(_app) -> None:
+    """Bind this module's listeners (once, however many applications are made)."""
+    listen(Mapper, "before_insert", _seal)
+    listen(Session, "after_transaction_end", _forget_heads)

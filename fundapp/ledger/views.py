@@ -158,10 +158,8 @@ def reverse_entry(fund_id: int, kind: str, entry_id: int, back: str, ability: st
     try:
         reversal.reverse(current_user, fund, kind, entry)
     except Refused as refusal:
-        db.session.rollback()
         flash(" ".join(refusal.fields.values()), "danger")
     else:
-        db.session.commit()
         flash(_("The entry is reversed."), "success")
     return redirect(url_for(back, fund_id=fund.id))
 
@@ -177,8 +175,6 @@ def submit_entry(fund_id: int, form, action, prepare, page, back: str, ability: 
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            db.session.commit()
             flash(_("Recorded."), "success")
             return redirect(url_for(back, fund_id=fund.id))
-    db.session.rollback()
     return page(fund_or_404(current_user, fund_id, ability), form)

@@ -5,6 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from fundapp import inputs
+from fundapp.applications import workflow
+from fundapp.applications.models import Application
+from fundapp.applications.services import move
 from fundapp.audit.services import record
 from fundapp.auth.services import hold_account
 from fundapp.errors import Refused
@@ -61,7 +64,6 @@ def register_company(actor, fund: Fund | None, values: dict, owner_id: int | Non
 
 def _of_fund(fund: Fund):
     """A condition on Company: registered, approved or invested in by the fund."""
-    from fundapp.applications.models import Application
     invested = select(Investment.company_id).where(Investment.fund_id == fund.id)
     approved = select(Application.company_id).where(Application.fund_id == fund.id,
                                                     Application.state.in_(("approved", "invested")))
@@ -116,25 +118,28 @@ def record_investment(actor, fund: Fund, company_id, investment_date, amount_tex
     if exit_of(fund, company.id):
         raise Refused({"company_id": _("The fund has exited this company.")})
     refuse_beyond_cash(fund, "amount", investment_date, amount)
+    application = _application_invested_in(fund, company.id, application_id) if application_id else None
     investment = enter(Investment(fund_id=fund.id, company_id=company.id, date=investment_date,
                                   amount=amount, instrument=instrument, ownership=ownership,
                                   pre_money_valuation=pre_money), actor)
     record(actor, "investment.create", investment, fund_id=fund.id)
-    if application_id:
-        _invested_from(actor, fund, company.id, application_id)
+    if application is not None:
+        move(actor, application, "invested", "investment", _("Investment recorded."))
     return investment
 
 
-def _invested_from(actor, fund: Fund, company_id: int, application_id) -> None:
-    from fundapp.applications.models import Application
-    from fundapp.applications.services import move
+def _application_invested_in(fund: Fund, company_id: int, application_id) -> Application:
+    """The fund's application of the company that an investment comes from; refused when it is not."""
     try:
         application = db.session.get(Application, inputs.whole_number(application_id, 1, inputs.MAX_ID))
     except inputs.InputError:
         application = None
     if application is None or application.fund_id != fund.id or application.company_id != company_id:
         raise Refused({"company_id": _("The investment does not match the application it comes from.")})
-    move(actor, application, "invested", "investment", _("Investment recorded."))
+    if not workflow.may_move(application.state, "invested", "investment"):
+        raise Refused({"company_id": _("This move is not possible from the state %(state)s.",
+                                       state=workflow.STATES[application.state])}, status=409)
+    return application
 
 
 def investment_of(fund: Fund, investment_id) -> Investment | None:
@@ -204,8 +209,6 @@ def reverse_investment(actor, fund: Fund, investment: Investment) -> Investment:
 def _approved_again(actor, fund: Fund, company_id: int) -> None:
     """The fund's invested application of a company it no longer holds any investment in is approved
     again: the step it took when the investment was recorded is undone with it."""
-    from fundapp.applications.models import Application
-    from fundapp.applications.services import move
     held = db.session.scalar(select(func.count(Investment.id)).where(
         Investment.fund_id == fund.id, Investment.company_id == company_id, effective(Investment)))
     application = db.session.scalar(select(Application).where(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -89,9 +89,13 @@ def pdf_of(fund: Fund, report: QuarterlyReport) -> bytes:
         return render(contents(fund, report.year, report.quarter))
     data = (reports_dir() / report.filename).read_bytes()
     if hashlib.sha256(data).hexdigest() != report.sha256:
-        current_app.logger.error("published report %s does not match its SHA-256", report.id)
-        abort(500)
+        raise StoredReportAltered(f"published report {report.id} does not match its SHA-256")
     return data
+
+
+class StoredReportAltered(RuntimeError):
+    """A published report's stored file is not the one published: it is never served (a server error,
+    logged; verify-ledger names it)."""
 
 
 def publish(actor, fund: Fund, report: QuarterlyReport) -> QuarterlyReport:
@@ -166,14 +170,6 @@ def log_download(user, report: QuarterlyReport, channel: str) -> None:
     if report.published:
         db.session.add(ReportDownload(report_id=report.id, user_id=user.id if user else None,
                                       channel=channel))
-
-
-def report_or_404(user, fund: Fund, report_id: int, may_see_drafts: bool) -> QuarterlyReport:
-    """The fund's report; a draft only for those who run the fund. Anything else answers 404."""
-    report = db.session.get(QuarterlyReport, report_id)
-    if report is None or report.fund_id != fund.id or (not report.published and not may_see_drafts):
-        abort(404)
-    return report
 
 
 @dataclass

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fundapp.auth.permissions import abilities, fund_or_404, see_report_drafts
+from fundapp.auth.permissions import abilities, fund_or_404, report_or_404
 from fundapp.database import write_transaction
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
@@ -64,13 +64,11 @@ def generate(fund_id: int):
         try:
             report = services.generate(current_user, fund, end.year, (end.month - 1) // 3 + 1, form.note.data)
         except Refused as refusal:
-            db.session.rollback()
             # the form names the quarter in one field where the service takes a year and a quarter
             fields = {("period" if name in ("year", "quarter") else name): message
                       for name, message in refusal.fields.items()}
             show_refusal(form, Refused(fields))
         else:
-            db.session.commit()
             flash(_("Draft ready: read it, then publish it."), "success")
             return redirect(url_for("reports.index", fund_id=fund.id, _anchor=f"report-{report.id}"))
     return _page(fund, form, 422)
@@ -80,16 +78,14 @@ def generate(fund_id: int):
 @login_required
 def publish(fund_id: int, report_id: int):
     fund = fund_or_404(current_user, fund_id, "manage_fund")
-    report = services.report_or_404(current_user, fund, report_id, may_see_drafts=True)
+    report = report_or_404(current_user, fund, report_id)
     if not PublishForm().validate_on_submit():
         abort(400)
     try:
         services.publish(current_user, fund, report)
     except Refused as refusal:
-        db.session.rollback()
         flash(" ".join(refusal.fields.values()), "warning")
     else:
-        db.session.commit()
         flash(_("Report published. Its SHA-256 is %(sha)s.", sha=report.sha256), "success")
     return redirect(url_for("reports.index", fund_id=fund.id))
 
@@ -98,8 +94,7 @@ def publish(fund_id: int, report_id: int):
 @login_required
 def pdf(fund_id: int, report_id: int):
     fund = fund_or_404(current_user, fund_id, "view_performance")
-    report = services.report_or_404(current_user, fund, report_id,
-                                    may_see_drafts=see_report_drafts(current_user, fund.id))
+    report = report_or_404(current_user, fund, report_id)
     data = services.pdf_of(fund, report)
     with write_transaction():
         services.log_download(current_user, report, "web")
@@ -131,8 +126,7 @@ TABLES = {"summary": _l("Key figures"), "capital_accounts": _l("Capital account 
 def table(fund_id: int, report_id: int, name: str, kind: str):
     """One table of the report as CSV or XLSX, from the same figures as the PDF."""
     fund = fund_or_404(current_user, fund_id, "view_performance")
-    report = services.report_or_404(current_user, fund, report_id,
-                                    may_see_drafts=see_report_drafts(current_user, fund.id))
+    report = report_or_404(current_user, fund, report_id)
     if name not in TABLES:
         abort(404)
     found = contents(fund, report.year, report.quarter).tables[name]

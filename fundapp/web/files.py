@@ -5,9 +5,9 @@ import re
 import unicodedata
 from pathlib import Path, PureWindowsPath
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from fundapp.database import listen
 from fundapp.extensions import db
 
 _ON_COMMIT = "fundapp.web.files.delete_on_commit"
@@ -35,13 +35,11 @@ def _delete(paths) -> None:
         Path(path).unlink(missing_ok=True)
 
 
-@event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     session.info.pop(_ON_ROLLBACK, None)
     _delete(session.info.pop(_ON_COMMIT, None))
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_ON_COMMIT, None)
@@ -59,3 +57,9 @@ def safe_name(name: str | None, default: str = "deck.pdf", suffix: str = ".pdf")
         return default
     stem = name[:-len(suffix)] if name.lower().endswith(suffix) else name
     return stem[:NAME_LIMIT - len(suffix)].rstrip(" .") + suffix if stem.strip(" .") else default
+
+
+def init_app(_app) -> None:
+    """Bind this module's listeners (once, however many applications are made)."""
+    listen(Session, "after_commit", _after_commit)
+    listen(Session, "after_soft_rollback", _after_rollback)

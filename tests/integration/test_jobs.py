@@ -56,7 +56,7 @@ def test_a_reversed_investment_takes_its_company_out(db, portfolio_):
 
 def test_the_founder_files_and_corrects_until_the_fund_verifies(db, portfolio_):
     fund, manager, founder, companies = portfolio_
-    beta = jobs.founder_company_or_404(founder, companies["B"].id)
+    beta = jobs.founder_company(founder, companies["B"].id)
     values = {"period": "2025Q3", "full_time": 9, "part_time": 2, "women": 5, "under_35": 6, "nationals": 10}
     filed = jobs.file_report(founder, beta, values, by_manager=False)
     jobs.file_report(founder, beta, {**values, "full_time": 10}, by_manager=False)
@@ -78,17 +78,14 @@ def test_the_founder_files_and_corrects_until_the_fund_verifies(db, portfolio_):
     assert not db.session.get(HeadcountReport, filed.id).verified
 
 
-def test_companies_not_owned_or_not_invested_answer_404(db, portfolio_):
-    from werkzeug.exceptions import NotFound
+def test_companies_not_owned_or_not_invested_are_not_found(db, portfolio_):
+    """The use cases find nothing (their pages and the API answer 404)."""
     fund, manager, founder, companies = portfolio_
-    with pytest.raises(NotFound):
-        jobs.founder_company_or_404(FounderFactory(), companies["B"].id)       # someone else's
+    assert jobs.founder_company(FounderFactory(), companies["B"].id) is None     # someone else's
     pending = company(manager, None, "Pending", founder)
     db.session.commit()
-    with pytest.raises(NotFound):
-        jobs.founder_company_or_404(founder, pending.id)                     # not invested
-    with pytest.raises(NotFound):
-        jobs.fund_company_or_404(FundFactory(), companies["A"].id)           # another fund's
+    assert jobs.founder_company(founder, pending.id) is None                     # not invested
+    assert jobs.fund_company(FundFactory(), companies["A"].id) is None           # another fund's
 
 
 @pytest.mark.parametrize(("changes", "field"), [
