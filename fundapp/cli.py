@@ -104,7 +104,7 @@ def generate_report(fund_id, every_fund, period, publish, note, output) -> None:
     from sqlalchemy import select
 
     from fundapp.funds.models import Fund
-    from fundapp.quarters import parse_period
+    from fundapp.quarters import parse_period, quarter_of
     from fundapp.reporting import services as reports
     end = parse_period(period)
     if end is None:
@@ -119,7 +119,7 @@ def generate_report(fund_id, every_fund, period, publish, note, output) -> None:
     with click.progressbar(funds, label=f"Reports for {period}", show_pos=True) as bar:
         for fund in bar:
             try:
-                draft = reports.generate(None, fund, end.year, (end.month - 1) // 3 + 1, note)
+                draft = reports.generate(None, fund, end.year, quarter_of(end), note)
                 made = reports.publish(None, fund, draft) if publish else draft
                 data = reports.pdf_of(fund, made)
             except Refused as refusal:

@@ -58,7 +58,6 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the session's own idle timeout bounds a token's life
     BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = ("en", "fr")
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
 

@@ -6,22 +6,27 @@ PERIOD = re.compile(r"([0-9]{4})Q([1-4])")      # ASCII digits, as a quarter is 
 FIRST_YEAR = 1990
 
 
+def quarter_of(day: date) -> int:
+    """The quarter (1 to 4) holding the day."""
+    return (day.month - 1) // 3 + 1
+
+
 def quarter_end(year: int, quarter: int) -> date:
     month = quarter * 3
     return date(year, month, 31 if month in (3, 12) else 30)
 
 
 def end_of_quarter_holding(day: date) -> date:
-    return quarter_end(day.year, (day.month - 1) // 3 + 1)
+    return quarter_end(day.year, quarter_of(day))
 
 
 def start_of_quarter_holding(day: date) -> date:
-    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+    return date(day.year, (quarter_of(day) - 1) * 3 + 1, 1)
 
 
 def period_of(day: date) -> str:
     """The period ("2026Q3") of the quarter holding the day."""
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}Q{quarter_of(day)}"
 
 
 def parse_period(text) -> date | None:
@@ -37,7 +42,7 @@ def last_ended(today: date) -> date:
     end = end_of_quarter_holding(today)
     if end == today:
         return end
-    year, quarter = today.year, (today.month - 1) // 3 + 1
+    year, quarter = today.year, quarter_of(today)
     return quarter_end(year - 1, 4) if quarter == 1 else quarter_end(year, quarter - 1)
 
 

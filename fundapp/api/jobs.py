@@ -13,6 +13,7 @@ from fundapp.api.schemas import HeadcountSchema, JobsSchema, MetricsQuerySchema
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.jobs import services
+from fundapp.jobs.figures import fte
 from fundapp.jobs.models import HeadcountReport
 from fundapp.money import to_major
 from fundapp.portfolio.models import Company
@@ -43,7 +44,7 @@ def reporting_company(view):
 def report_json(report: HeadcountReport) -> dict:
     return {"id": report.id, "company_id": report.company_id, "period": report.period,
             **{name: getattr(report, name) for name in services.COUNTS}, "verified": report.verified,
-            "fte": report.full_time + report.part_time / 2}
+            "fte": float(fte(report.full_time, report.part_time))}
 
 
 @blp.route("/companies/<int:company_id>/headcount", methods=["GET"])

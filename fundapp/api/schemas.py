@@ -6,6 +6,7 @@ from marshmallow import Schema as MarshmallowSchema
 from marshmallow import ValidationError, fields, pre_load, validate
 
 from fundapp import inputs
+from fundapp.applications.workflow import LISTED
 from fundapp.auth.constants import ROLES
 from fundapp.errors import input_message
 from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
@@ -293,9 +294,7 @@ class ApplicationSchema(Schema):
 
 
 class ApplicationListQuerySchema(Schema):
-    state = fields.String(load_default="", validate=validate.OneOf(["", "submitted", "screening", "in_review",
-                                                                     "due_diligence", "committee", "approved",
-                                                                     "declined", "withdrawn", "invested"]))
+    state = fields.String(load_default="", validate=validate.OneOf(["", *LISTED]))
     sort = fields.String(load_default="normalized",
                          validate=validate.OneOf(["normalized", "score", "newest", "oldest", "amount"]))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 
 from fundapp import inputs
-from fundapp.applications import scoring
+from fundapp.applications import scoring, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
 from fundapp.applications.services import move
 from fundapp.audit.services import record, snapshot
@@ -19,7 +19,6 @@ from fundapp.funds.models import Fund
 from fundapp.notifications.services import send
 
 RECOMMENDATIONS = ("invest", "maybe", "decline")
-REVIEWABLE = frozenset({"screening", "in_review"})
 
 
 def rubric(fund: Fund) -> list[Criterion]:
@@ -96,7 +95,7 @@ def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: d
     reviewer = db.session.get(User, reviewer_id) if isinstance(reviewer_id, int) else None
     if reviewer is None or reviewer.id not in {r.id for r in reviewers_of(fund)}:
         raise Refused({"reviewer_id": _("Choose a reviewer of this fund.")})
-    if application.state not in REVIEWABLE and application.state != "submitted":
+    if application.state not in workflow.ASSIGNABLE:
         raise Refused({"application": _("Only applications being screened or reviewed are assigned.")})
     existing = db.session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                           Assignment.reviewer_id == reviewer.id))
@@ -150,7 +149,7 @@ def save_review(reviewer, fund: Fund, application: Application, scores: dict, re
         raise Refused({"application": _("You are not assigned to this application.")}, status=404)
     if assignment.conflict is not False:
         raise Refused({"conflict": _("Declare that you have no conflict before you review.")}, status=409)
-    if application.state not in REVIEWABLE:
+    if application.state not in workflow.REVIEWABLE:
         raise Refused({"application": _("This application is not in review.")}, status=409)
     if recommendation not in RECOMMENDATIONS:
         raise Refused({"recommendation": _("Choose invest, maybe or decline.")})
@@ -223,7 +222,7 @@ def decide(actor, fund: Fund, application: Application, to: str, reason: str) ->
     if not (reason or "").strip():
         raise Refused({"reason": _("Give a reason for this step.")})
     move(actor, application, to, "manager", reason)
-    if to in ("approved", "declined"):
+    if to in workflow.DECISIONS:
         founder = db.session.get(User, application.founder_id)
         with force_locale(founder.language):
             subject = (_("Your application is approved") if to == "approved"

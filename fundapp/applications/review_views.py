@@ -176,6 +176,7 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200)
         "review/application.html", fund=fund, application=application, company=company, founder=founder,
         blind=blind, manager=manager, reviews=reviews, own_review=own_review, assignment=assignment,
         readable=read_application(current_user, application), scores=scores,
+        reviewable=application.state in workflow.REVIEWABLE,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
         assign_form=assign_form, assignments=assignments, abilities=allowed), status

@@ -30,8 +30,12 @@ TRANSITIONS = {
     "invested": {"approved": "investment"},
 }
 
-DECIDED = frozenset({"approved", "declined", "invested"})
+# The states grouped as the features ask for them, beside the table they come from.
 DECISIONS = ("approved", "declined")        # the moves that decide on an application
+REVIEWABLE = frozenset({"screening", "in_review"})          # reviewers score applications in these
+ASSIGNABLE = REVIEWABLE | {"submitted"}                      # managers assign reviewers in these
+APPROVED = frozenset({"approved", "invested"})               # the fund said yes
+LISTED = tuple(state for state in STATES if state != "draft")    # what the fund sees of its pipeline
 
 
 def moves(state: str, actor_role: str) -> list[str]:

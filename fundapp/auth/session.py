@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from fundapp.auth.models import Grant, User
 from fundapp.extensions import db
+from fundapp.funds.constants import LANGUAGES
 from fundapp.funds.models import Fund
 
 SEEN_EVERY = 60  # seconds
@@ -21,7 +22,7 @@ def load_user(session_token: str) -> User | None:
 
 def select_locale() -> str:
     """The user's language when signed in, else the one chosen on the page, else the browser's."""
-    languages = current_app.config["LANGUAGES"]
+    languages = list(LANGUAGES)
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated:

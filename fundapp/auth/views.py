@@ -23,6 +23,7 @@ from fundapp.auth.forms import ActivateForm, LanguageForm, LoginForm, PasswordFo
 from fundapp.auth.models import ApiToken, User
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
+from fundapp.funds.constants import LANGUAGES
 from fundapp.web.forms import show_refusal
 
 blueprint = Blueprint("auth", __name__)
@@ -78,7 +79,7 @@ def register():
     form = RegisterForm()
     if request.method == "GET":
         form.language.data = session.get("language") or request.accept_languages.best_match(
-            current_app.config["LANGUAGES"]) or "en"
+            list(LANGUAGES)) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if form.validate_on_submit():
         try:
             user = services.register_founder(form.email.data, form.name.data, form.password.data,
@@ -117,7 +118,7 @@ def activate(token: str):
 def choose_language():
     """The language of a visitor who is not signed in (signed-in users save it in their account)."""
     language = request.form.get("language")
-    if language in current_app.config["LANGUAGES"]:
+    if language in LANGUAGES:
         session["language"] = language
     return redirect(_safe_next(request.form.get("next")))
 

@@ -21,4 +21,5 @@ SECTORS = {
     "tourism": _l("Tourism"),
 }
 
+# Every language of fundapp, with its name: pages, messages, funds and accounts choose among these.
 LANGUAGES = {"en": _l("English"), "fr": _l("French")}

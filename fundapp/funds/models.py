@@ -1,4 +1,5 @@
 """Countries, funds and the partner entities that co-finance them."""
+from datetime import date as Date
 from datetime import datetime
 from decimal import Decimal
 
@@ -44,6 +45,11 @@ class Fund(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     country: Mapped[Country] = relationship(lazy="raise")
+
+    @property
+    def first_day(self) -> Date:
+        """The first day of the fund's life: the first of January of its vintage year."""
+        return Date(self.vintage_year, 1, 1)
     partners: Mapped[list["Partner"]] = relationship(
         back_populates="fund", lazy="raise", order_by="Partner.id"
     )

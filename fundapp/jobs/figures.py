@@ -7,6 +7,11 @@ from decimal import Decimal
 from operator import attrgetter
 
 
+def fte(full_time: int, part_time: int) -> Decimal:
+    """Full-time equivalents: two part-time jobs make one full-time one when hours are unknown."""
+    return Decimal(full_time) + Decimal(part_time) / 2
+
+
 @dataclass(frozen=True)
 class Report:
     period_end: date
@@ -19,8 +24,7 @@ class Report:
 
     @property
     def fte(self) -> Decimal:
-        """Two part-time jobs make one full-time one when hours are unknown."""
-        return Decimal(self.full_time) + Decimal(self.part_time) / 2
+        return fte(self.full_time, self.part_time)
 
     @property
     def headcount(self) -> int:

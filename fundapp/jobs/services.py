@@ -24,6 +24,7 @@ from fundapp.jobs.figures import (
     JobFigures,
     Report,
     breakdown,
+    fte,
     job_figures,
 )
 from fundapp.jobs.models import HeadcountReport
@@ -297,9 +298,7 @@ class FundJobs:
 
     def _figures(self, as_of: date, metrics: FundMetrics | None) -> JobFigures:
         metrics = metrics or self.metrics(as_of)
-        government = sum(p.paid_in for p in metrics.partners if p.partner_id in self.ledger.government)
-        share = Decimal(government) / Decimal(metrics.paid_in) if metrics.paid_in else None
-        return job_figures(self.positions(as_of), as_of, metrics.invested, share)
+        return job_figures(self.positions(as_of), as_of, metrics.invested, metrics.public_share)
 
     def first_investment(self) -> date | None:
         return min((day for day, _exit in self._companies().values()), default=None)
@@ -330,7 +329,7 @@ def _load_jobs(fund: Fund) -> FundJobs:
     exits = {company_id: (day, kind) for company_id, day, kind in db.session.execute(
         select(Exit.company_id, Exit.date, Exit.kind).where(Exit.fund_id == fund.id, effective(Exit)))}
     declared = {
-        company_id: Decimal(full_time or 0) + Decimal(part_time or 0) / 2
+        company_id: fte(full_time or 0, part_time or 0)
         for company_id, full_time, part_time in db.session.execute(
             select(Application.company_id, Application.full_time, Application.part_time)
             .where(Application.fund_id == fund.id, Application.company_id.in_(company_ids)))

@@ -1,4 +1,4 @@
-"""Use cases of the capital ledger: calls, payments, distributions, expenses and their reversals."""
+"""Use cases of the capital ledger: calls, payments, distributions, expenses, and how each is reversed."""
 from datetime import date
 
 from flask_babel import format_date
@@ -12,7 +12,6 @@ from fundapp.funds.models import Fund, Partner
 from fundapp.ledger.allocation import allocate
 from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
 from fundapp.ledger.entries import (
-    check_reversible,
     dated_within_fund,
     effective,
     enter,
@@ -30,6 +29,7 @@ from fundapp.ledger.models import (
     Expense,
     Payment,
 )
+from fundapp.ledger.reversal import Reversible, reversible
 from fundapp.money import to_major
 from fundapp.web.formatting import money
 
@@ -156,58 +156,6 @@ def record_expense(actor, fund: Fund, expense_date, amount_text, category: str,
     return expense
 
 
-def reverse_call(actor, fund: Fund, call: CapitalCall) -> CapitalCall:
-    """Void a call: its allocations are reversed; its payments must be reversed first."""
-    hold_ledger(fund)
-    check_reversible(call)
-    paid = db.session.scalar(
-        select(func.count(Payment.id)).join(CallAllocation, Payment.allocation_id == CallAllocation.id)
-        .where(CallAllocation.call_id == call.id, effective(Payment)))
-    if paid:
-        raise Refused({"entry": _("Reverse the payments of this call first.")})
-    reversal = enter(CapitalCall(fund_id=fund.id, call_date=call.call_date, due_date=call.due_date,
-                                 amount=-call.amount, purpose=call.purpose, reverses_id=call.id), actor)
-    for allocation in db.session.scalars(select(CallAllocation).where(CallAllocation.call_id == call.id)):
-        enter(CallAllocation(call_id=reversal.id, partner_id=allocation.partner_id,
-                             amount=-allocation.amount), actor)
-    record(actor, "capital_call.reverse", reversal, fund_id=fund.id)
-    return reversal
-
-
-def reverse_payment(actor, fund: Fund, payment: Payment) -> Payment:
-    """Void a payment: the money leaves the fund's cash again, which must not fall below zero."""
-    hold_ledger(fund)
-    check_reversible(payment)
-    refuse_beyond_cash(fund, "entry", payment.date, payment.amount, reversal=True)
-    reversal = enter(Payment(allocation_id=payment.allocation_id, date=payment.date,
-                             amount=-payment.amount, reverses_id=payment.id), actor)
-    record(actor, "payment.reverse", reversal, fund_id=fund.id)
-    return reversal
-
-
-def reverse_distribution(actor, fund: Fund, distribution: Distribution) -> Distribution:
-    hold_ledger(fund)
-    check_reversible(distribution)
-    reversal = enter(Distribution(fund_id=fund.id, date=distribution.date, amount=-distribution.amount,
-                                  reverses_id=distribution.id), actor)
-    for allocation in db.session.scalars(select(DistributionAllocation).where(
-            DistributionAllocation.distribution_id == distribution.id)):
-        enter(DistributionAllocation(distribution_id=reversal.id, partner_id=allocation.partner_id,
-                                     amount=-allocation.amount), actor)
-    record(actor, "distribution.reverse", reversal, fund_id=fund.id)
-    return reversal
-
-
-def reverse_expense(actor, fund: Fund, expense: Expense) -> Expense:
-    hold_ledger(fund)
-    check_reversible(expense)
-    reversal = enter(Expense(fund_id=fund.id, date=expense.date, amount=-expense.amount,
-                             category=expense.category, description=expense.description,
-                             reverses_id=expense.id), actor)
-    record(actor, "expense.reverse", reversal, fund_id=fund.id)
-    return reversal
-
-
 def fund_id_of(entry) -> int:
     """The fund a capital ledger row belongs to."""
     if isinstance(entry, Payment):
@@ -215,3 +163,24 @@ def fund_id_of(entry) -> int:
                                  .join(CallAllocation, CallAllocation.call_id == CapitalCall.id)
                                  .where(CallAllocation.id == entry.allocation_id))
     return entry.fund_id
+
+
+def _payments_reversed_first(_fund: Fund, call: CapitalCall) -> None:
+    paid = db.session.scalar(
+        select(func.count(Payment.id)).join(CallAllocation, Payment.allocation_id == CallAllocation.id)
+        .where(CallAllocation.call_id == call.id, effective(Payment)))
+    if paid:
+        raise Refused({"entry": _("Reverse the payments of this call first.")})
+
+
+def _cash_kept(fund: Fund, payment: Payment) -> None:
+    # the payment's money leaves the fund's cash again, which must not fall below zero
+    refuse_beyond_cash(fund, "entry", payment.date, payment.amount, reversal=True)
+
+
+reversible("capital_call", Reversible(CapitalCall, ("amount",), fund_id_of,
+                                      parts=((CallAllocation, "call_id"),), first=_payments_reversed_first))
+reversible("payment", Reversible(Payment, ("amount",), fund_id_of, first=_cash_kept))
+reversible("distribution", Reversible(Distribution, ("amount",), fund_id_of,
+                                      parts=((DistributionAllocation, "distribution_id"),)))
+reversible("expense", Reversible(Expense, ("amount",), fund_id_of))

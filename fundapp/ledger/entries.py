@@ -27,7 +27,7 @@ def dated_within_fund(field: str, value: date | None, fund) -> date:
     """A date on or after the start of the fund's vintage year and not in the future."""
     if not isinstance(value, date):
         raise Refused({field: _("Enter a date (YYYY-MM-DD).")})
-    if value < date(fund.vintage_year, 1, 1):
+    if value < fund.first_day:
         raise Refused({field: _("The date is before the fund's vintage year (%(year)d).",
                                 year=fund.vintage_year)})
     if value > date.today():
@@ -48,10 +48,15 @@ def hold_ledger(fund) -> None:
         db.session.execute(select(func.pg_advisory_xact_lock(LEDGER_LOCK, fund.id)))
 
 
+def original(model):
+    """A condition on a ledger model: rows that are not reversals (reversed or not)."""
+    return model.reverses_id.is_(None)
+
+
 def effective(model):
     """A condition on a ledger model: rows that are neither reversals nor reversed."""
     reversal = aliased(model)
-    return model.reverses_id.is_(None) & ~exists(select(reversal.id).where(reversal.reverses_id == model.id))
+    return original(model) & ~exists(select(reversal.id).where(reversal.reverses_id == model.id))
 
 
 def is_effective(model, entry_id: int) -> bool:
@@ -59,14 +64,8 @@ def is_effective(model, entry_id: int) -> bool:
     return db.session.scalar(select(func.count(model.id)).where(model.id == entry_id, effective(model))) == 1
 
 
-def check_reversible(entry) -> None:
-    """Refuse to reverse a reversal, or an entry already reversed."""
-    if entry.reverses_id is not None or not is_effective(type(entry), entry.id):
-        raise Refused({"entry": _("This entry is already reversed, or is itself a reversal.")})
-
-
 def enter(entry, actor):
-    """Write a ledger row, noting who entered it; it is sealed by its checksum as it is inserted."""
+    """Write a ledger row, noting who entered it; it is sealed as it is inserted (ledger.rows)."""
     entry.created_by = actor.id if actor is not None and actor.is_authenticated else None
     db.session.add(entry)
     db.session.flush()

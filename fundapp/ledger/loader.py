@@ -77,5 +77,5 @@ def history(fund: Fund, as_of: date | None = None) -> list[FundMetrics]:
     def compute():
         ledger = load_ledger(fund)
         return [fund_metrics(ledger, day, company_irr=False)
-                for day in quarter_ends(date(fund.vintage_year, 1, 1), as_of)]
+                for day in quarter_ends(fund.first_day, as_of)]
     return cached("history", fund.id, as_of, compute)

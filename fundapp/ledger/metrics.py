@@ -89,6 +89,12 @@ class FundMetrics:
     private_to_public: Decimal | None
     partners: list[PartnerMetrics]
     companies: list[CompanyMetrics]
+    public_paid_in: int = 0                 # what the government partners paid in
+
+    @property
+    def public_share(self) -> Decimal | None:
+        """The government's share of paid-in capital, None before anything is paid in."""
+        return ratio(self.public_paid_in, self.paid_in)
 
 
 def ratio(numerator: int, denominator: int) -> Decimal | None:
@@ -249,4 +255,5 @@ def fund_metrics(ledger: Ledger, as_of: date, company_irr: bool = True) -> FundM
         paid_in=paid_in, distributed=distributed, invested=invested, expenses=expenses,
         exit_proceeds=exit_proceeds, cash=cash, fair_value=fair_value, nav=nav, dpi=dpi,
         rvpi=rvpi, tvpi=dpi + rvpi if dpi is not None else None, net_irr=xirr(fund_flows),
-        private_to_public=ratio(paid_in - public, public), partners=partners, companies=companies)
+        private_to_public=ratio(paid_in - public, public), partners=partners, companies=companies,
+        public_paid_in=public)

@@ -1,31 +1,73 @@
-"""Every ledger entry that can be corrected by a reversing entry, in one place."""
-from fundapp.ledger import capital
-from fundapp.ledger.models import CapitalCall, Distribution, Expense, Payment
-from fundapp.portfolio import services as portfolio
-from fundapp.portfolio.models import Exit, Investment, Valuation
+"""One reversal for every ledger entry: a mistake is corrected by a row that mirrors the entry, its
+declared amount columns negated (and the rows that belong to it, such as a call's allocations, mirrored
+with it), never by an edit. Each kind of entry is declared once, beside its use cases (ledger.capital,
+portfolio.services), with what must be reversed first and what follows."""
+from collections.abc import Callable
+from dataclasses import dataclass
 
-# kind -> (model, the use case that reverses it, the function giving its fund's id)
-REVERSIBLE = {
-    "capital_call": (CapitalCall, capital.reverse_call, capital.fund_id_of),
-    "payment": (Payment, capital.reverse_payment, capital.fund_id_of),
-    "distribution": (Distribution, capital.reverse_distribution, capital.fund_id_of),
-    "expense": (Expense, capital.reverse_expense, capital.fund_id_of),
-    "investment": (Investment, portfolio.reverse_investment, portfolio.fund_id_of),
-    "valuation": (Valuation, portfolio.reverse_valuation, portfolio.fund_id_of),
-    "exit": (Exit, portfolio.reverse_exit, portfolio.fund_id_of),
-}
+from flask_babel import gettext as _
+from sqlalchemy import inspect, select
+
+from fundapp.audit.services import record
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.ledger.entries import enter, hold_ledger, is_effective
+
+# the columns a reversing row never copies: its own identity, seals and entry
+NOT_COPIED = frozenset({"id", "seal", "previous_seal", "created_at", "created_by", "reverses_id"})
+
+
+@dataclass(frozen=True)
+class Reversible:
+    """How a kind of ledger entry is reversed."""
+
+    model: type
+    amounts: tuple[str, ...]                  # the columns a reversal negates
+    fund_of: Callable[[object], int]          # the fund an entry belongs to
+    parts: tuple[tuple[type, str], ...] = ()  # rows reversed with the entry: (model, its key to the entry)
+    first: Callable | None = None             # first(fund, entry) refuses what must be reversed before
+    then: Callable | None = None              # then(actor, fund, entry) follows the reversal
+
+
+KINDS: dict[str, Reversible] = {}
+
+
+def reversible(kind: str, spec: Reversible) -> None:
+    """Declare how entries of a kind are reversed (each feature declares its own)."""
+    KINDS[kind] = spec
 
 
 def entry_of(fund, kind: str, entry_id: int):
     """The fund's ledger entry of that kind, or None (unknown kind, id or another fund's)."""
-    from fundapp.extensions import db
-    if kind not in REVERSIBLE or not isinstance(entry_id, int):
+    if kind not in KINDS or not isinstance(entry_id, int):
         return None
-    model, _reverse, fund_id_of = REVERSIBLE[kind]
-    entry = db.session.get(model, entry_id)
-    return entry if entry is not None and fund_id_of(entry) == fund.id else None
+    spec = KINDS[kind]
+    entry = db.session.get(spec.model, entry_id)
+    return entry if entry is not None and spec.fund_of(entry) == fund.id else None
 
 
 def reverse(actor, fund, kind: str, entry):
-    """Reverse one entry with the use case of its kind; the reversing entry."""
-    return REVERSIBLE[kind][1](actor, fund, entry)
+    """Void one entry of the fund with its mirror (and its parts'); the reversing entry."""
+    spec = KINDS[kind]
+    hold_ledger(fund)
+    if entry.reverses_id is not None or not is_effective(spec.model, entry.id):
+        raise Refused({"entry": _("This entry is already reversed, or is itself a reversal.")})
+    if spec.first is not None:
+        spec.first(fund, entry)
+    reversal = enter(_mirror(entry, spec.amounts, reverses_id=entry.id), actor)
+    for model, key in spec.parts:
+        for part in db.session.scalars(select(model).where(getattr(model, key) == entry.id)
+                                       .order_by(model.id)):
+            enter(_mirror(part, ("amount",), **{key: reversal.id}), actor)
+    record(actor, f"{kind}.reverse", reversal, fund_id=fund.id)
+    if spec.then is not None:
+        spec.then(actor, fund, entry)
+    return reversal
+
+
+def _mirror(row, amounts: tuple[str, ...], **changes):
+    """A new row of the same model with the same values, its amounts negated and the changes made."""
+    values = {column.key: getattr(row, column.key) for column in inspect(type(row)).columns
+              if column.key not in NOT_COPIED}
+    values.update({name: -values[name] for name in amounts}, **changes)
+    return type(row)(**values)

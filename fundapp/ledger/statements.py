@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
-from fundapp.ledger.entries import effective
+from fundapp.ledger.entries import effective, original
 from fundapp.ledger.models import (
     CallAllocation,
     CapitalCall,
@@ -57,7 +57,7 @@ def reversed_ids(model, fund_filter) -> set[int]:
 def calls_of(fund: Fund) -> list[CallLine]:
     """The fund's calls (reversals left out), newest first, each with its allocations and payments."""
     calls = db.session.scalars(select(CapitalCall).where(CapitalCall.fund_id == fund.id,
-                                                          CapitalCall.reverses_id.is_(None))
+                                                          original(CapitalCall))
                                .order_by(CapitalCall.call_date.desc(), CapitalCall.id.desc())).all()
     voided = reversed_ids(CapitalCall, CapitalCall.fund_id == fund.id)
     paid = dict(db.session.execute(
@@ -94,7 +94,7 @@ def payments_of(fund: Fund) -> list[tuple]:
 def entries_of(model, fund: Fund) -> list[tuple]:
     """(entry, reversed) for a fund-level ledger table (distributions, expenses), newest first."""
     voided = reversed_ids(model, model.fund_id == fund.id)
-    rows = db.session.scalars(select(model).where(model.fund_id == fund.id, model.reverses_id.is_(None))
+    rows = db.session.scalars(select(model).where(model.fund_id == fund.id, original(model))
                               .order_by(model.date.desc(), model.id.desc())).all()
     return [(row, row.id in voided) for row in rows]
 

@@ -9,7 +9,7 @@ from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
 from fundapp.ledger import seals
 from fundapp.ledger.allocation import allocate
-from fundapp.ledger.entries import effective
+from fundapp.ledger.entries import effective, original
 from fundapp.ledger.loader import load_ledger
 from fundapp.ledger.metrics import fund_metrics, lowest_cash
 from fundapp.ledger.models import (
@@ -150,7 +150,7 @@ def fund_problems(fund: Fund) -> list[str]:
     allocations = db.session.execute(
         select(CallAllocation.id, CallAllocation.amount, effective(CapitalCall))
         .join(CapitalCall, CallAllocation.call_id == CapitalCall.id)
-        .where(CapitalCall.fund_id == fund.id, CapitalCall.reverses_id.is_(None))).all()
+        .where(CapitalCall.fund_id == fund.id, original(CapitalCall))).all()
     for allocation_id, amount, in_force in allocations:
         paid = _sum(Payment.amount, Payment.allocation_id == allocation_id, effective(Payment))
         if paid > (amount if in_force else 0) or paid < 0:

@@ -1,4 +1,4 @@
-"""Use cases of the portfolio: companies, investments, marks, exits and their reversals."""
+"""Use cases of the portfolio: companies, investments, marks, exits, and how each is reversed."""
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
@@ -17,7 +17,6 @@ from fundapp.funds.models import Fund
 from fundapp.funds.services import country_name
 from fundapp.ledger.capital import refuse_beyond_cash
 from fundapp.ledger.entries import (
-    check_reversible,
     dated_within_fund,
     effective,
     enter,
@@ -25,6 +24,7 @@ from fundapp.ledger.entries import (
     is_effective,
     positive_amount,
 )
+from fundapp.ledger.reversal import Reversible, reversible
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 
@@ -66,7 +66,7 @@ def _of_fund(fund: Fund):
     """A condition on Company: registered, approved or invested in by the fund."""
     invested = select(Investment.company_id).where(Investment.fund_id == fund.id)
     approved = select(Application.company_id).where(Application.fund_id == fund.id,
-                                                    Application.state.in_(("approved", "invested")))
+                                                    Application.state.in_(workflow.APPROVED))
     return or_(Company.registered_by_fund_id == fund.id, Company.id.in_(invested), Company.id.in_(approved))
 
 
@@ -190,25 +190,22 @@ def record_exit(actor, fund: Fund, company_id, exit_date, proceeds_text, kind: s
     return exit_
 
 
-def reverse_investment(actor, fund: Fund, investment: Investment) -> Investment:
-    """Void an investment; its marks, and any exit of the company, must be reversed first."""
-    hold_ledger(fund)
-    check_reversible(investment)
+def _marks_and_exit_first(fund: Fund, investment: Investment) -> None:
     marks = db.session.scalar(select(func.count(Valuation.id)).where(
         Valuation.investment_id == investment.id, effective(Valuation)))
     if marks or exit_of(fund, investment.company_id):
         raise Refused({"entry": _("Reverse this investment's marks and the company's exit first.")})
-    reversal = enter(Investment(fund_id=fund.id, company_id=investment.company_id, date=investment.date,
-                                amount=-investment.amount, instrument=investment.instrument,
-                                ownership=-investment.ownership, reverses_id=investment.id), actor)
-    record(actor, "investment.reverse", reversal, fund_id=fund.id)
-    _approved_again(actor, fund, investment.company_id)
-    return reversal
 
 
-def _approved_again(actor, fund: Fund, company_id: int) -> None:
+def _proceeds_kept(fund: Fund, exit_: Exit) -> None:
+    # the exit's proceeds leave the fund's cash again, which must not fall below zero
+    refuse_beyond_cash(fund, "entry", exit_.date, exit_.proceeds, reversal=True)
+
+
+def _approved_again(actor, fund: Fund, investment: Investment) -> None:
     """The fund's invested application of a company it no longer holds any investment in is approved
     again: the step it took when the investment was recorded is undone with it."""
+    company_id = investment.company_id
     held = db.session.scalar(select(func.count(Investment.id)).where(
         Investment.fund_id == fund.id, Investment.company_id == company_id, effective(Investment)))
     application = db.session.scalar(select(Application).where(
@@ -218,28 +215,14 @@ def _approved_again(actor, fund: Fund, company_id: int) -> None:
         move(actor, application, "approved", "investment", _("Investment reversed."))
 
 
-def reverse_valuation(actor, fund: Fund, valuation: Valuation) -> Valuation:
-    hold_ledger(fund)
-    check_reversible(valuation)
-    reversal = enter(Valuation(investment_id=valuation.investment_id, date=valuation.date,
-                               fair_value=-valuation.fair_value, reverses_id=valuation.id), actor)
-    record(actor, "valuation.reverse", reversal, fund_id=fund.id)
-    return reversal
-
-
-def reverse_exit(actor, fund: Fund, exit_: Exit) -> Exit:
-    """Void an exit: its proceeds leave the fund's cash again, which must not fall below zero."""
-    hold_ledger(fund)
-    check_reversible(exit_)
-    refuse_beyond_cash(fund, "entry", exit_.date, exit_.proceeds, reversal=True)
-    reversal = enter(Exit(fund_id=fund.id, company_id=exit_.company_id, date=exit_.date,
-                          proceeds=-exit_.proceeds, kind=exit_.kind, reverses_id=exit_.id), actor)
-    record(actor, "exit.reverse", reversal, fund_id=fund.id)
-    return reversal
-
-
 def fund_id_of(entry) -> int:
     """The fund a portfolio ledger row belongs to."""
     if isinstance(entry, Valuation):
         return db.session.scalar(select(Investment.fund_id).where(Investment.id == entry.investment_id))
     return entry.fund_id
+
+
+reversible("investment", Reversible(Investment, ("amount", "ownership"), fund_id_of,
+                                    first=_marks_and_exit_first, then=_approved_again))
+reversible("valuation", Reversible(Valuation, ("fair_value",), fund_id_of))
+reversible("exit", Reversible(Exit, ("proceeds",), fund_id_of, first=_proceeds_kept))

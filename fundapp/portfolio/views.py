@@ -6,6 +6,7 @@ from sqlalchemy import select
 from fundapp.applications.models import Application
 from fundapp.auth.permissions import fund_or_404
 from fundapp.extensions import db
+from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.statements import reversed_ids
 from fundapp.ledger.views import reverse_entry, submit_entry
@@ -25,11 +26,10 @@ def _choices(fund, forms: dict) -> None:
     forms["investment"].company_id.choices = [(c.id, c.name) for c in companies]
     forms["exit"].company_id.choices = [(c.id, c.name) for c in companies]
     investments = db.session.scalars(select(Investment).where(
-        Investment.fund_id == fund.id, Investment.reverses_id.is_(None)).order_by(Investment.date)).all()
-    voided = reversed_ids(Investment, Investment.fund_id == fund.id)
+        Investment.fund_id == fund.id, effective(Investment)).order_by(Investment.date)).all()
     forms["valuation"].investment_id.choices = [
         (i.id, f"{names.get(i.company_id, i.company_id)} — {i.date.isoformat()} ({i.instrument})")
-        for i in investments if i.id not in voided]
+        for i in investments]
 
 
 def _blank_forms(fund) -> dict:

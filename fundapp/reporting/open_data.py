@@ -41,7 +41,7 @@ def open_data(fund: Fund, partners: list[Partner], today: date | None = None) ->
 def _open_data(fund: Fund, partners: list[Partner], as_of: date) -> OpenData:
     data = load_jobs(fund)
     metrics = fund_metrics(data.ledger, as_of)
-    ends = ends_between(date(fund.vintage_year, 1, 1), as_of)
+    ends = ends_between(fund.first_day, as_of)
     rows = [QuarterRow(end, received, approved)
             for end, (received, approved) in zip(ends, quarterly_counts(fund.id, ends), strict=True)]
     return OpenData(

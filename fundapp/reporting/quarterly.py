@@ -118,7 +118,7 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
         fund=fund, country=db.session.get(Country, fund.country_id), year=year, quarter=quarter,
         start=start, as_of=as_of, metrics=metrics,
         history=[fund_metrics(data.ledger, day, company_irr=False)
-                 for day in quarter_ends(date(fund.vintage_year, 1, 1), as_of)],
+                 for day in quarter_ends(fund.first_day, as_of)],
         jobs=data.figures(as_of, metrics), jobs_history=data.history(as_of),
         pipeline=counted(), partner_names={p.id: p.name for p in partners},
         missing_reports=data.missing_reports(as_of), ledger_positions=positions, checkpoint=checkpoint)
@@ -128,7 +128,7 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
 
 def _tables(c: Contents, partners: list[Partner], data: FundJobs) -> list[ReportTable]:
     return [_summary(c), _capital_accounts(c, partners), *_quarter_flows(c, partners, data.ledger),
-            _co_investment(c, partners), _schedule(c, data), _jobs_by_company(c, data), _jobs_totals(c),
+            _co_investment(c), _schedule(c, data), _jobs_by_company(c, data), _jobs_totals(c),
             _pipeline_summary(c), _pipeline_states(c), _scores(c), _sectors(c, data)]
 
 
@@ -192,13 +192,12 @@ def _quarter_flows(c: Contents, partners: list[Partner], ledger) -> list[ReportT
     ]
 
 
-def _co_investment(c: Contents, partners: list[Partner]) -> ReportTable:
-    accounts = {p.partner_id: p for p in c.metrics.partners}
-    public = sum(accounts[p.id].paid_in for p in partners if p.kind == "government")
-    private = sum(accounts[p.id].paid_in for p in partners if p.kind != "government")
-    met = c.metrics.private_to_public is not None and c.metrics.private_to_public >= c.fund.match_target
+def _co_investment(c: Contents) -> ReportTable:
+    m = c.metrics
+    met = m.private_to_public is not None and m.private_to_public >= c.fund.match_target
     return ReportTable("co_investment", _("Co-investment"), [_("Figure"), _("Value")], [
-        [_("Paid-in by the government"), Money(public)], [_("Paid-in by co-investors"), Money(private)],
+        [_("Paid-in by the government"), Money(m.public_paid_in)],
+        [_("Paid-in by co-investors"), Money(m.paid_in - m.public_paid_in)],
         [_("Private-to-public ratio"), Ratio(c.metrics.private_to_public)],
         [_("Target"), Ratio(c.fund.match_target)],
         [_("Status"), _("At or above the target") if met else _("Below the target")],

@@ -17,7 +17,7 @@ from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund, Partner
 from fundapp.money import to_decimal
-from fundapp.quarters import ends_between, last_ended, parse_period, period_of
+from fundapp.quarters import ends_between, last_ended, parse_period, period_of, quarter_of
 from fundapp.reporting import services
 from fundapp.reporting.forms import GenerateForm, PublishForm, VerifyForm
 from fundapp.reporting.open_data import open_data
@@ -34,7 +34,7 @@ PDF_LIMIT = 50 * 1024 * 1024
 
 def _generate_form(fund, form: GenerateForm | None = None) -> GenerateForm:
     form = form or GenerateForm(formdata=None)
-    ends = ends_between(date(fund.vintage_year, 1, 1), last_ended(date.today()))
+    ends = ends_between(fund.first_day, last_ended(date.today()))
     form.period.choices = [(period_of(end), quarter(end)) for end in reversed(ends)]
     return form
 
@@ -62,7 +62,7 @@ def generate(fund_id: int):
     if form.validate_on_submit():
         end = parse_period(form.period.data)
         try:
-            report = services.generate(current_user, fund, end.year, (end.month - 1) // 3 + 1, form.note.data)
+            report = services.generate(current_user, fund, end.year, quarter_of(end), form.note.data)
         except Refused as refusal:
             # the form names the quarter in one field where the service takes a year and a quarter
             fields = {("period" if name in ("year", "quarter") else name): message

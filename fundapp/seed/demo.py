@@ -11,7 +11,7 @@ from fundapp.extensions import db
 from fundapp.funds import services as funds
 from fundapp.funds.models import Fund
 from fundapp.portfolio.services import register_company
-from fundapp.quarters import last_ended
+from fundapp.quarters import last_ended, quarter_of
 from fundapp.reporting import services as reports
 from fundapp.seed import history
 from fundapp.seed.jobs import headcount_history
@@ -65,7 +65,7 @@ def _publish_last_quarter(manager, fund) -> None:
     """The report of the latest quarter ended, published, for the partners to download."""
     end = last_ended(date.today())
     db.session.flush()
-    reports.publish(manager, fund, reports.generate(manager, fund, end.year, (end.month - 1) // 3 + 1))
+    reports.publish(manager, fund, reports.generate(manager, fund, end.year, quarter_of(end)))
 
 
 def is_empty() -> bool:

@@ -163,7 +163,7 @@ def _pipeline(
     """Founders, companies, applications with their state history, assignments and reviews. Returns
     (company id, approval date) of the applications that became investments."""
     criteria = _pure_rubric(fund)
-    opened = date(fund.vintage_year, 1, 1)
+    opened = fund.first_day
     span = max(1, (today - opened).days - 30)
     founders = max(1, size // 4)
     first_user, first_company, first_application = _next_id(User), _next_id(Company), _next_id(Application)

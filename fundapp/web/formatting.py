@@ -18,7 +18,7 @@ from fundapp.funds.constants import PARTNER_KINDS, SECTORS
 from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
 from fundapp.money import AmountError, exponent, parse_amount, to_decimal
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
-from fundapp.quarters import period_of
+from fundapp.quarters import period_of, quarter_of
 
 AMOUNT_MESSAGES = {
     "not_a_number": _l("Enter an amount such as 1250000."),
@@ -92,7 +92,7 @@ def fte(value: Decimal | None) -> str:
 
 def quarter(day) -> str:
     """The quarter holding a date, as readers write it ("2026 Q3")."""
-    return _("%(year)d Q%(quarter)d", year=day.year, quarter=(day.month - 1) // 3 + 1) if day else "—"
+    return _("%(year)d Q%(quarter)d", year=day.year, quarter=quarter_of(day)) if day else "—"
 
 
 def label_of(choices: dict):
