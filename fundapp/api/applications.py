@@ -26,7 +26,6 @@ from fundapp.auth.permissions import application_part, can, read_application, se
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund
-from fundapp.money import to_major
 from fundapp.portfolio.models import Company
 from fundapp.web.query import signed_in_user
 
@@ -37,13 +36,11 @@ FIELDS = ("stage", "pitch", "problem", "solution", "market", "business_model", "
           "use_of_funds", "full_time", "part_time", "jobs_expected")
 
 
-def application_json(application: Application, currency: str, scores: bool = False) -> dict:
+def application_json(application: Application, scores: bool = False) -> dict:
     """The application as the API gives it; its scores only to whom see_scores allows them (sealed
     scores; never to its founder)."""
-    amount = application.requested_amount
     return {"id": application.id, "fund_id": application.fund_id, "company_id": application.company_id,
-            "state": application.state,
-            "requested_amount": to_major(amount, currency) if amount is not None else None,
+            "state": application.state, "requested_amount": application.requested_amount,
             **{field: getattr(application, field) for field in FIELDS},
             "score": application.score if scores else None,
             "normalized_score": application.normalized_score if scores else None,
@@ -57,7 +54,9 @@ def resolve(application_id: int, for_founder: bool = False) -> tuple[Application
     part = application_part(g.api_user, application) if application is not None else None
     if part is None or (for_founder and part != "founder"):
         abort(404)
-    return application, db.session.get(Fund, application.fund_id, options=[joinedload(Fund.country)]), part
+    fund = db.session.get(Fund, application.fund_id, options=[joinedload(Fund.country)])
+    g.currency = fund.currency
+    return application, fund, part
 
 
 def with_application(for_founder: bool = False, only: str | None = None, otherwise: int = 403):
@@ -81,6 +80,7 @@ def open_fund_for_founder(view):
         fund = db.session.get(Fund, fund_id)
         if fund is None or not g.api_user.is_founder or not fund.open_for_applications:
             abort(404)
+        g.currency = fund.currency
         return view(*args, fund=fund, **kwargs)
     return wrapper
 
@@ -95,7 +95,7 @@ def list_applications(query, fund: Fund):
     """The fund's applications (drafts never), filtered by state, sorted, one page at a time."""
     rows = db.session.execute(queue(fund.id, Filters(state=query["state"], sort=query["sort"]))
                               .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"]))
-    return [application_json(application, fund.currency, scores=True) for application, _company in rows]
+    return [application_json(application, scores=True) for application, _company in rows]
 
 
 @blp.route("/funds/<int:fund_id>/applications", methods=["POST"])
@@ -112,7 +112,7 @@ def create_application(body, fund: Fund):
     application = services.start_application(g.api_user, fund, company)
     db.session.flush()
     services.save_draft(g.api_user, application, fund, body)
-    created = application_json(application, fund.currency)
+    created = application_json(application)
     return created
 
 
@@ -126,7 +126,7 @@ def get_application(application: Application, fund: Fund, part: str):
     declared no conflict; its scores as see_scores allows."""
     if not read_application(g.api_user, application):
         abort(404)
-    return application_json(application, fund.currency, scores=bool(see_scores(g.api_user, application)))
+    return application_json(application, scores=bool(see_scores(g.api_user, application)))
 
 
 @blp.route("/applications/<int:application_id>/deck", methods=["POST"])
@@ -141,7 +141,7 @@ def upload_deck(files, application: Application, fund: Fund, part: str):
     upload = files["deck"]
     with upload.stream:
         services.store_deck(application, upload.filename, upload.read(services.DECK_LIMIT + 1))
-    done = application_json(application, fund.currency)
+    done = application_json(application)
     return done
 
 
@@ -153,7 +153,7 @@ def upload_deck(files, application: Application, fund: Fund, part: str):
 def submit(application: Application, fund: Fund, part: str):
     """Submit a complete, eligible draft; submitting again creates nothing new."""
     services.submit(g.api_user, application, fund, db.session.get(Company, application.company_id))
-    done = application_json(application, fund.currency)
+    done = application_json(application)
     return done
 
 
@@ -173,7 +173,7 @@ def transition(body, application: Application, fund: Fund, part: str):
         services.withdraw(g.api_user, application, body["reason"])
     else:
         review.decide(g.api_user, fund, application, body["to"], body["reason"])
-    done = application_json(application, fund.currency, scores=bool(see_scores(g.api_user, application)))
+    done = application_json(application, scores=bool(see_scores(g.api_user, application)))
     return done
 
 

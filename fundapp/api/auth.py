@@ -56,6 +56,7 @@ def fund_scoped(ability: str = "view_fund"):
         @wraps(view)
         def wrapper(*args, fund_id: int, **kwargs):
             fund = fund_or_404(g.api_user, fund_id, ability)
+            g.currency = fund.currency          # the amounts of the answer are in the fund's currency
             return view(*args, fund=fund, **kwargs)
         return wrapper
     return decorate
@@ -75,6 +76,7 @@ def fund_object(model, param: str, ability: str):
             if entry is None:
                 abort(404)
             fund = fund_or_404(g.api_user, entry.fund_id, ability)
+            g.currency = fund.currency
             return view(*args, fund=fund, **{name: entry}, **kwargs)
         return wrapper
     return decorate

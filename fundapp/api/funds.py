@@ -12,29 +12,16 @@ from fundapp.auth.permissions import visible_funds
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds import services
-from fundapp.funds.models import Fund, Partner
-from fundapp.money import to_major
+from fundapp.funds.models import Fund
 
 blp = Blueprint("api_funds", __name__, url_prefix="/api/v1/funds",
                 description="Funds, partner entities and role grants.")
 
 
 def fund_json(fund: Fund) -> dict:
-    return {
-        "id": fund.id, "name": fund.name, "country": fund.country.code, "currency": fund.currency,
-        "language": fund.language, "vintage_year": fund.vintage_year,
-        "target_size": to_major(fund.target_size, fund.currency),
-        "min_ticket": to_major(fund.min_ticket, fund.currency),
-        "max_ticket": to_major(fund.max_ticket, fund.currency),
-        "sectors": fund.sectors, "employee_cap": fund.employee_cap,
-        "match_target": float(fund.match_target),
-        "open_for_applications": fund.open_for_applications, "blind_review": fund.blind_review,
-    }
-
-
-def partner_json(partner: Partner, currency: str) -> dict:
-    return {"id": partner.id, "name": partner.name, "kind": partner.kind,
-            "commitment": to_major(partner.commitment, currency)}
+    """The fund for its schema to write: its country by its code."""
+    return {column.key: getattr(fund, column.key) for column in Fund.__table__.columns} | {
+        "country": fund.country.code}
 
 
 documented_errors = errors_of(blp)
@@ -57,8 +44,7 @@ def list_funds():
 def create_fund(body):
     """Create a fund (admins only); its country is created the first time it is named."""
     country = services.country_for_code(g.api_user, body.pop("country"))
-    created = fund_json(services.create_fund(g.api_user, country, body))
-    return created
+    return fund_json(services.create_fund(g.api_user, country, body))
 
 
 @blp.route("/<int:fund_id>", methods=["GET"])
@@ -78,7 +64,7 @@ def get_fund(fund: Fund):
 @documented_errors
 def list_partners(fund: Fund):
     """The fund's partner entities and their commitments."""
-    return [partner_json(partner, fund.currency) for partner in services.partners_of(fund)]
+    return services.partners_of(fund)
 
 
 @blp.route("/<int:fund_id>/partners", methods=["POST"])
@@ -89,10 +75,7 @@ def list_partners(fund: Fund):
 @documented_errors
 def create_partner(body, fund: Fund):
     """Add a partner entity and its commitment (managers of the fund)."""
-    partner = services.create_partner(g.api_user, fund, body["name"], body["kind"],
-                                      body["commitment"])
-    created = partner_json(partner, fund.currency)
-    return created
+    return services.create_partner(g.api_user, fund, body["name"], body["kind"], body["commitment"])
 
 
 @blp.route("/<int:fund_id>/grants", methods=["POST"])
@@ -107,6 +90,5 @@ def create_grant(body, fund: Fund):
     if user is None:
         raise Refused({"user_id": _("No such user.")})
     grant = accounts.grant_role(g.api_user, user, fund, body["role"], body["partner_id"])
-    created = {"id": grant.id, "fund_id": grant.fund_id, "user_id": grant.user_id,
-               "role": grant.role, "partner_id": grant.partner_id}
-    return created
+    db.session.flush()
+    return grant

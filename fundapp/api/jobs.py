@@ -15,7 +15,6 @@ from fundapp.funds.models import Fund
 from fundapp.jobs import services
 from fundapp.jobs.figures import fte
 from fundapp.jobs.models import HeadcountReport
-from fundapp.money import to_major
 from fundapp.portfolio.models import Company
 from fundapp.quarters import period_of
 
@@ -76,14 +75,9 @@ def create_headcount(body, company: Company, by_manager: bool):
     return created
 
 
-def _number(value: Decimal | None) -> float | None:
-    return float(value) if value is not None else None
-
-
-def _money(value: Decimal | None, currency: str) -> str | None:
-    if value is None:
-        return None
-    return to_major(int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN)), currency)
+def _whole(value: Decimal | None) -> int | None:
+    """An amount computed in fractions of the minor unit (a cost per job), to the nearest unit."""
+    return None if value is None else int(value.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
 
 
 @blp.route("/funds/<int:fund_id>/jobs", methods=["GET"])
@@ -97,19 +91,12 @@ def fund_jobs(query, fund: Fund):
     as_of = query["as_of"] or date.today()
     data = services.load_jobs(fund)
     f = data.figures(as_of)
-    figures = ("baseline_fte", "current_fte", "net_created", "gross_created", "lost", "maintained",
-               "attributed", "women_share", "under_35_share", "nationals_share", "verified_share")
-    return {
-        "as_of": as_of, **{name: _number(getattr(f, name)) for name in figures},
-        "cost_per_job": _money(f.cost_per_job, fund.currency),
-        "public_cost_per_job": _money(f.public_cost_per_job, fund.currency),
-        "companies": [{
+    return vars(f) | {
+        "as_of": as_of, "cost_per_job": _whole(f.cost_per_job),
+        "public_cost_per_job": _whole(f.public_cost_per_job),
+        "companies": [vars(row.figures) | {
             "company_id": row.company.id, "name": row.company.name, "sector": row.company.sector,
             "region": row.company.region, "first_investment": row.first_investment,
-            "baseline_fte": _number(row.figures.baseline_fte),
-            "current_fte": _number(row.figures.current_fte),
-            "net_created": _number(row.figures.net_created), "attributed": _number(row.figures.attributed),
-            "current_period": period_of(row.report_day) if row.report_day else None,
-            "verified": row.figures.verified, "status": row.state,
+            "current_period": period_of(row.report_day) if row.report_day else None, "status": row.state,
         } for row in services.company_table(data, f)],
     }

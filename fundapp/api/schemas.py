@@ -2,6 +2,7 @@
 enters, by the parsers of fundapp.inputs and fundapp.money: text without control characters, whole
 numbers within the database's integers, dates from 1900 to ten years ahead, amounts of at most
 fifteen whole digits."""
+from flask import g
 from marshmallow import Schema as MarshmallowSchema
 from marshmallow import ValidationError, fields, pre_load, validate
 
@@ -10,7 +11,8 @@ from fundapp.applications.workflow import LISTED
 from fundapp.auth.constants import ROLES
 from fundapp.errors import input_message
 from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
-from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
+from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES, REVERSIBLE_KINDS
+from fundapp.money import to_major
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 
 AMOUNT = validate.Regexp(r"^\d{1,15}(\.\d{1,6})?$",
@@ -66,9 +68,26 @@ class Date(fields.Date):
             raise ValidationError(input_message(str(error))) from None
 
 
-def amount_field(**kwargs) -> fields.String:
-    """An amount as a string in major units with the currency's decimals."""
-    return fields.String(validate=AMOUNT, metadata={"example": "1250000.00"}, **kwargs)
+class Money(fields.String):
+    """An amount as a string in major units with the currency's decimals ("1250000.00" KES, "1250000" XOF,
+    "12.500" JOD). Read as text, which the use case parses in the fund's currency (fundapp.money); written
+    from integer minor units, in the currency of the object written (a fund) or of the request's fund."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=AMOUNT, metadata={"example": "1250000.00"}, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        currency = obj.get("currency") if isinstance(obj, dict) else getattr(obj, "currency", None)
+        return to_major(value, currency or g.currency)
+
+
+class Fraction(fields.String):
+    """A fraction written with four decimals ("0.1500"), as ownership is."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{value:.4f}"
 
 
 class ErrorDetailSchema(Schema):
@@ -123,9 +142,9 @@ class FundSchema(Schema):
                              metadata={"description": "ISO 4217"})
     language = fields.String(required=True, validate=validate.OneOf(list(LANGUAGES)))
     vintage_year = fields.Integer(required=True, validate=validate.Range(min=1990, max=2100))
-    target_size = amount_field(required=True)
-    min_ticket = amount_field(required=True)
-    max_ticket = amount_field(required=True)
+    target_size = Money(required=True)
+    min_ticket = Money(required=True)
+    max_ticket = Money(required=True)
     sectors = fields.List(fields.String(), load_default=list)
     employee_cap = fields.Integer(required=True, validate=validate.Range(min=1, max=10**9))
     match_target = fields.Float(required=True, allow_nan=False,
@@ -138,19 +157,19 @@ class PartnerSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     kind = fields.String(required=True, validate=validate.OneOf(list(PARTNER_KINDS)))
-    commitment = amount_field(required=True)
+    commitment = Money(required=True)
 
 
 class AllocationSchema(Schema):
     partner_id = fields.Integer()
-    amount = fields.String()
+    amount = Money(dump_only=True)
 
 
 class CapitalCallSchema(Schema):
     id = fields.Integer(dump_only=True)
     call_date = Date(required=True)
     due_date = Date(required=True)
-    amount = amount_field(required=True)
+    amount = Money(required=True)
     purpose = fields.String(required=True, validate=validate.OneOf(list(CALL_PURPOSES)))
     allocations = fields.List(fields.Nested(AllocationSchema), dump_only=True)
 
@@ -159,20 +178,20 @@ class PaymentSchema(Schema):
     id = fields.Integer(dump_only=True)
     partner_id = Id(required=True)
     date = Date(required=True)
-    amount = amount_field(required=True)
+    amount = Money(required=True)
 
 
 class DistributionSchema(Schema):
     id = fields.Integer(dump_only=True)
     date = Date(required=True)
-    amount = amount_field(required=True)
+    amount = Money(required=True)
     allocations = fields.List(fields.Nested(AllocationSchema), dump_only=True)
 
 
 class ExpenseSchema(Schema):
     id = fields.Integer(dump_only=True)
     date = Date(required=True)
-    amount = amount_field(required=True)
+    amount = Money(required=True)
     category = fields.String(required=True, validate=validate.OneOf(list(EXPENSE_CATEGORIES)))
     description = fields.String(load_default="", validate=validate.Length(max=200))
 
@@ -194,24 +213,24 @@ class InvestmentSchema(Schema):
     id = fields.Integer(dump_only=True)
     company_id = Id(required=True)
     date = Date(required=True)
-    amount = amount_field(required=True)
+    amount = Money(required=True)
     instrument = fields.String(required=True, validate=validate.OneOf(list(INSTRUMENTS)))
-    ownership = fields.String(required=True, validate=validate.Regexp(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$"),
-                              metadata={"example": "0.1500"})
-    pre_money_valuation = amount_field(allow_none=True, load_default=None)
+    ownership = Fraction(required=True, validate=validate.Regexp(r"^(0(\.\d{1,4})?|1(\.0{1,4})?)$"),
+                         metadata={"example": "0.1500"})
+    pre_money_valuation = Money(allow_none=True, load_default=None)
 
 
 class ValuationSchema(Schema):
     id = fields.Integer(dump_only=True)
     date = Date(required=True)
-    fair_value = amount_field(required=True)
+    fair_value = Money(required=True)
 
 
 class ExitSchema(Schema):
     id = fields.Integer(dump_only=True)
     company_id = Id(required=True)
     date = Date(required=True)
-    proceeds = amount_field(required=True)
+    proceeds = Money(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(list(EXIT_KINDS)))
 
 
@@ -221,9 +240,9 @@ class MetricsQuerySchema(Schema):
 
 class PartnerMetricsSchema(Schema):
     partner_id = fields.Integer()
-    paid_in = fields.String()
-    distributed = fields.String()
-    nav_share = fields.String()
+    paid_in = Money(dump_only=True)
+    distributed = Money(dump_only=True)
+    nav_share = Money(dump_only=True)
     dpi = fields.Float(allow_none=True)
     rvpi = fields.Float(allow_none=True)
     tvpi = fields.Float(allow_none=True)
@@ -232,24 +251,24 @@ class PartnerMetricsSchema(Schema):
 
 class CompanyMetricsSchema(Schema):
     company_id = fields.Integer()
-    cost = fields.String()
-    fair_value = fields.String()
-    proceeds = fields.String()
+    cost = Money(dump_only=True)
+    fair_value = Money(dump_only=True)
+    proceeds = Money(dump_only=True)
     moic = fields.Float(allow_none=True)
     gross_irr = fields.Float(allow_none=True)
 
 
 class MetricsSchema(Schema):
     as_of = fields.Date()
-    committed = fields.String()
-    called = fields.String()
-    unfunded = fields.String()
-    paid_in = fields.String()
-    distributed = fields.String()
-    invested = fields.String()
-    expenses = fields.String()
-    cash = fields.String()
-    nav = fields.String()
+    committed = Money(dump_only=True)
+    called = Money(dump_only=True)
+    unfunded = Money(dump_only=True)
+    paid_in = Money(dump_only=True)
+    distributed = Money(dump_only=True)
+    invested = Money(dump_only=True)
+    expenses = Money(dump_only=True)
+    cash = Money(dump_only=True)
+    nav = Money(dump_only=True)
     dpi = fields.Float(allow_none=True)
     rvpi = fields.Float(allow_none=True)
     tvpi = fields.Float(allow_none=True)
@@ -261,8 +280,7 @@ class MetricsSchema(Schema):
 
 
 class ReversalSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(
-        ["capital_call", "payment", "distribution", "expense", "investment", "valuation", "exit"]))
+    kind = fields.String(required=True, validate=validate.OneOf(list(REVERSIBLE_KINDS)))
     entry_id = Id(required=True)
     reversal_id = fields.Integer(dump_only=True)
 
@@ -272,7 +290,7 @@ class ApplicationSchema(Schema):
     fund_id = fields.Integer(dump_only=True)
     company_id = Id(required=True)
     state = fields.String(dump_only=True)
-    requested_amount = amount_field(allow_none=True, load_default=None)
+    requested_amount = Money(allow_none=True, load_default=None)
     stage = fields.String(load_default="", validate=validate.OneOf(["", "idea", "pre_seed", "seed",
                                                                      "series_a", "growth"]))
     pitch = fields.String(load_default="", validate=validate.Length(max=200))
@@ -378,8 +396,8 @@ class JobsSchema(Schema):
     lost = fields.Float()
     maintained = fields.Float()
     attributed = fields.Float()
-    cost_per_job = fields.String(allow_none=True)
-    public_cost_per_job = fields.String(allow_none=True)
+    cost_per_job = Money(allow_none=True, dump_only=True)
+    public_cost_per_job = Money(allow_none=True, dump_only=True)
     women_share = fields.Float(allow_none=True)
     under_35_share = fields.Float(allow_none=True)
     nationals_share = fields.Float(allow_none=True)

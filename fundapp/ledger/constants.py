@@ -14,3 +14,6 @@ EXPENSE_CATEGORIES = {
     "audit": _l("Audit"),
     "other": _l("Other"),
 }
+
+# every kind of ledger entry a reversing entry can void (ledger.reversal), as the API names them
+REVERSIBLE_KINDS = ("capital_call", "payment", "distribution", "expense", "investment", "valuation", "exit")
