@@ -1,19 +1,23 @@
-"""Fixtures: a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL), the app,
-a client, login_as, query counting. In CI a skipped test fails the run."""
+"""Fixtures: a database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL) copied from one built
+once per session, empty or seeded, the app, a client, login_as, query counting. In CI a skipped test fails the run."""
 import os
 import shutil
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
+import jinja2
+import psycopg
 import pytest
 from flask_migrate import upgrade
+from psycopg import sql
 from sqlalchemy import event, text
 
 from fundapp import create_app
 from fundapp.extensions import db as _db
 from tests import factories
 
-pytest_plugins = ["tests.jobs_portfolio"]  # the portfolio_ fixture of job reporting
+pytest_plugins = ["tests.jobs_portfolio", "tests.world"]  # the portfolio_ fixture of job reporting; the world
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -29,48 +33,111 @@ BASE_CONFIG = {
 }
 
 
+SEEDS = {}  # name -> builder(db) -> plain values (ids, tokens) the tests find their rows by
+
+
+def seed(name: str):
+    """Register a seed: a builder run once per session on an empty database, whose rows (and stored
+    files) every test marked `@pytest.mark.seeded(name)` then finds in its own copy."""
+    def register(build):
+        SEEDS[name] = build
+        return build
+    return register
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per session rather than once per test's app (Jinja still checks each
+    against its source's checksum)."""
+
+    def __init__(self):
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
+
+
 class Database:
-    """Hands each test a database built by the migrations and holding no rows."""
+    """Hands each test its own copy of a database built once per session by the migrations: with no
+    rows, or holding a registered seed. SQLite copies the file; PostgreSQL creates the test's
+    database from a template database (much faster than emptying or seeding one)."""
+
+    EMPTY = "empty"
 
     def __init__(self, tmp_root):
         self.tmp_root = tmp_root
-        self.template = None
+        self.values: dict[str, dict] = {}
+
+    def url(self, name: str | None = None) -> str:
+        """The URL of a template (by name) or, without one, of the test's own PostgreSQL database."""
+        if TEST_DATABASE_URL:
+            base, database = TEST_DATABASE_URL.rsplit("/", 1)
+            return f"{base}/{database}_{name}" if name else TEST_DATABASE_URL
+        return f"sqlite:///{self.tmp_root / name}.db"
+
+    def copy(self, source: str, target_url: str) -> None:
+        if TEST_DATABASE_URL:
+            target = target_url.rsplit("/", 1)[1]
+            template = self.url(source).rsplit("/", 1)[1]
+            with psycopg.connect(TEST_DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as server:
+                server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target)))
+                server.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(target), sql.Identifier(template)))
+        else:
+            shutil.copyfile(self.tmp_root / f"{source}.db", target_url.removeprefix("sqlite:///"))
 
     def migrate(self) -> None:
+        """Build the empty template (PostgreSQL: creating it from the server's own empty template)."""
         if TEST_DATABASE_URL:
-            url = TEST_DATABASE_URL
-            app = create_app(self._config(url))
-            with app.app_context():
-                with _db.engine.begin() as connection:
-                    connection.execute(text("DROP SCHEMA public CASCADE"))
-                    connection.execute(text("CREATE SCHEMA public"))
-                upgrade()
-                self.tables = [table.name for table in reversed(_db.metadata.sorted_tables)]
-                _db.engine.dispose()
-        else:
-            self.template = self.tmp_root / "template.db"
-            app = create_app(self._config(f"sqlite:///{self.template}"))
-            with app.app_context():
-                upgrade()
-                _db.engine.dispose()
+            with psycopg.connect(TEST_DATABASE_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as server:
+                name = sql.Identifier(self.url(self.EMPTY).rsplit("/", 1)[1])
+                server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+                server.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(name))
+        self._build(self.url(self.EMPTY), {}, lambda _db: upgrade())
 
     def _config(self, url: str) -> dict:
         return {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url,
                 "INSTANCE_PATH": str(self.tmp_root / "instance")}
 
-    def fresh(self, tmp_path) -> str:
-        """The URL of an empty, migrated database for one test."""
-        if TEST_DATABASE_URL:
-            app = create_app(self._config(TEST_DATABASE_URL))
-            with app.app_context(), _db.engine.begin() as connection:
-                connection.execute(text(
-                    f"TRUNCATE {', '.join(self.tables)} RESTART IDENTITY CASCADE"))
-            with app.app_context():
-                _db.engine.dispose()
-            return TEST_DATABASE_URL
-        path = tmp_path / "fundapp.db"
-        shutil.copyfile(self.template, path)
-        return f"sqlite:///{path}"
+    def _build(self, url: str, folders: dict, build):
+        app = create_app({**self._config(url), **folders})
+        with app.app_context():
+            values = build(_db)
+            _db.session.commit()
+            _db.session.remove()
+            _db.engine.dispose()
+        return values
+
+    def folders(self, name: str) -> dict:
+        root = self.tmp_root / "seeds" / name
+        return {"UPLOAD_DIR": str(root / "uploads"), "REPORTS_DIR": str(root / "reports")}
+
+    def seeded(self, name: str) -> dict:
+        """What the seed's builder returned, building it on a copy of the empty template the first time."""
+        if name not in self.values:
+            self.copy(self.EMPTY, self.url(name))
+            self.values[name] = self._build(self.url(name), self.folders(name), SEEDS[name])
+            from fundapp.revisions import forget
+            forget()
+        return self.values[name]
+
+    def fresh(self, tmp_path, seed: str | None = None) -> str:
+        """The URL of this test's own database: a copy of the seed, or of the empty template; the
+        seed's stored files (decks, reports) are copied into the test's folders."""
+        url = self.url() if TEST_DATABASE_URL else f"sqlite:///{tmp_path / 'fundapp.db'}"
+        if seed:
+            self.seeded(seed)
+            for folder in self.folders(seed).values():
+                if Path(folder).exists():
+                    shutil.copytree(folder, tmp_path / Path(folder).name)
+        self.copy(seed or self.EMPTY, url)
+        return url
 
 
 @pytest.fixture(scope="session")
@@ -81,11 +148,13 @@ def database(tmp_path_factory):
 
 
 @pytest.fixture
-def config(database, tmp_path) -> dict:
-    """The configuration of this test's app: a fresh database and its own folders."""
+def config(database, tmp_path, request) -> dict:
+    """The configuration of this test's app: its own database (holding the seed the test is marked
+    with, if any) and its own folders."""
+    marker = request.node.get_closest_marker("seeded")
     return {
         **BASE_CONFIG,
-        "SQLALCHEMY_DATABASE_URI": database.fresh(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": database.fresh(tmp_path, marker.args[0] if marker else None),
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "REPORTS_DIR": str(tmp_path / "reports"),
@@ -106,6 +175,7 @@ def make_app(config):
 
     def make(**overrides):
         made.append(create_app({**config, **overrides}))
+        made[-1].jinja_env.bytecode_cache = COMPILED_TEMPLATES
         return made[-1]
 
     yield make

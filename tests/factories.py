@@ -1,6 +1,10 @@
-"""factory_boy factories for the models; they commit, so that the app under test sees their rows."""
+"""factory_boy factories for the models; they commit, so that the app under test sees their rows. And a
+small PDF, as a founder's deck."""
+import io
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from reportlab.pdfgen import canvas
 
 from fundapp.auth.models import Grant, User
 from fundapp.auth.passwords import hash_password
@@ -107,3 +111,13 @@ def fund_with_partners(**fund_fields) -> tuple[Fund, Partner, Partner]:
     fund = FundFactory(**{"currency": "KES", "vintage_year": 2024, **fund_fields})
     return (fund, PartnerFactory(fund=fund, name="Ministry", kind="government", commitment=600_000),
             PartnerFactory(fund=fund, name="OpenAI", kind="co_investor", commitment=400_000))
+
+
+def pdf_bytes(pages: int = 2) -> bytes:
+    buffer = io.BytesIO()
+    document = canvas.Canvas(buffer)
+    for page in range(pages):
+        document.drawString(72, 720, f"Shamba Analytics — slide {page + 1}")
+        document.showPage()
+    document.save()
+    return buffer.getvalue()

@@ -3,9 +3,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
+from fundapp.applications.models import Application
 from fundapp.auth.models import User
-from fundapp.funds.models import Fund
+from fundapp.funds.models import Fund, Partner
+from fundapp.portfolio.models import Company
 from fundapp.seed import demo
+from tests.conftest import seed
+
+pytestmark = pytest.mark.seeded("demo")
 
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 AXE = Axe()
@@ -33,21 +38,24 @@ PAGES_BY_ROLE = {
 }
 
 
-@pytest.fixture
-def demo_world(db):
+@seed("demo")
+def build_demo(db) -> dict:
     demo.seed()
     funds = {f.currency: f.id for f in db.session.scalars(select(Fund))}
     manager = db.session.scalar(select(User.id).where(User.email == "manager.kenya@fundapp.example"))
-    from fundapp.funds.models import Partner
     ministry = db.session.scalar(select(Partner.id).where(Partner.fund_id == funds["KES"], Partner.kind == "government"))
-    from fundapp.applications.models import Application
     application = db.session.scalar(select(Application.id).where(Application.state == "draft"))
     reviewed = db.session.scalar(select(Application.id).where(Application.fund_id == funds["KES"],
                                                               Application.state == "in_review"))
-    from fundapp.portfolio.models import Company
     owned = db.session.scalar(select(Company.id).where(Company.name == "Afya Connect"))
     return {"fund": funds["KES"], "senegal": funds["XOF"], "manager": manager, "partner": ministry,
             "application": application, "reviewed": reviewed, "owned": owned}
+
+
+@pytest.fixture
+def demo_world(database):
+    """The demo's ids, in this test's copy of the demo (the tests here are marked seeded("demo"))."""
+    return database.seeded("demo")
 
 
 def assert_accessible(visitor, path: str, name: str) -> None:

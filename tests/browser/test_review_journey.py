@@ -4,8 +4,7 @@ from sqlalchemy import select
 
 from fundapp.applications import review
 from fundapp.applications.models import Application
-from tests.factories import FounderFactory, FundFactory, staff_with_role
-from tests.web.test_portal import pdf_bytes
+from tests.factories import FounderFactory, FundFactory, pdf_bytes, staff_with_role
 
 PITCH = {"Requested amount": "20000000", "One-line pitch": "Crop prices by SMS", "Problem": "Low prices",
          "Solution": "Forecasts", "Market": "Smallholders", "Business model": "Subscriptions",

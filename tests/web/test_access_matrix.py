@@ -5,14 +5,6 @@ Adding a route without a row here fails test_every_route_has_a_row.
 import pytest
 
 from tests.conftest import sign_in
-from tests.factories import (
-    AdminFactory,
-    FounderFactory,
-    FundFactory,
-    UserFactory,
-    api_token_for,
-    staff_with_role,
-)
 
 # Actors, denied ones first: a permitted POST may change the world (the admin runs last).
 ACTORS = ("anonymous", "founder", "partner_b", "manager_b", "reviewer_a", "partner_a", "manager_a",
@@ -197,86 +189,6 @@ def expected(level: str, actor: str):
     raise AssertionError(level)
 
 
-@pytest.fixture
-def world(db):
-    fund_a, fund_b = FundFactory(name="Fund A"), FundFactory(name="Fund B")
-    people = {
-        "founder": FounderFactory(),
-        "admin": AdminFactory(),
-        "manager_a": staff_with_role("manager", fund_a),
-        "reviewer_a": staff_with_role("reviewer", fund_a),
-        "partner_a": staff_with_role("partner", fund_a),
-        "manager_b": staff_with_role("manager", fund_b),
-        "partner_b": staff_with_role("partner", fund_b),
-    }
-    outsider = UserFactory()
-    api_token_for(outsider)
-    from sqlalchemy import select
-
-    from fundapp.auth.models import ApiToken, Grant
-    params = {
-        "fund_id": fund_a.id,
-        "user_id": people["manager_a"].id,
-        "grant_id": db.session.scalar(select(Grant.id).where(Grant.user_id == people["manager_a"].id)),
-        "token_id": db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == outsider.id)),
-        "token": "not-a-real-activation-link",
-        "filename": "fundapp.css",
-    }
-    tokens = {name: api_token_for(user) for name, user in people.items()}
-    params.update(ledger_entries(db, fund_a, people))
-    return people, tokens, params
-
-
-def ledger_entries(db, fund, people) -> dict:
-    """A paid call and an investment in fund A, for the routes that name ledger rows."""
-    from datetime import date
-
-    from fundapp.funds.services import partners_of
-    from fundapp.ledger import capital
-    from fundapp.portfolio import services as portfolio
-    manager = people["manager_a"]
-    partner = partners_of(fund)[0]
-    call = capital.record_call(manager, fund, date(2024, 1, 10), date(2024, 2, 10), "100000", "investment")
-    capital.record_payment(manager, fund, call, partner.id, date(2024, 2, 1), "100000")
-    company = portfolio.register_company(manager, fund, {"name": "Acme", "country": "KE", "sector": "ai"})
-    investment = portfolio.record_investment(manager, fund, company.id, date(2024, 3, 1), "50000", "equity", "0.1")
-    founder = people["founder"]
-    from fundapp.applications.models import Application
-    own = portfolio.register_company(founder, None, {"name": "Shamba", "country": "KE", "sector": "ai"},
-                                     owner_id=founder.id)
-    db.session.flush()
-    application = Application(fund_id=fund.id, company_id=own.id, founder_id=founder.id)
-    db.session.add(application)
-    db.session.flush()
-    from fundapp.applications.models import Assignment
-    db.session.add(Assignment(application_id=application.id, reviewer_id=people["reviewer_a"].id,
-                              conflict=False))
-    from fundapp.applications.services import store_deck
-    from tests.web.test_portal import pdf_bytes
-    store_deck(application, "deck.pdf", pdf_bytes(1))
-    application.state = "in_review"
-    from fundapp.applications.review import add_criterion
-    criterion = add_criterion(manager, fund, "Team", "", "1", 1, 5)
-    held = portfolio.register_company(manager, fund, {"name": "Kibo", "country": "KE", "sector": "ai"},
-                                      owner_id=founder.id)
-    db.session.flush()
-    portfolio.record_investment(manager, fund, held.id, date(2024, 4, 1), "10000", "equity", "0.05")
-    from fundapp.reporting import services as reports
-    published = reports.publish(manager, fund, reports.generate(manager, fund, 2024, 1))
-    draft = reports.generate(manager, fund, 2024, 2)
-    db.session.commit()
-    return {"application_id": application.id, "criterion_id": criterion.id, "partner_id": partner.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
-            "company_id": held.id, "report_id": published.id,
-            "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},
-                          "capital.notice": {"kind": "calls", "event_id": call.id},
-                          "capital.export": {"kind": "csv"},
-                          "jobs.export": {"kind": "csv"}, "dashboard.schedule": {"kind": "xlsx"}, "jobs.export_reports": {"kind": "xlsx"},
-                          "reports.publish": {"report_id": draft.id},
-                          "api_reports.publish": {"report_id": draft.id},
-                          "reports.table": {"name": "schedule", "kind": "xlsx"},
-                          "portfolio.reverse": {"kind": "investment", "entry_id": investment.id}}}
-
-
 def rules(app):
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -293,6 +205,7 @@ def _cases():
     return sorted({(rule.endpoint, method) for rule, method in rules(app)})
 
 
+@pytest.mark.seeded("world")
 @pytest.mark.parametrize(("endpoint", "method"), _cases())
 def test_access(app, db, world, endpoint, method):
     people, tokens, params = world
@@ -331,6 +244,7 @@ def test_access(app, db, world, endpoint, method):
         assert got < 500, where
 
 
+@pytest.mark.seeded("world")
 def test_no_get_changes_anything(app, db, world):
     """Walking every GET route, as every actor, leaves every table as it was."""
     from sqlalchemy import func, select

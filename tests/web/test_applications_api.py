@@ -5,8 +5,7 @@ from sqlalchemy import select
 
 from fundapp.applications.models import Application, StateChange
 from fundapp.portfolio.models import Company
-from tests.factories import FounderFactory, FundFactory, api_token_for, staff_with_role
-from tests.web.test_portal import pdf_bytes
+from tests.factories import FounderFactory, FundFactory, api_token_for, pdf_bytes, staff_with_role
 
 
 def bearer(token):

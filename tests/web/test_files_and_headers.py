@@ -10,8 +10,8 @@ from sqlalchemy import select
 from fundapp.applications.models import Application
 from fundapp.web.files import safe_name
 from tests.conftest import sign_in
-from tests.factories import FundFactory, api_token_for, staff_with_role
-from tests.web.test_portal import COMPLETE, fund, pdf_bytes, started, upload  # noqa: F401  (fixtures)
+from tests.factories import FundFactory, api_token_for, pdf_bytes, staff_with_role
+from tests.web.test_portal import COMPLETE, fund, started, upload  # noqa: F401  (fixtures)
 
 
 def decks(app) -> set[str]:

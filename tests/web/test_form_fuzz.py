@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests.conftest import sign_in
-from tests.web.test_access_matrix import ledger_entries, world  # noqa: F401  (the fixture)
 
 # What people type, and what attackers do: numbers, dates, quarters, long and hostile text.
 VALUES = st.one_of(
@@ -36,8 +35,9 @@ def field_names(client, paths: list[str]) -> list[str]:
     return sorted(names - {"csrf_token"}) or ["name"]
 
 
+@pytest.mark.seeded("world")
 @pytest.mark.parametrize("who", ["manager_a", "founder"])
-def test_no_form_answers_a_server_error_and_refusals_save_nothing(app, db, world, who):  # noqa: F811
+def test_no_form_answers_a_server_error_and_refusals_save_nothing(app, db, world, who):
     from fundapp.extensions import db as extension
     people, _tokens, params = world
     client = app.test_client()
@@ -78,8 +78,9 @@ def fuzz(client, path: str, names: list[str], counts) -> None:
     post()
 
 
+@pytest.mark.seeded("world")
 @pytest.mark.parametrize("who", ["manager_a", "founder"])
-def test_no_query_string_answers_a_server_error(app, db, world, who):  # noqa: F811
+def test_no_query_string_answers_a_server_error(app, db, world, who):
     people, _tokens, params = world
     client = app.test_client()
     sign_in(client, people[who])

@@ -2,24 +2,12 @@
 import io
 
 import pytest
-from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
 from fundapp.applications.models import Application, StateChange
 from fundapp.portfolio.models import Company
 from tests.conftest import sign_in
-from tests.factories import FounderFactory, FundFactory
-
-
-def pdf_bytes(pages: int = 2) -> bytes:
-    buffer = io.BytesIO()
-    document = canvas.Canvas(buffer)
-    for page in range(pages):
-        document.drawString(72, 720, f"Shamba Analytics — slide {page + 1}")
-        document.showPage()
-    document.save()
-    return buffer.getvalue()
-
+from tests.factories import FounderFactory, FundFactory, pdf_bytes
 
 COMPLETE = {"requested_amount": "10000000", "stage": "seed", "pitch": "Soil data for smallholders",
             "problem": "p", "solution": "s", "market": "m", "business_model": "b", "traction": "",

@@ -272,8 +272,7 @@ def test_two_decks_at_once_never_pass_the_founders_quota(make_app, db):
     import io
 
     from fundapp.applications.models import Application
-    from tests.factories import FounderFactory
-    from tests.web.test_portal import pdf_bytes
+    from tests.factories import FounderFactory, pdf_bytes
     size = len(pdf_bytes())
     racers = Racers(make_app, DECK_QUOTA=size * 3 // 2)
     fund = FundFactory(currency="KES")
