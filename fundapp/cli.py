@@ -1,16 +1,26 @@
 """Commands: flask --app wsgi demo | create-admin | create-token | verify-ledger | report generate."""
+import sqlite3
+import time as clock
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from fundapp.auth import services
 from fundapp.errors import Refused
 from fundapp.extensions import db
+from fundapp.funds.models import Fund
 from fundapp.ledger import verification
+from fundapp.quarters import parse_period, quarter_of
+from fundapp.reporting import services as reports
 from fundapp.reporting.services import report_problems
+from fundapp.revisions import forget
 from fundapp.seed import demo as demo_data
+from fundapp.seed import synthetic
 
 
 @click.command("demo")
@@ -99,13 +109,6 @@ def report() -> None:
 @with_appcontext
 def generate_report(fund_id, every_fund, period, publish, note, output) -> None:
     """Generate (and optionally publish) the quarter's report of one fund or of every fund."""
-    from pathlib import Path
-
-    from sqlalchemy import select
-
-    from fundapp.funds.models import Fund
-    from fundapp.quarters import parse_period, quarter_of
-    from fundapp.reporting import services as reports
     end = parse_period(period)
     if end is None:
         raise click.BadParameter("write the quarter as 2026Q3", param_hint="--quarter")
@@ -147,9 +150,6 @@ def generate_report(fund_id, every_fund, period, publish, note, output) -> None:
 @with_appcontext
 def generate_data(applications: int, seed: int) -> None:
     """Fill an empty database with the demo funds and synthetic data at scale (bulk inserts)."""
-    import time as clock
-
-    from fundapp.seed import synthetic
     upgrade()
     if not demo_data.is_empty():
         raise click.ClickException("The database is not empty: generate-data fills an empty one.")
@@ -182,8 +182,6 @@ def _sqlite_path() -> str:
 @with_appcontext
 def backup(path: str) -> None:
     """Copy the SQLite database to PATH while the application runs (SQLite's online backup)."""
-    import sqlite3
-    from pathlib import Path
     source = _sqlite_path()
     if Path(path).exists():
         raise click.ClickException(f"{path} exists: choose a new file, a backup never overwrites one.")
@@ -198,7 +196,6 @@ def backup(path: str) -> None:
 @with_appcontext
 def restore(path: str, yes: bool) -> None:
     """Replace the SQLite database's content with a backup made by `backup` (stop the servers first)."""
-    import sqlite3
     target = _sqlite_path()
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as copy:
         try:
@@ -213,7 +210,6 @@ def restore(path: str, yes: bool) -> None:
         db.engine.dispose()
         with sqlite3.connect(target) as live:
             copy.backup(live)
-    from fundapp.revisions import forget
     forget()
     click.echo(f"Restored {target} from {path}. Start the application servers again.")
 

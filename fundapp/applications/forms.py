@@ -58,3 +58,12 @@ class WithdrawForm(Form):
     reason = TextAreaField(_l("Why do you withdraw?"), validators=[DataRequired(), Length(max=2000)],
                            render_kw={"rows": 2})
     withdraw = SubmitField(_l("Withdraw the application"))
+
+
+def field_label(name: str) -> str:
+    """The label of an application field, for lists of what is missing."""
+    for form in (ApplicationForm, DeckForm):
+        field = getattr(form, name, None)
+        if field is not None:
+            return str(field.args[0] if field.args else field.kwargs.get("label", name))
+    return name

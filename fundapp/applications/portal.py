@@ -6,7 +6,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fundapp.applications import services, workflow
-from fundapp.applications.forms import ApplicationForm, DeckForm, FounderCompanyForm, StartForm, WithdrawForm
+from fundapp.applications.forms import (
+    ApplicationForm,
+    DeckForm,
+    FounderCompanyForm,
+    StartForm,
+    WithdrawForm,
+    field_label,
+)
 from fundapp.applications.models import Application, FundMessage
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
@@ -22,6 +29,7 @@ from fundapp.web.forms import show_refusal
 from fundapp.web.query import signed_in_user
 
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
+blueprint.add_app_template_filter(field_label)
 
 
 @blueprint.before_request

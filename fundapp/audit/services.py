@@ -5,7 +5,11 @@ from decimal import Decimal
 from sqlalchemy import inspect
 
 from fundapp.audit.models import AuditEntry
+from fundapp.auth.models import Grant
 from fundapp.extensions import db
+from fundapp.funds.models import Fund, Partner
+from fundapp.ledger.rows import LedgerEntry
+from fundapp.revisions import touch
 
 # Never copied into the log, whatever the object.
 SECRET_COLUMNS = frozenset({"password_hash", "session_token", "token_hash"})
@@ -44,20 +48,15 @@ def record(actor, action: str, obj, *, before: dict | None = None, fund_id: int 
     )
     db.session.add(entry)
     db.session.flush()
-    from fundapp.revisions import touch
     touch(None if fund_id is None or _shown_everywhere(obj) else fund_id, figures=_moves_figures(obj))
     return entry
 
 
 def _moves_figures(obj) -> bool:
     """Whether a change to obj can change the fund's figures: its ledger, partners or settings."""
-    from fundapp.funds.models import Fund, Partner
-    from fundapp.ledger.rows import LedgerEntry
     return isinstance(obj, LedgerEntry | Fund | Partner)
 
 
 def _shown_everywhere(obj) -> bool:
     """Whether a change to obj shows on the pages of every fund: the funds and roles in the navigation."""
-    from fundapp.auth.models import Grant
-    from fundapp.funds.models import Fund
     return isinstance(obj, Grant | Fund)

@@ -114,16 +114,6 @@ def country_name(country) -> str:
     return get_locale().territories.get(country.code, country.name) if get_locale() else country.name
 
 
-def field_label(name: str) -> str:
-    """The label of an application field, for lists of what is missing."""
-    from fundapp.applications.forms import ApplicationForm, DeckForm
-    for form in (ApplicationForm, DeckForm):
-        field = getattr(form, name, None)
-        if field is not None:
-            return str(field.args[0] if field.args else field.kwargs.get("label", name))
-    return name
-
-
 @lru_cache(maxsize=4096)
 def _date(day, locale) -> str:
     """A date as its readers write it (a table repeats the same quarter ends and dates many times)."""
@@ -147,7 +137,6 @@ def register_filters(app) -> None:
         quarter=quarter,
         period=period_of,
         sector_label=sector_label,
-        field_label=field_label,
         country_name=country_name,
         date=lambda value: _date(value, get_locale()) if value else "—",
         datetime=lambda value: format_datetime(value, "short") if value else "—",
