@@ -2,7 +2,7 @@
 nowhere else; a rule that says more than yes or no answers why (Hypha's style)."""
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -52,12 +52,21 @@ def abilities(user: User, fund_id: int) -> frozenset[str]:
     return frozenset().union(*(ROLE_ABILITIES[role] for role in fund_roles(user, fund_id)))
 
 
-def fund_roles(user: User, fund_id: int) -> set[str]:
-    """The roles the user holds in one fund."""
+def fund_roles(user: User, fund_id: int) -> frozenset[str]:
+    """The roles the user holds in one fund (read once per request: a page asks many rules)."""
     if not user.is_authenticated:
-        return set()
-    return set(db.session.scalars(select(Grant.role).where(Grant.user_id == user.id,
-                                                            Grant.fund_id == fund_id)))
+        return frozenset()
+    known = g.setdefault("fund_roles", {}) if has_request_context() else {}
+    if (user.id, fund_id) not in known:
+        known[user.id, fund_id] = frozenset(db.session.scalars(
+            select(Grant.role).where(Grant.user_id == user.id, Grant.fund_id == fund_id)))
+    return known[user.id, fund_id]
+
+
+def forget_roles() -> None:
+    """Read the roles again: a grant was given or revoked in this request."""
+    if has_request_context():
+        g.pop("fund_roles", None)
 
 
 def can(user: User, ability: str, fund_id: int) -> bool:

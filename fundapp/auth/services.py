@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import ApiToken, Grant, Invitation, User, new_session_token
 from fundapp.auth.passwords import check_password, hash_password, password_problem
+from fundapp.auth.permissions import forget_roles
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -246,6 +247,7 @@ def grant_role(actor: User, user: User, fund: Fund, role: str,
     grant = Grant(user_id=user.id, fund_id=fund.id, role=role, partner_id=partner_id)
     db.session.add(grant)
     record(actor, "grant.create", grant, fund_id=fund.id)
+    forget_roles()
     return grant
 
 
@@ -253,4 +255,5 @@ def revoke_grant(actor: User, grant: Grant) -> None:
     before = snapshot(grant)
     db.session.delete(grant)
     record(actor, "grant.revoke", grant, before=before, after={}, fund_id=grant.fund_id)
+    forget_roles()
 
