@@ -103,8 +103,6 @@ def api_token_for(user: User) -> str:
     return secret
 
 
-
-
 def fund_with_partners(**fund_fields) -> tuple[Fund, Partner, Partner]:
     """A KES fund of vintage 2024 (unless told otherwise): the government commits 6,000.00 and OpenAI
     4,000.00."""

@@ -8,7 +8,7 @@ from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import FundSchema, GrantSchema, PartnerSchema
 from fundapp.auth import services as accounts
 from fundapp.auth.models import User
-from fundapp.auth.permissions import visible_funds
+from fundapp.auth.permissions import partner_accounts, visible_funds
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds import services
@@ -63,8 +63,9 @@ def get_fund(fund: Fund):
 @blp.response(200, PartnerSchema(many=True))
 @documented_errors
 def list_partners(fund: Fund):
-    """The fund's partner entities and their commitments."""
-    return services.partners_of(fund)
+    """The fund's partner entities and their commitments that the user may read: every one for those
+    who run the fund, its own for a partner, none for a reviewer."""
+    return partner_accounts(g.api_user, fund.id, services.partners_of(fund))
 
 
 @blp.route("/<int:fund_id>/partners", methods=["POST"])

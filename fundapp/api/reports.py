@@ -1,11 +1,11 @@
 """Quarterly reports in the API (SPEC section 7): generate a draft, publish it, download the PDF."""
-from flask import Response, abort, g
+from flask import Response, g
 from flask_smorest import Blueprint
 
 from fundapp.api.auth import authenticated, fund_object, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import ReportRequestSchema, ReportSchema
-from fundapp.auth.permissions import see_report_drafts
+from fundapp.auth.permissions import report_or_404, see_report_drafts
 from fundapp.database import write_transaction
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
@@ -69,8 +69,7 @@ def publish(report: QuarterlyReport, fund: Fund):
 @documented_errors
 def pdf(report: QuarterlyReport, fund: Fund):
     """The report's PDF as an attachment; a partner's download of a published report is logged."""
-    if not report.published and not see_report_drafts(g.api_user, fund.id):
-        abort(404)
+    report = report_or_404(g.api_user, fund, report.id)
     data = services.pdf_of(fund, report)
     with write_transaction():
         services.log_download(g.api_user, report, "api")

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import Select, String, and_, cast, exists, func, select
 
 from fundapp.applications.models import Application, Assignment, Review
-from fundapp.applications.workflow import STATES
+from fundapp.applications.workflow import REVIEWABLE, STATES
 from fundapp.portfolio.models import Company
 
 SORTS = {
@@ -57,7 +57,7 @@ def _conditions(fund_id: int, filters: Filters, today: date | None) -> list:
     elif filters.flag == "failing":
         conditions.append(cast(Application.failing_criteria, String) != "[]")
     elif filters.flag == "unreviewed":
-        conditions += [Application.review_count == 0, Application.state.in_(("screening", "in_review"))]
+        conditions += [Application.review_count == 0, Application.state.in_(REVIEWABLE)]
     elif filters.flag == "overdue":
         reviewed = exists().where(Review.application_id == Assignment.application_id,
                                   Review.reviewer_id == Assignment.reviewer_id)

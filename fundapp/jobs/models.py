@@ -1,6 +1,7 @@
 """Headcount reports: a company's people at a quarter's end, as filed by its founder or a manager."""
 from datetime import date as Date
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Date as DateColumn
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from fundapp.columns import UTCDateTime, utcnow
 from fundapp.extensions import db
+from fundapp.jobs.figures import fte
 
 
 class HeadcountReport(db.Model):
@@ -41,3 +43,7 @@ class HeadcountReport(db.Model):
     @property
     def headcount(self) -> int:
         return self.full_time + self.part_time
+
+    @property
+    def fte(self) -> Decimal:
+        return fte(self.full_time, self.part_time)

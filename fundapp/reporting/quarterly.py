@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile
-from fundapp.applications.workflow import STATES
+from fundapp.applications.workflow import LISTED, STATES
 from fundapp.extensions import db
 from fundapp.funds.constants import SECTORS
 from fundapp.funds.models import Country, Fund, Partner
@@ -273,8 +273,7 @@ def _pipeline_summary(c: Contents) -> ReportTable:
 def _pipeline_states(c: Contents) -> ReportTable:
     counts = c.pipeline.by_state
     return ReportTable("pipeline_states", _("Applications by state"), [_("State"), _("Applications")],
-                       [[str(label), counts[state]] for state, label in STATES.items()
-                        if state != "draft" and counts[state]])
+                       [[str(STATES[state]), counts[state]] for state in LISTED if counts[state]])
 
 
 def _scores(c: Contents) -> ReportTable:

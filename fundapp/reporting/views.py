@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from fundapp.auth.permissions import abilities, fund_or_404, report_or_404
+from fundapp.auth.permissions import abilities, fund_or_404, report_or_404, see_report_drafts
 from fundapp.database import write_transaction
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
@@ -43,7 +43,7 @@ def _page(fund, form=None, status: int = 200):
     allowed = abilities(current_user, fund.id)
     runs = "manage_fund" in allowed
     return render_template("reports/index.html", fund=fund, abilities=allowed, runs=runs,
-                           reports=services.reports_of(fund, drafts=runs),
+                           reports=services.reports_of(fund, drafts=see_report_drafts(current_user, fund.id)),
                            form=_generate_form(fund, form) if runs else None,
                            publish_form=PublishForm(formdata=None), tables=TABLES), status
 

@@ -3,6 +3,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, parse_pattern
 from flask_babel import (
@@ -14,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from fundapp import inputs
 from fundapp.auth.constants import role_label
-from fundapp.funds.constants import PARTNER_KINDS, SECTORS
+from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
 from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
 from fundapp.money import AmountError, exponent, parse_amount, to_decimal
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
@@ -120,8 +121,15 @@ def _date(day, locale) -> str:
     return format_date(day, "medium", locale=locale)
 
 
+def native_language_name(code: str) -> str:
+    """A language's name in itself, as a reader looks for it in a language switch."""
+    return Locale.parse(code).display_name.capitalize()
+
+
 def register_filters(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, role_label=role_label, sector_label=sector_label,
+                                 languages=LANGUAGES, language_name=lambda code: str(LANGUAGES[code]),
+                                 native_language_name=native_language_name,
                                  partner_kind_label=partner_kind_label,
                                  call_purpose_label=label_of(CALL_PURPOSES),
                                  expense_category_label=label_of(EXPENSE_CATEGORIES),

@@ -135,6 +135,24 @@ def test_manager_adds_partners_reviewer_cannot(client, db):
     assert refused.status_code == 422 and "commitment" in refused.json["error"]["fields"]
 
 
+def test_partners_are_listed_as_the_pages_show_them(client, db):
+    """Those who run the fund read every partner; a partner its own entity; a reviewer none (SPEC 11)."""
+    fund = FundFactory()
+    PartnerFactory(fund=fund, name="Ministry")
+    manager, reviewer = staff_with_role("manager", fund), staff_with_role("reviewer", fund)
+    partner = staff_with_role("partner", fund)
+    own = db.session.scalar(select(Grant.partner_id).where(Grant.user_id == partner.id))
+
+    def listed(user) -> list[int]:
+        response = client.get(f"/api/v1/funds/{fund.id}/partners", headers=bearer(api_token_for(user)))
+        assert response.status_code == 200
+        return [row["id"] for row in response.json]
+
+    assert len(listed(manager)) == 2
+    assert listed(partner) == [own]
+    assert listed(reviewer) == []
+
+
 def test_malformed_json_is_a_clear_4xx(client, db):
     token = api_token_for(AdminFactory())
     response = client.post("/api/v1/funds", data="{not json", content_type="application/json",
