@@ -96,6 +96,11 @@ class FundMetrics:
         """The government's share of paid-in capital, None before anything is paid in."""
         return ratio(self.public_paid_in, self.paid_in)
 
+    def meets_match(self, target: Decimal) -> bool | None:
+        """Whether private capital matches public capital at the fund's target ratio; None before the
+        government has paid in."""
+        return None if self.private_to_public is None else self.private_to_public >= target
+
 
 def ratio(numerator: int, denominator: int) -> Decimal | None:
     """numerator / denominator, None when the denominator is zero."""

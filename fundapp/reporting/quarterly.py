@@ -194,7 +194,7 @@ def _quarter_flows(c: Contents, partners: list[Partner], ledger) -> list[ReportT
 
 def _co_investment(c: Contents) -> ReportTable:
     m = c.metrics
-    met = m.private_to_public is not None and m.private_to_public >= c.fund.match_target
+    met = m.meets_match(c.fund.match_target)
     return ReportTable("co_investment", _("Co-investment"), [_("Figure"), _("Value")], [
         [_("Paid-in by the government"), Money(m.public_paid_in)],
         [_("Paid-in by co-investors"), Money(m.paid_in - m.public_paid_in)],

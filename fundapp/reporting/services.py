@@ -44,7 +44,7 @@ def _checked_quarter(fund: Fund, year, quarter, today: date) -> tuple[int, int]:
     end = quarter_end(year, quarter)
     if end > today:
         raise Refused({"quarter": _("This quarter has not ended yet.")})
-    if year < fund.vintage_year or not _has_data(fund, end):
+    if end < fund.first_day or not _has_data(fund, end):
         raise Refused({"quarter": _("The fund has no capital calls or applications by the end of this "
                                     "quarter: there is nothing to report yet.")})
     return year, quarter

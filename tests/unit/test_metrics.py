@@ -1,4 +1,5 @@
 """Fund metrics against hand-computed figures; XIRR against Excel's answers and a bisection."""
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -152,3 +153,14 @@ def test_lowest_cash_from_a_day_on(start, lowest):
     assert lowest_cash(scenario(), start) == lowest
     assert lowest[0] == min(fund_metrics(scenario(), day).cash
                             for day in (start, D(2024, 6, 1), D(2025, 7, 15), D(2026, 1, 1)) if day >= start)
+
+
+@pytest.mark.parametrize(("private_to_public", "target", "met"), [
+    (None, Decimal("1"), None),                  # nothing public paid in: no answer yet
+    (Decimal("0.75"), Decimal("0.75"), True),    # at the target
+    (Decimal("0.74"), Decimal("0.75"), False),
+    (Decimal("1.5"), Decimal("1"), True),
+])
+def test_the_match_is_met_at_or_above_the_target(private_to_public, target, met):
+    m = replace(fund_metrics(scenario(), D(2024, 1, 16)), private_to_public=private_to_public)
+    assert m.meets_match(target) is met
