@@ -1,4 +1,5 @@
 """The founder portal: companies, drafts, decks, eligibility, submission, withdrawal, isolation."""
+import gc
 import io
 
 import pytest
@@ -77,6 +78,7 @@ def test_decks_are_checked_by_content(client, db, started, app):
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
     assert "attachment" in download.headers["Content-Disposition"]
     download.close()
+    gc.collect()  # the spooled body is collected here, under this test's filter, not in a later test
 
 
 def test_submission_needs_every_field_and_eligibility(client, db, started):
