@@ -172,7 +172,7 @@ def transition(body, application: Application, fund: Fund, part: str):
             raise Refused({"to": _("A founder can only withdraw.")}, status=409)
         services.withdraw(g.api_user, application, body["reason"])
     else:
-        review.decide(g.api_user, fund, application, body["to"], body["reason"])
+        review.decide(g.api_user, fund, application, body["to"], body["reason"], body["message"])
     done = application_json(application, scores=bool(see_scores(g.api_user, application)))
     return done
 

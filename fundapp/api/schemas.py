@@ -151,6 +151,8 @@ class FundSchema(Schema):
                                 validate=validate.Range(min=0, max=1000))
     open_for_applications = fields.Boolean(load_default=False)
     blind_review = fields.Boolean(load_default=False)
+    approval_message = fields.String(load_default="", validate=validate.Length(max=inputs.MAX_MESSAGE))
+    decline_message = fields.String(load_default="", validate=validate.Length(max=inputs.MAX_MESSAGE))
 
 
 class PartnerSchema(Schema):
@@ -325,7 +327,10 @@ class DeckSchema(Schema):
 
 class TransitionSchema(Schema):
     to = fields.String(required=True, validate=validate.Length(max=20))
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "Internal: never shown to the founder"})
+    message = fields.String(load_default="", validate=validate.Length(max=inputs.MAX_MESSAGE),
+                            metadata={"description": "What the founder is told; required for a decision"})
 
 
 class AssignmentSchema(Schema):

@@ -85,7 +85,8 @@ class StateChange(db.Model):
     from_state: Mapped[str] = mapped_column(String(20))
     to_state: Mapped[str] = mapped_column(String(20))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")     # internal: never shown to the founder
+    message: Mapped[str] = mapped_column(Text, default="", server_default="")  # what the founder was sent
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

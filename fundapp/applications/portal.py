@@ -144,7 +144,7 @@ def _page(application, fund, company, form=None, deck_form=None, withdraw_form=N
         deck_form=deck_form or DeckForm(formdata=None),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         eligibility=services.eligibility_of(application, fund, company),
-        missing=services.missing_fields(application), history=services.history(application),
+        missing=services.missing_fields(application), timeline=services.founder_timeline(application),
         messages=messages, states=workflow.STATES,
         can_withdraw=workflow.may_move(application.state, "withdrawn", "founder")), status
 

@@ -1,15 +1,17 @@
 """Use cases of review: the rubric, assignments, conflicts, reviews, stored scores and decisions."""
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, update
 
 from fundapp import inputs
 from fundapp.applications import scoring, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
-from fundapp.applications.services import move
+from fundapp.applications.services import move, refuse_unless_movable
 from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import Grant, User
 from fundapp.columns import utcnow
@@ -217,17 +219,50 @@ def refresh_scores(fund: Fund) -> None:
                            .values({c: bindparam(c) for c in columns}), changed)
 
 
-def decide(actor, fund: Fund, application: Application, to: str, reason: str) -> None:
-    """A manager moves the application on; a decision is sent to the founder in the portal and by mail."""
+@dataclass(frozen=True)
+class Notice:
+    """What the founder receives of a step: by mail and in the portal, in its own language."""
+
+    founder: User
+    language: str
+    subject: str
+    body: str
+
+
+NOTICE_SUBJECTS = {"approved": _l("Your application is approved"),
+                   "declined": _l("Your application is declined")}
+
+
+def founder_notice(fund: Fund, application: Application, to: str, message: str) -> Notice:
+    """The notice the founder would receive for that step with that message (what a manager previews)."""
+    founder = db.session.get(User, application.founder_id)
+    with force_locale(founder.language):
+        subject = str(NOTICE_SUBJECTS[to])
+        body = _("%(fund)s has decided on your application.", fund=fund.name) + "\n\n" + message.strip()
+    return Notice(founder, founder.language, subject, body)
+
+
+def message_template(fund: Fund, to: str) -> str:
+    """The fund's own message for that decision, which a manager starts from."""
+    return {"approved": fund.approval_message, "declined": fund.decline_message}.get(to, "")
+
+
+def decide(actor, fund: Fund, application: Application, to: str, reason: str, message: str = "") -> None:
+    """A manager moves the application on with an internal reason; a decision also carries a message,
+    which alone reaches the founder (in the portal and by mail)."""
+    refuse_unless_movable(application, to, "manager")
+    errors = {}
     if not (reason or "").strip():
-        raise Refused({"reason": _("Give a reason for this step.")})
-    move(actor, application, to, "manager", reason)
-    if to in workflow.DECISIONS:
-        founder = db.session.get(User, application.founder_id)
-        with force_locale(founder.language):
-            subject = (_("Your application is approved") if to == "approved"
-                       else _("Your application is declined"))
-            body = _("%(fund)s has decided on your application: %(reason)s", fund=fund.name,
-                     reason=reason.strip())
-            db.session.add(FundMessage(application_id=application.id, subject=subject, body=body))
-            send(founder.email, subject, body, user_id=founder.id)
+        errors["reason"] = _("Give a reason for this step.")
+    if to in workflow.TOLD and not (message or "").strip():
+        errors["message"] = _("Write the message the founder will read.")
+    elif len(message or "") > inputs.MAX_MESSAGE:
+        errors["message"] = _("Keep the message under %(count)d characters.", count=inputs.MAX_MESSAGE)
+    if errors:
+        raise Refused(errors)
+    told = to in workflow.TOLD
+    move(actor, application, to, "manager", reason, message if told else "")
+    if told:
+        notice = founder_notice(fund, application, to, message)
+        db.session.add(FundMessage(application_id=application.id, subject=notice.subject, body=notice.body))
+        send(notice.founder.email, notice.subject, notice.body, user_id=notice.founder.id)

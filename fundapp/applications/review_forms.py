@@ -12,6 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from fundapp.applications.workflow import STATES
+from fundapp.inputs import MAX_MESSAGE
 from fundapp.web.forms import Form
 
 
@@ -36,7 +38,26 @@ class AssignForm(Form):
 
 
 class TransitionForm(Form):
-    to = SelectField(_l("Move to"))
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 2})
+    to = SelectField(_l("Next step"), validators=[DataRequired(message=_l("Choose the next step."))])
+    reason = TextAreaField(_l("Internal reason"), validators=[DataRequired(), Length(max=2000)],
+                           render_kw={"rows": 2},
+                           description=_l("Kept in the application's history for the fund's team; never "
+                                          "shown to the founder."))
+    message = TextAreaField(_l("Message to the founder"), validators=[Length(max=MAX_MESSAGE)],
+                            render_kw={"rows": 4},
+                            description=_l("Needed for a decision: the founder reads it in the portal and by "
+                                           "email. You see it as the founder will before it is sent."))
     version = HiddenField()
     submit = SubmitField(_l("Record the step"))
+
+    def with_moves(self, moves: list[str]) -> "TransitionForm":
+        """The steps the manager may take, none chosen for it."""
+        self.to.choices = [("", _l("Choose the next step…"))] + [(to, STATES[to]) for to in moves]
+        return self
+
+
+class DecisionForm(TransitionForm):
+    """A step that tells the founder, shown as the founder will receive it before it is confirmed."""
+
+    preview = SubmitField(_l("Show the preview again"))
+    confirm = SubmitField(_l("Confirm and send"))

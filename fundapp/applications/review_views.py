@@ -12,7 +12,7 @@ from fundapp import inputs
 from fundapp.applications import review, services, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, Review
 from fundapp.applications.queue import FLAGS, SORTS, Filters, queue, queue_size
-from fundapp.applications.review_forms import AssignForm, CriterionForm, TransitionForm
+from fundapp.applications.review_forms import AssignForm, CriterionForm, DecisionForm, TransitionForm
 from fundapp.auth.models import User
 from fundapp.auth.permissions import (
     abilities,
@@ -165,7 +165,7 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200)
     moves = workflow.moves(application.state, "manager") if manager else []
     if transition_form is None:
         transition_form = TransitionForm(formdata=None, version=application.version)
-    transition_form.to.choices = [(to, workflow.STATES[to]) for to in moves]
+    transition_form.with_moves(moves)
     if assign_form is None:
         assign_form = AssignForm(formdata=None)
     assign_form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
@@ -179,6 +179,7 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200)
         reviewable=application.state in workflow.REVIEWABLE,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
+        moves=moves,
         assign_form=assign_form, assignments=assignments, abilities=allowed), status
 
 
@@ -233,22 +234,42 @@ def assign_many(fund_id: int):
 @blueprint.post("/applications/<int:application_id>/transitions")
 @login_required
 def transition(fund_id: int, application_id: int):
+    """Take a step; a step that tells the founder is first shown as the founder will receive it."""
     fund = fund_or_404(current_user, fund_id, "manage_fund")
     application = application_or_404(current_user, fund_id, application_id)
-    form = TransitionForm()
-    form.to.choices = [(to, workflow.STATES[to]) for to in workflow.moves(application.state, "manager")]
+    form = DecisionForm().with_moves(workflow.moves(application.state, "manager"))
+    if str(application.version) != (form.version.data or ""):
+        # Someone moved it since this page was shown: what the user typed stays on the page.
+        form.to.errors = [_("Someone else moved this application meanwhile: it is now %(state)s. Your text "
+                            "is kept below; check the application before you go on.",
+                            state=workflow.STATES[application.state])]
+        form.version.data = str(application.version)
+        return _page(fund, application, transition_form=form, status=409)
     if form.validate_on_submit():
-        if str(application.version) != (form.version.data or ""):
-            abort(409)  # someone moved it since this page was shown
+        to = form.to.data
+        if to in workflow.TOLD and not form.confirm.data:
+            if not (form.message.data or "").strip():
+                form.message.data = review.message_template(fund, to)
+            return _preview(fund, application, form)
         try:
-            review.decide(current_user, fund, application, form.to.data, form.reason.data)
+            review.decide(current_user, fund, application, to, form.reason.data, form.message.data or "")
         except Refused as refusal:
             show_refusal(form, refusal)
+            if to in workflow.TOLD:
+                return _preview(fund, application, form, status=refusal.status)
         else:
-            flash(_("Step recorded."), "success")
+            flash(_("Decision recorded and sent to the founder.") if to in workflow.TOLD else
+                  _("Step recorded."), "success")
             return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
-    return _page(fund, application_or_404(current_user, fund_id, application_id), transition_form=form,
-                 status=422)
+    return _page(fund, application, transition_form=form, status=422)
+
+
+def _preview(fund, application, form, status: int = 200):
+    notice = review.founder_notice(fund, application, form.to.data, form.message.data or "")
+    return render_template("review/decision.html", fund=fund, application=application, form=form,
+                           abilities=abilities(current_user, fund.id),
+                           company=db.session.get(Company, application.company_id), notice=notice,
+                           step=workflow.STATES[form.to.data]), status
 
 
 @blueprint.get("/applications/<int:application_id>/deck")

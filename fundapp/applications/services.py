@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from fundapp.applications import eligibility, workflow
 from fundapp.applications.models import TEXT_FIELDS, Application, StateChange
 from fundapp.audit.services import record
+from fundapp.auth.models import User
 from fundapp.auth.services import hold_account
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
@@ -175,20 +176,28 @@ def missing_fields(application: Application) -> list[str]:
     return missing
 
 
-def move(actor, application: Application, to: str, role: str, reason: str = "") -> StateChange:
-    """Move an application through the workflow, recording who, when and why."""
+def refuse_unless_movable(application: Application, to: str, role: str) -> None:
+    """Refuse (409) a move that the workflow does not have from the application's state for that role."""
     if not workflow.may_move(application.state, to, role):
         raise Refused({"to": _("This move is not possible from the state %(state)s.",
                                state=workflow.STATES[application.state])}, status=409)
+
+
+def move(actor, application: Application, to: str, role: str, reason: str = "",
+         message: str = "") -> StateChange:
+    """Move an application through the workflow, recording who, when, why (internal) and what the
+    founder was told."""
+    refuse_unless_movable(application, to, role)
     change = StateChange(application_id=application.id, from_state=application.state, to_state=to,
-                         user_id=actor.id, reason=reason.strip()[:2000], at=utcnow())
+                         user_id=actor.id, reason=reason.strip()[:2000], message=message.strip(),
+                         at=utcnow())
     application.state = to
     if to in workflow.DECISIONS and application.decided_at is None:
         application.decided_at, application.decision = change.at, to
     db.session.add(change)
     db.session.flush()
     record(actor, f"application.{to}", application, fund_id=application.fund_id,
-           after={"from": change.from_state, "to": to, "reason": change.reason})
+           after={"from": change.from_state, "to": to, "reason": change.reason, "message": change.message})
     return change
 
 
@@ -218,6 +227,15 @@ def withdraw(founder, application: Application, reason: str) -> None:
         db.session.flush()
 
 
-def history(application: Application) -> list[StateChange]:
-    return list(db.session.scalars(select(StateChange).where(StateChange.application_id == application.id)
-                                   .order_by(StateChange.at, StateChange.id)))
+def history(application: Application) -> list[tuple[StateChange, str | None]]:
+    """Every step of the application, oldest first, with the name of whom took it."""
+    return list(db.session.execute(
+        select(StateChange, User.name).outerjoin(User, StateChange.user_id == User.id)
+        .where(StateChange.application_id == application.id).order_by(StateChange.at, StateChange.id)))
+
+
+def founder_timeline(application: Application) -> list[tuple[StateChange, str]]:
+    """The steps as the founder reads them: what the fund told it, or the founder's own reason for
+    its own steps; never the fund's internal reasons."""
+    return [(change, change.message or (change.reason if change.user_id == application.founder_id else ""))
+            for change, _name in history(application)]

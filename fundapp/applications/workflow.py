@@ -32,6 +32,7 @@ TRANSITIONS = {
 
 # The states grouped as the features ask for them, beside the table they come from.
 DECISIONS = ("approved", "declined")        # the moves that decide on an application
+TOLD = frozenset(DECISIONS)                 # the manager's moves that carry a message to the founder
 REVIEWABLE = frozenset({"screening", "in_review"})          # reviewers score applications in these
 ASSIGNABLE = REVIEWABLE | {"submitted"}                      # managers assign reviewers in these
 APPROVED = frozenset({"approved", "invested"})               # the fund said yes

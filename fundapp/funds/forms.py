@@ -10,10 +10,12 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
+from fundapp.inputs import MAX_MESSAGE
 from fundapp.web.forms import Form
 
 
@@ -48,6 +50,14 @@ class FundForm(Form):
     open_for_applications = BooleanField(_l("Open for applications"))
     blind_review = BooleanField(_l("Blind first pass"),
                                 description=_l("Reviewers see neither the founders nor the company's name."))
+    approval_message = TextAreaField(_l("Message to founders on approval"), render_kw={"rows": 3},
+                                     validators=[Length(max=MAX_MESSAGE)],
+                                     description=_l("What a manager starts from when it tells a founder "
+                                                    "of an approval; it edits the text before sending."))
+    decline_message = TextAreaField(_l("Message to founders on decline"), render_kw={"rows": 3},
+                                    validators=[Length(max=MAX_MESSAGE)],
+                                    description=_l("What a manager starts from when it tells a founder of a "
+                                                   "decline; it edits the text before sending."))
     submit = SubmitField(_l("Save fund"))
 
     def values(self) -> dict:

@@ -3,7 +3,7 @@ from datetime import date as Date
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Numeric, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.columns import UTCDateTime, utcnow
@@ -39,6 +39,9 @@ class Fund(db.Model):
     match_target: Mapped[Decimal] = mapped_column(Numeric(8, 4))
     open_for_applications: Mapped[bool] = mapped_column(default=False)
     blind_review: Mapped[bool] = mapped_column(default=False)
+    # What a manager starts from when it tells a founder of a decision (it edits the text before sending).
+    approval_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    decline_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Moved when a change commits (fundapp.revisions): figures and whole pages are kept per revision.
     figures_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     activity_revision: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -6,6 +6,7 @@ from babel import Locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from fundapp import inputs
 from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import User
 from fundapp.errors import Refused
@@ -83,6 +84,10 @@ def _fund_values(values: dict, fund: Fund | None) -> dict:
                 errors[field] = str(error)
         if not errors.keys() & {"min_ticket", "max_ticket"} and clean["min_ticket"] > clean["max_ticket"]:
             errors["max_ticket"] = _("The maximum ticket must not be below the minimum ticket.")
+    for field in FUND_MESSAGES:
+        clean[field] = str(values.get(field) or "").strip()
+        if len(clean[field]) > inputs.MAX_MESSAGE:
+            errors[field] = _("Keep the message under %(count)d characters.", count=inputs.MAX_MESSAGE)
     if errors:
         raise Refused(errors)
     clean["open_for_applications"] = bool(values.get("open_for_applications"))
@@ -90,9 +95,10 @@ def _fund_values(values: dict, fund: Fund | None) -> dict:
     return clean
 
 
+FUND_MESSAGES = ("approval_message", "decline_message")   # what managers start from to tell founders
 FUND_FIELDS = ("name", "currency", "language", "vintage_year", "target_size", "min_ticket",
                "max_ticket", "sectors", "employee_cap", "match_target", "open_for_applications",
-               "blind_review")
+               "blind_review", *FUND_MESSAGES)
 
 
 def create_fund(actor: User, country: Country, values: dict) -> Fund:

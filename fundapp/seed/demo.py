@@ -26,6 +26,10 @@ DEMO_FUNDS = [
         "target_size": "6500000000.00", "min_ticket": "5000000.00", "max_ticket": "130000000.00",
         "sectors": ["agriculture", "ai", "climate", "fintech", "health", "logistics"],
         "employee_cap": 250, "match_target": Decimal("1.0"), "open_for_applications": True,
+        "approval_message": "Congratulations: the fund approves your application. The investment team will "
+                            "contact you within two weeks about the terms and the next steps.",
+        "decline_message": "Thank you for applying. The fund will not invest in your company this time. You "
+                           "are welcome to apply again when your company has grown.",
         "partners": [("Ministry of Investments, Trade and Industry", "government", "3250000000.00"),
                      ("OpenAI", "co_investor", "3250000000.00")],
         "companies": [("Shamba Analytics", "agriculture", "Nakuru"),
@@ -39,6 +43,11 @@ DEMO_FUNDS = [
         "target_size": "30000000000", "min_ticket": "15000000", "max_ticket": "600000000",
         "sectors": ["agriculture", "ai", "education", "fintech", "tourism"],
         "employee_cap": 200, "match_target": Decimal("1.0"), "open_for_applications": True,
+        "approval_message": "Félicitations : le fonds approuve votre candidature. L'équipe "
+                            "d'investissement vous contactera d'ici deux semaines pour les conditions et les "
+                            "prochaines étapes.",
+        "decline_message": "Merci de votre candidature. Le fonds n'investira pas dans votre entreprise cette "
+                           "fois-ci. Vous pourrez candidater de nouveau quand votre entreprise aura grandi.",
         "partners": [("Ministère des Finances et du Budget", "government", "18000000000"),
                      ("OpenAI", "co_investor", "12000000000")],
         "companies": [("Teranga Pay", "fintech", "Dakar"), ("Baobab Agritech", "agriculture", "Thiès"),

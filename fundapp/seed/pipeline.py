@@ -31,6 +31,12 @@ PITCHES = [
 ]
 
 
+# What a demo fund without messages of its own tells founders of their decisions.
+APPROVAL = ("Congratulations: the fund approves your application. The investment team will contact you "
+            "within two weeks about the terms and the next steps.")
+DECLINE = ("Thank you for applying. The fund will not invest in your company this time. You are welcome "
+           "to apply again when your company has grown.")
+
 def deck(title: str) -> bytes:
     buffer = io.BytesIO()
     document = canvas.Canvas(buffer)
@@ -79,10 +85,13 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
                                {c.id: v for c, v in zip(criteria, values, strict=True)},
                                "invest" if sum(v or 0 for v in values) >= 15 else "decline", "")
         if state == "approved":
-            for step in ("due_diligence", "committee", "approved"):
+            for step in ("due_diligence", "committee"):
                 review.decide(manager, fund, application, step, "Strong team and clear job creation.")
+            review.decide(manager, fund, application, "approved", "Strong team and clear job creation.",
+                          review.message_template(fund, "approved") or APPROVAL)
         elif state == "declined":
-            review.decide(manager, fund, application, "declined", "The market is too crowded for now.")
+            review.decide(manager, fund, application, "declined", "The market is too crowded for now.",
+                          review.message_template(fund, "declined") or DECLINE)
         _dated_back(application, date(2026, 3, 2) + timedelta(days=41 * index))
 
 

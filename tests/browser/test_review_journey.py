@@ -75,8 +75,8 @@ def test_pitch_review_and_decision(db, visitor):
     boss.page.goto(f"/funds/{fund.id}/applications")
     boss.page.get_by_role("link", name="Mazao Data").click()
     for step in ("screening", "in_review"):
-        boss.page.get_by_label("Move to").select_option(step)
-        boss.page.get_by_label("Reason").fill("Complete and eligible")
+        boss.page.get_by_label("Next step").select_option(step)
+        boss.page.get_by_label("Internal reason").fill("Complete and eligible")
         boss.page.get_by_role("button", name="Record the step").click()
     for name in ("First Reviewer", "Second Reviewer"):
         boss.page.get_by_label("Reviewer", exact=True).select_option(label=name)
@@ -105,13 +105,23 @@ def test_pitch_review_and_decision(db, visitor):
     expect(boss.page.get_by_role("cell", name="75.0").first).to_be_visible()
     boss.page.get_by_role("link", name="Mazao Data").click()
     expect(boss.page.get_by_text("recused")).to_be_visible()
+    expect(boss.page.get_by_label("Next step")).to_have_value("")      # nothing chosen for the manager
     for step in ("due_diligence", "committee", "approved"):
-        boss.page.get_by_label("Move to").select_option(step)
-        boss.page.get_by_label("Reason").fill("A strong team creating rural jobs.")
+        boss.page.get_by_label("Next step").select_option(step)
+        boss.page.get_by_label("Internal reason").fill("Weak CTO, but a strong team creating rural jobs.")
         boss.page.get_by_role("button", name="Record the step").click()
+    # A decision is shown as the founder will receive it, and sent only once confirmed.
+    expect(boss.page.get_by_role("heading", name="What the founder will receive")).to_be_visible()
+    boss.page.get_by_label("Message to the founder").fill("Congratulations: we will call you this week.")
+    boss.page.get_by_role("button", name="Show the preview again").click()
+    expect(boss.page.get_by_text("Congratulations: we will call you this week.").last).to_be_visible()
+    boss.screenshot("manager-previews-decision")
+    boss.page.get_by_role("button", name="Confirm and send").click()
+    expect(boss.page.get_by_text("Decision recorded and sent to the founder.")).to_be_visible()
     boss.screenshot("manager-decided")
 
     page.goto(f"/portal/applications/{application.id}")
     expect(page.get_by_role("heading", name="Your application is approved")).to_be_visible()
-    expect(page.get_by_text("A strong team creating rural jobs.").first).to_be_visible()
+    expect(page.get_by_text("Congratulations: we will call you this week.").first).to_be_visible()
+    expect(page.get_by_text("Weak CTO")).to_have_count(0)              # the internal reason stays internal
     founder.screenshot("founder-reads-decision")

@@ -67,6 +67,20 @@ def test_sectors_and_first_decisions_are_filled_in_from_companies_and_the_state_
         assert db.session.execute(query.order_by(Application.id)).all() == recorded
 
 
+def old_fund():
+    """A fund written with the columns funds had before the seals (today's model has more)."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import text
+    db.session.execute(text("INSERT INTO countries (code, name, created_at) VALUES ('KE', 'Kenya', '2024-01-01')"))
+    fund_id = db.session.execute(text(
+        "INSERT INTO funds (name, country_id, currency, language, vintage_year, target_size, min_ticket, "
+        "max_ticket, sectors, employee_cap, match_target, open_for_applications, blind_review, created_at) "
+        "SELECT 'Fund', id, 'KES', 'en', 2024, 100000, 100, 1000, '[]', 100, 1, false, false, "
+        "'2024-01-01 00:00:00' FROM countries RETURNING id")).scalar_one()
+    return SimpleNamespace(id=fund_id)
+
+
 def test_existing_ledger_rows_and_published_reports_are_sealed_by_the_migration(make_app, tmp_path):
     import pytest
     from sqlalchemy import select, text
@@ -76,11 +90,10 @@ def test_existing_ledger_rows_and_published_reports_are_sealed_by_the_migration(
     from fundapp.ledger.seals import GENESIS
     from fundapp.ledger.verification import broken_chains
     from fundapp.reporting.services import report_problems
-    from tests.factories import FundFactory
     app = make_app(SQLALCHEMY_DATABASE_URI=scratch_database(tmp_path))
     with app.app_context():
         upgrade(revision="dbbc298ccd8f")      # before the seals: rows with unkeyed checksums
-        fund = FundFactory()
+        fund = old_fund()
         for day, amount in (("2024-02-01", 100), ("2024-03-01", 250), ("2024-04-01", 75)):
             db.session.execute(text(
                 "INSERT INTO expenses (fund_id, date, amount, category, description, checksum, created_at) "

@@ -101,8 +101,12 @@ def test_decisions_follow_the_workflow_and_tell_the_founder(db, setting):
     assert skipped.value.status == 409
     with pytest.raises(Refused, match="reason"):
         review.decide(manager, fund, app, "due_diligence", "  ")
-    for step in ("due_diligence", "committee", "approved"):
+    for step in ("due_diligence", "committee"):
         review.decide(manager, fund, app, step, f"Step to {step}")
+    with pytest.raises(Refused, match="message"):
+        review.decide(manager, fund, app, "approved", "Weak CTO, strong market")
+    review.decide(manager, fund, app, "approved", "Weak CTO, strong market", "Welcome to the portfolio.")
     db.session.commit()
     message = db.session.scalar(select(FundMessage).where(FundMessage.application_id == app.id))
-    assert message.subject == "Your application is approved" and "Step to approved" in message.body
+    assert message.subject == "Your application is approved" and "Welcome to the portfolio." in message.body
+    assert "Weak CTO" not in message.body

@@ -259,7 +259,8 @@ def test_twin_decisions_on_the_page(racers, db, reviewing):
     for round_ in range(ROUNDS):
         application = _in_review(db, fund, founder, f"Decision {round_}")
         path = f"/funds/{fund.id}/applications/{application.id}/transitions"
-        form = {"to": "declined", "reason": "Out of scope", "version": str(application.version)}
+        form = {"to": "declined", "reason": "Out of scope", "message": "Thank you for applying.",
+                "confirm": "Confirm and send", "version": str(application.version)}
         statuses = racers.race(*[("POST", path, {"data": form})] * 2)
         assert 500 not in statuses, statuses
         moved = db.session.scalar(select(func.count()).select_from(Application).where(

@@ -123,7 +123,7 @@ def test_an_approved_application_becomes_invested_with_its_investment(client, db
     call = capital.record_call(manager, fund, date(2024, 1, 10), date(2024, 2, 10), "5000000", "investment")
     capital.record_payment(manager, fund, call, partner.id, date(2024, 2, 1), "5000000")
     for step in ("due_diligence", "committee", "approved"):
-        review.decide(manager, fund, shamba, step, "Good")
+        review.decide(manager, fund, shamba, step, "Good", "Approved: we will be in touch.")
     db.session.commit()
     sign_in(client, manager)
     page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
