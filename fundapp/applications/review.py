@@ -159,7 +159,14 @@ def save_review(reviewer, fund: Fund, application: Application, scores: dict, re
         raise Refused({"comment": input_message("control_character")})
     clean, errors = {}, {}
     for criterion in rubric(fund):
-        value = scores.get(criterion.id, scores.get(str(criterion.id)))
+        key = criterion.id if criterion.id in scores else str(criterion.id)
+        if key not in scores:
+            # an unanswered criterion is never read as n/a: the reviewer says so itself
+            errors[str(criterion.id)] = (_("Score %(name)s, or answer n/a.", name=criterion.name)
+                                         if criterion.allow_na else _("Score %(name)s.", name=criterion.name))
+            clean[str(criterion.id)] = None
+            continue
+        value = scores[key]
         if value is None:
             if not criterion.allow_na:
                 errors[str(criterion.id)] = _("Score %(name)s.", name=criterion.name)

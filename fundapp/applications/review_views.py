@@ -151,7 +151,8 @@ def _workload(fund, reviewers: list[User]) -> list[tuple]:
     return [(reviewer, *counts.get(reviewer.id, (0, 0, 0))) for reviewer in reviewers]
 
 
-def _page(fund, application, assign_form=None, transition_form=None, status=200):
+def _page(fund, application, assign_form=None, transition_form=None, status=200, typed=None):
+    """The application's page; typed is a refused review's form, shown again as the reviewer left it."""
     company = db.session.get(Company, application.company_id)
     allowed = abilities(current_user, fund.id)
     manager = "manage_fund" in allowed
@@ -179,8 +180,17 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200)
         reviewable=application.state in workflow.REVIEWABLE,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
-        moves=moves,
+        moves=moves, typed=typed or _review_as_typed(own_review),
         assign_form=assign_form, assignments=assignments, abilities=allowed), status
+
+
+def _review_as_typed(own_review) -> dict:
+    """A saved review as its form's values (n/a for a criterion it left out)."""
+    if own_review is None:
+        return {}
+    values = {f"score-{key}": "na" if value is None else str(value)
+              for key, value in own_review.scores.items()}
+    return values | {"recommendation": own_review.recommendation, "comment": own_review.comment}
 
 
 @blueprint.get("/applications/<int:application_id>")
@@ -334,7 +344,8 @@ def score(fund_id: int, application_id: int):
     scores = {}
     for criterion in review.rubric(fund):
         raw = request.form.get(f"score-{criterion.id}", "")
-        scores[criterion.id] = None if raw in ("", "na") else score_of(raw)
+        if raw:                                     # left unanswered: the review refuses it
+            scores[criterion.id] = None if raw == "na" else score_of(raw)
     try:
         review.save_review(current_user, fund, application, scores, request.form.get("recommendation", ""),
                            request.form.get("comment", ""))
@@ -342,6 +353,7 @@ def score(fund_id: int, application_id: int):
         if refusal.status == 404:
             abort(404)
         flash(" ".join(refusal.fields.values()), "danger")
-        return _page(fund, application_or_404(current_user, fund_id, application_id), status=refusal.status)
+        return _page(fund, application_or_404(current_user, fund_id, application_id), status=refusal.status,
+                     typed=request.form)
     flash(_("Your review is saved."), "success")
     return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))

@@ -80,6 +80,13 @@ def ratio(value: Decimal | float | None, digits: int = 2) -> str:
     return decimal(value, f"#,##0.{'0' * digits}")
 
 
+def plain(value: Decimal | None) -> str:
+    """A number with the decimals it needs and no more (a minimum of 3, or 2.5)."""
+    if value is None:
+        return "—"
+    return decimal(value, "#,##0.###")
+
+
 def percent(value, digits: int = 1) -> str:
     if value is None:
         return "—"
@@ -140,6 +147,7 @@ def register_filters(app) -> None:
         money=money,
         amount=amount,
         ratio=ratio,
+        plain=plain,
         percent=percent,
         fte=fte,
         quarter=quarter,

@@ -4,7 +4,7 @@ import re
 
 import pandas as pd
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fundapp.applications import review
 from fundapp.applications.models import Application, Review
@@ -233,3 +233,29 @@ def test_no_figure_of_the_others_reaches_a_reviewer_before_its_own_review(app, c
     founder = {"Authorization": f"Bearer {api_token_for(db.session.get(type(first), shamba.founder_id))}"}
     answer = app.test_client().get(f"/api/v1/applications/{shamba.id}", headers=founder).json
     assert answer["score"] is None and answer["normalized_score"] is None
+
+
+def test_the_review_form_decides_nothing_and_keeps_what_was_typed(client, db, pipeline):
+    fund, manager, (first, _second), (shamba, *_), team = pipeline
+    market = review.add_criterion(manager, fund, "Market", "", "1", 1, 5, minimum="3", allow_na=True)
+    review.assign(manager, fund, shamba, first.id, None)
+    review.declare(first, fund, shamba, conflict=False)
+    db.session.commit()
+    sign_in(client, first)
+    page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    form = page[page.index('id="score-heading"'):page.index("Save review")]
+    assert " selected" not in form.replace('<option value="" selected>', "")
+    assert form.count('<option value="" selected>') == 3          # two criteria and the recommendation
+    assert "fails below 3" in form and "minimum" not in form
+    # Team scored, Market left unanswered (not n/a): refused, nothing saved, the typed choices kept
+    refused = client.post(f"/funds/{fund.id}/applications/{shamba.id}/review", data={
+        f"score-{team.id}": "4", f"score-{market.id}": "", "recommendation": "maybe", "comment": "Good team"})
+    again = refused.data.decode()
+    assert refused.status_code == 422 and "Score Market, or answer n/a." in again
+    assert db.session.scalar(select(func.count()).select_from(Review)) == 0
+    assert '<option value="4" selected>' in again and '<option value="maybe" selected>' in again
+    assert "Good team</textarea>" in again
+    saved = client.post(f"/funds/{fund.id}/applications/{shamba.id}/review", data={
+        f"score-{team.id}": "4", f"score-{market.id}": "na", "recommendation": "maybe", "comment": ""})
+    assert saved.status_code == 302
+    assert db.session.scalar(select(Review)).scores == {str(team.id): 4, str(market.id): None}
