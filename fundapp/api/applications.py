@@ -199,7 +199,7 @@ def assign(body, application: Application, fund: Fund, part: str):
 @documented_errors
 def conflict(body, application: Application, fund: Fund, part: str):
     """The assigned reviewer declares a conflict (it is recused) or none."""
-    review.declare(g.api_user, fund, application, body["conflict"])
+    review.declare(g.api_user, fund, application, body["conflict"], body["reason"])
     return {"conflict": body["conflict"]}
 
 

@@ -341,6 +341,8 @@ class AssignmentSchema(Schema):
 
 class ConflictSchema(Schema):
     conflict = fields.Boolean(required=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000),
+                           metadata={"description": "Why: required with a conflict; managers read it"})
 
 
 class ReviewSchema(Schema):

@@ -130,6 +130,7 @@ class Assignment(db.Model):
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     due_date: Mapped[Date | None] = mapped_column(DateColumn)
     conflict: Mapped[bool | None]
+    conflict_reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # why, for managers
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

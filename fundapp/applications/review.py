@@ -118,7 +118,7 @@ def assignment_of(reviewer, application: Application, lock: bool = False) -> Ass
     return db.session.scalar(query.with_for_update() if lock else query)
 
 
-def declare(reviewer, fund: Fund, application: Application, conflict: bool) -> Assignment:
+def declare(reviewer, fund: Fund, application: Application, conflict: bool, reason: str = "") -> Assignment:
     """The reviewer declares a conflict (it is recused, managers are told) or none. "No conflict" is
     declared once; a conflict may still be declared after it, until the reviewer has reviewed, and
     always wins: declarations made at the same moment end with the conflict managers were told of."""
@@ -129,7 +129,13 @@ def declare(reviewer, fund: Fund, application: Application, conflict: bool) -> A
                                                          Review.reviewer_id == reviewer.id)) is not None
     if assignment.conflict is True or (assignment.conflict is False and (not conflict or reviewed)):
         raise Refused({"conflict": _("You have already declared.")}, status=409)
+    reason = (reason or "").strip()
+    if conflict and not reason:
+        raise Refused({"reason": _("Say why you have a conflict: the fund's managers read it.")})
+    if len(reason) > 2000 or inputs.control_character(reason):
+        raise Refused({"reason": _("Say why in at most 2,000 characters of plain text.")})
     assignment.conflict, assignment.declared_at = bool(conflict), utcnow()
+    assignment.conflict_reason = reason if conflict else ""
     record(reviewer, "assignment.conflict" if conflict else "assignment.no_conflict", assignment,
            fund_id=fund.id)
     if conflict:
@@ -138,7 +144,8 @@ def declare(reviewer, fund: Fund, application: Application, conflict: bool) -> A
             with force_locale(manager.language):
                 send(manager.email, _("A reviewer declared a conflict"),
                      _("%(reviewer)s declared a conflict of interest on application no. %(id)d and is "
-                       "recused from it.", reviewer=reviewer.name, id=application.id), user_id=manager.id)
+                       "recused from it: %(reason)s", reviewer=reviewer.name, id=application.id,
+                       reason=reason), user_id=manager.id)
     return assignment
 
 

@@ -151,7 +151,8 @@ def _workload(fund, reviewers: list[User]) -> list[tuple]:
     return [(reviewer, *counts.get(reviewer.id, (0, 0, 0))) for reviewer in reviewers]
 
 
-def _page(fund, application, assign_form=None, transition_form=None, status=200, typed=None):
+def _page(fund, application, assign_form=None, transition_form=None, status=200, typed=None,
+          conflict_reason=""):
     """The application's page; typed is a refused review's form, shown again as the reviewer left it."""
     company = db.session.get(Company, application.company_id)
     allowed = abilities(current_user, fund.id)
@@ -180,7 +181,7 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200,
         reviewable=application.state in workflow.REVIEWABLE,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
-        moves=moves, typed=typed or _review_as_typed(own_review),
+        moves=moves, typed=typed or _review_as_typed(own_review), conflict_reason=conflict_reason,
         assign_form=assign_form, assignments=assignments, abilities=allowed), status
 
 
@@ -318,11 +319,13 @@ def declare(fund_id: int, application_id: int):
     fund = fund_or_404(current_user, fund_id, "review")
     application = application_or_404(current_user, fund_id, application_id)
     try:
-        review.declare(current_user, fund, application, request.form.get("conflict") == "yes")
+        review.declare(current_user, fund, application, request.form.get("conflict") == "yes",
+                       request.form.get("reason", ""))
     except Refused as refusal:
         if refusal.status == 404:
             abort(404)
         flash(" ".join(refusal.fields.values()), "danger")
+        return _page(fund, application, status=refusal.status, conflict_reason=request.form.get("reason", ""))
     else:
         flash(_("Declaration recorded."), "success")
     return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))

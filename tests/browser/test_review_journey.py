@@ -98,6 +98,9 @@ def test_pitch_review_and_decision(db, visitor):
     recused.sign_in("second@example.org")
     recused.page.goto(f"/funds/{fund.id}/applications/{application.id}")
     recused.page.get_by_role("button", name="I have a conflict").click()
+    expect(recused.page.get_by_text("Say why you have a conflict")).to_be_visible()     # asked why first
+    recused.page.get_by_label("If you have a conflict, say why").fill("I advised Mazao Data last year.")
+    recused.page.get_by_role("button", name="I have a conflict").click()
     expect(recused.page.get_by_text("You declared a conflict")).to_be_visible()
     expect(recused.page.get_by_text("Crop prices by SMS")).to_have_count(0)
 
@@ -105,6 +108,7 @@ def test_pitch_review_and_decision(db, visitor):
     expect(boss.page.get_by_role("cell", name="75.0").first).to_be_visible()
     boss.page.get_by_role("link", name="Mazao Data").click()
     expect(boss.page.get_by_text("recused")).to_be_visible()
+    expect(boss.page.get_by_text("I advised Mazao Data last year.")).to_be_visible()   # managers see why
     expect(boss.page.get_by_label("Next step")).to_have_value("")      # nothing chosen for the manager
     for step in ("due_diligence", "committee", "approved"):
         boss.page.get_by_label("Next step").select_option(step)

@@ -62,7 +62,7 @@ def test_reviews_need_an_assignment_and_a_declaration(db, setting):
 def test_a_conflict_recuses_and_tells_the_managers(db, setting):
     fund, manager, (first, _second), (app, *_), team, impact = setting
     review.assign(manager, fund, app, first.id, None)
-    review.declare(first, fund, app, conflict=True)
+    review.declare(first, fund, app, conflict=True, reason="I hold shares in it")
     db.session.commit()
     assert db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == manager.email))
     with pytest.raises(Refused):

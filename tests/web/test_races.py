@@ -203,7 +203,7 @@ def test_a_conflict_declared_with_no_conflict_at_once_stays_a_conflict(racers, d
         review.assign(manager, fund, application, reviewer.id, None)
         db.session.commit()
         path = f"/api/v1/applications/{application.id}/conflict"
-        statuses = racers.race(api("POST", path, token, json={"conflict": True}),
+        statuses = racers.race(api("POST", path, token, json={"conflict": True, "reason": "A relative"}),
                                api("POST", path, token, json={"conflict": False}))
         assert 500 not in statuses and statuses[0] == 200, statuses
         assignment = db.session.scalar(select(Assignment).where(Assignment.application_id == application.id))

@@ -155,7 +155,7 @@ def test_a_conflicted_reviewer_sees_nothing_of_the_application(client, db, pipel
     from tests.factories import api_token_for
     fund, manager, (first, _second), (shamba, *_), _team = pipeline
     review.assign(manager, fund, shamba, first.id, None)
-    review.declare(first, fund, shamba, conflict=True)
+    review.declare(first, fund, shamba, conflict=True, reason="I advise the company")
     db.session.commit()
     sign_in(client, first)
     page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
@@ -197,7 +197,7 @@ def test_reviewer_workload_counts_assigned_reviewed_and_overdue(client, db, pipe
     review.assign(manager, fund, shamba, second.id, None)
     review.declare(first, fund, shamba, conflict=False)
     review.save_review(first, fund, shamba, {team.id: 4}, "invest", "")
-    review.declare(first, fund, afya, conflict=True)           # a conflict is never overdue
+    review.declare(first, fund, afya, conflict=True, reason="My cousin")  # a conflict is never overdue
     db.session.commit()
     sign_in(client, manager)
     page = client.get(f"/funds/{fund.id}/reviewers").data.decode()
@@ -259,3 +259,29 @@ def test_the_review_form_decides_nothing_and_keeps_what_was_typed(client, db, pi
         f"score-{team.id}": "4", f"score-{market.id}": "na", "recommendation": "maybe", "comment": ""})
     assert saved.status_code == 302
     assert db.session.scalar(select(Review)).scores == {str(team.id): 4, str(market.id): None}
+
+
+def test_a_conflict_says_why_and_managers_read_it(client, db, pipeline):
+    from fundapp.applications.models import Assignment
+    from fundapp.notifications.models import OutboxMessage
+    from tests.factories import api_token_for
+    fund, manager, (first, second), (shamba, afya, _odd), _team = pipeline
+    review.assign(manager, fund, shamba, first.id, None)
+    review.assign(manager, fund, afya, second.id, None)
+    db.session.commit()
+    sign_in(client, first)
+    silent = client.post(f"/funds/{fund.id}/applications/{shamba.id}/declaration", data={"conflict": "yes"})
+    assert silent.status_code == 422 and "Say why you have a conflict" in silent.data.decode()
+    api = client.post(f"/api/v1/applications/{afya.id}/conflict", json={"conflict": True},
+                      headers={"Authorization": f"Bearer {api_token_for(second)}"})
+    assert api.status_code == 422 and "reason" in api.json["error"]["fields"]
+    assert db.session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.conflict.is_not(None))) == 0
+    said = client.post(f"/funds/{fund.id}/applications/{shamba.id}/declaration",
+                       data={"conflict": "yes", "reason": "I sit on Shamba's board"})
+    assert said.status_code == 302
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == manager.email))
+    assert "I sit on Shamba's board" in mail.body
+    sign_in(client, manager)
+    page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "recused" in page and "I sit on Shamba&#39;s board" in page
