@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 
 from fundapp import inputs
 from fundapp.applications import scoring, workflow
@@ -99,6 +99,8 @@ def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: d
         raise Refused({"reviewer_id": _("Choose a reviewer of this fund.")})
     if application.state not in workflow.ASSIGNABLE:
         raise Refused({"application": _("Only applications being screened or reviewed are assigned.")})
+    if due_date is not None and due_date < date.today():
+        raise Refused({"due_date": _("Choose a due date from today on.")})
     existing = db.session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                           Assignment.reviewer_id == reviewer.id))
     if existing is not None:
@@ -108,6 +110,20 @@ def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: d
     db.session.add(assignment)
     record(actor, "assignment.create", assignment, fund_id=fund.id)
     return assignment
+
+
+def waiting_reviews(reviewer) -> dict[int, tuple[int, date | None]]:
+    """For each fund: how many reviews wait for the reviewer (assigned, not recused, not yet reviewed,
+    the application still in review) and the earliest due date among them."""
+    rows = db.session.execute(
+        select(Application.fund_id, func.count(Assignment.id), func.min(Assignment.due_date))
+        .join(Application, Assignment.application_id == Application.id)
+        .outerjoin(Review, and_(Review.application_id == Assignment.application_id,
+                                Review.reviewer_id == Assignment.reviewer_id))
+        .where(Assignment.reviewer_id == reviewer.id, Assignment.conflict.is_not(True), Review.id.is_(None),
+               Application.state.in_(workflow.REVIEWABLE))
+        .group_by(Application.fund_id))
+    return {fund_id: (count, due) for fund_id, count, due in rows}
 
 
 def assignment_of(reviewer, application: Application, lock: bool = False) -> Assignment | None:

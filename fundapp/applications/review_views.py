@@ -137,18 +137,20 @@ def workload(fund_id: int):
 
 
 def _workload(fund, reviewers: list[User]) -> list[tuple]:
-    """(reviewer, assigned, reviewed, overdue) for each reviewer of the fund, counted by the database."""
-    late = and_(Assignment.due_date < date.today(), Assignment.conflict.is_not(True),
-                Review.id.is_(None))
+    """(reviewer, assigned, recused, reviewed, open, overdue) for each reviewer of the fund, counted by the
+    database: a recused assignment is neither open nor overdue."""
+    open_ = and_(Assignment.conflict.is_not(True), Review.id.is_(None))
+    late = and_(open_, Assignment.due_date < date.today())
     rows = db.session.execute(
-        select(Assignment.reviewer_id, func.count(Assignment.id), func.count(Review.id),
-               func.count(case((late, 1))))
+        select(Assignment.reviewer_id, func.count(Assignment.id),
+               func.count(case((Assignment.conflict.is_(True), 1))), func.count(Review.id),
+               func.count(case((open_, 1))), func.count(case((late, 1))))
         .join(Application, Assignment.application_id == Application.id)
         .outerjoin(Review, and_(Review.application_id == Assignment.application_id,
                                 Review.reviewer_id == Assignment.reviewer_id))
         .where(Application.fund_id == fund.id).group_by(Assignment.reviewer_id))
-    counts = {reviewer_id: (assigned, done, overdue) for reviewer_id, assigned, done, overdue in rows}
-    return [(reviewer, *counts.get(reviewer.id, (0, 0, 0))) for reviewer in reviewers]
+    counts = {reviewer_id: tuple(figures) for reviewer_id, *figures in rows}
+    return [(reviewer, *counts.get(reviewer.id, (0, 0, 0, 0, 0))) for reviewer in reviewers]
 
 
 def _page(fund, application, assign_form=None, transition_form=None, status=200, typed=None,

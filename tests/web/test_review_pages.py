@@ -190,11 +190,19 @@ def test_editing_a_criterion_moves_every_stored_score(client, db, pipeline):
 
 def test_reviewer_workload_counts_assigned_reviewed_and_overdue(client, db, pipeline):
     from datetime import date, timedelta
+
+    from fundapp.applications.models import Assignment
+    from fundapp.errors import Refused
     fund, manager, (first, second), (shamba, afya, odd), team = pipeline
     past = date.today() - timedelta(days=3)
+    with pytest.raises(Refused, match="from today on"):
+        review.assign(manager, fund, shamba, first.id, past)
     for application in (shamba, afya, odd):
-        review.assign(manager, fund, application, first.id, past)
+        review.assign(manager, fund, application, first.id, date.today())
     review.assign(manager, fund, shamba, second.id, None)
+    db.session.flush()
+    for assignment in db.session.scalars(select(Assignment).where(Assignment.reviewer_id == first.id)):
+        assignment.due_date = past                              # three days have passed since
     review.declare(first, fund, shamba, conflict=False)
     review.save_review(first, fund, shamba, {team.id: 4}, "invest", "")
     review.declare(first, fund, afya, conflict=True, reason="My cousin")  # a conflict is never overdue
@@ -202,8 +210,9 @@ def test_reviewer_workload_counts_assigned_reviewed_and_overdue(client, db, pipe
     sign_in(client, manager)
     page = client.get(f"/funds/{fund.id}/reviewers").data.decode()
     rows = {name: page.split(name, 1)[1].split("</tr>", 1)[0] for name in ("Reviewer 1", "Reviewer 2")}
-    assert [int(n) for n in re.findall(r'class="num">(\d+)<', rows["Reviewer 1"])] == [3, 1, 1]
-    assert [int(n) for n in re.findall(r'class="num">(\d+)<', rows["Reviewer 2"])] == [1, 0, 0]
+    # assigned, recused, reviewed, open (neither recused nor reviewed), overdue
+    assert [int(n) for n in re.findall(r'class="num">(\d+)<', rows["Reviewer 1"])] == [3, 1, 1, 1, 1]
+    assert [int(n) for n in re.findall(r'class="num">(\d+)<', rows["Reviewer 2"])] == [1, 0, 0, 1, 0]
 
 
 def test_no_figure_of_the_others_reaches_a_reviewer_before_its_own_review(app, client, db, pipeline):
@@ -285,3 +294,19 @@ def test_a_conflict_says_why_and_managers_read_it(client, db, pipeline):
     sign_in(client, manager)
     page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
     assert "recused" in page and "I sit on Shamba&#39;s board" in page
+
+
+def test_a_reviewers_home_says_how_many_reviews_wait_and_when_they_are_due(client, db, pipeline):
+    from datetime import date, timedelta
+    fund, manager, (first, _second), (shamba, afya, odd), team = pipeline
+    soon, later = date.today() + timedelta(days=3), date.today() + timedelta(days=9)
+    for application, due in ((shamba, later), (afya, soon), (odd, later)):
+        review.assign(manager, fund, application, first.id, due)
+    review.declare(first, fund, shamba, conflict=False)
+    review.save_review(first, fund, shamba, {team.id: 4}, "invest", "")            # done: not waiting
+    review.declare(first, fund, odd, conflict=True, reason="A relative")            # recused: not waiting
+    db.session.commit()
+    sign_in(client, first)
+    home = client.get("/").data.decode()
+    assert "1 review waiting for you" in home and f"/funds/{fund.id}/reviews" in home
+    assert "next due" in home
