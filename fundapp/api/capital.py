@@ -247,5 +247,5 @@ def create_reversal(body, fund: Fund):
     entry = reversals.entry_of(fund, body["kind"], body["entry_id"])
     if entry is None:
         raise Refused({"entry_id": _("No such entry in this fund.")})
-    reversal = reversals.reverse(g.api_user, fund, body["kind"], entry)
-    return {"kind": body["kind"], "entry_id": entry.id, "reversal_id": reversal.id}
+    reversal = reversals.reverse(g.api_user, fund, body["kind"], entry, body["reason"])
+    return {"kind": body["kind"], "entry_id": entry.id, "reversal_id": reversal.id, "reason": body["reason"]}

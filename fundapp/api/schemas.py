@@ -284,6 +284,8 @@ class MetricsSchema(Schema):
 class ReversalSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(list(REVERSIBLE_KINDS)))
     entry_id = Id(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "Why the entry is reversed: kept in the audit log"})
     reversal_id = fields.Integer(dump_only=True)
 
 

@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 
-from fundapp.audit.services import record
+from fundapp import inputs
+from fundapp.audit.models import AuditEntry
+from fundapp.audit.services import record, snapshot
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.ledger.entries import enter, hold_ledger, is_effective
 
+MAX_REASON = 500                            # characters of a reversal's reason
 # the columns a reversing row never copies: its own identity, seals and entry
 NOT_COPIED = frozenset({"id", "seal", "previous_seal", "created_at", "created_by", "reverses_id"})
 
@@ -46,9 +49,16 @@ def entry_of(fund, kind: str, entry_id: int):
     return entry if entry is not None and spec.fund_of(entry) == fund.id else None
 
 
-def reverse(actor, fund, kind: str, entry):
-    """Void one entry of the fund with its mirror (and its parts'); the reversing entry."""
+def reverse(actor, fund, kind: str, entry, reason: str):
+    """Void one entry of the fund with its mirror (and its parts'), for a reason kept in the audit log;
+    the reversing entry."""
     spec = KINDS[kind]
+    reason = (reason or "").strip()
+    if not reason:
+        raise Refused({"reason": _("Say why this entry is reversed: the reason stays beside it.")})
+    if len(reason) > MAX_REASON or inputs.control_character(reason):
+        raise Refused({"reason": _("Say why in at most %(count)d characters of plain text.",
+                                   count=MAX_REASON)})
     hold_ledger(fund)
     if entry.reverses_id is not None or not is_effective(spec.model, entry.id):
         raise Refused({"entry": _("This entry is already reversed, or is itself a reversal.")})
@@ -59,10 +69,19 @@ def reverse(actor, fund, kind: str, entry):
         for part in db.session.scalars(select(model).where(getattr(model, key) == entry.id)
                                        .order_by(model.id)):
             enter(_mirror(part, ("amount",), **{key: reversal.id}), actor)
-    record(actor, f"{kind}.reverse", reversal, fund_id=fund.id)
+    record(actor, f"{kind}.reverse", reversal, fund_id=fund.id, after=snapshot(reversal) | {"reason": reason})
     if spec.then is not None:
         spec.then(actor, fund, entry)
     return reversal
+
+
+def reasons(fund) -> dict[tuple[str, int], str]:
+    """Why each reversed entry of the fund was reversed, by (kind, entry id), from the audit log."""
+    actions = {f"{kind}.reverse": kind for kind in KINDS}
+    rows = db.session.execute(select(AuditEntry.action, AuditEntry.after).where(
+        AuditEntry.fund_id == fund.id, AuditEntry.action.in_(actions)))
+    return {(actions[action], after["reverses_id"]): after.get("reason", "") for action, after in rows
+            if after and after.get("reverses_id") is not None}
 
 
 def _mirror(row, amounts: tuple[str, ...], **changes):

@@ -2,7 +2,7 @@
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -40,6 +40,7 @@ def _capital_page(fund, forms: dict | None = None, status: int = 200):
     metrics = metrics_as_of(fund)
     return render_template(
         "capital/index.html", fund=fund, metrics=metrics, calls=calls, today=date.today(),
+        reasons=reversal.reasons(fund),
         partners={p.id: p for p in partners_of(fund)},
         payments=statements.payments_of(fund),
         distributions=statements.entries_of(Distribution, fund),
@@ -156,7 +157,7 @@ def reverse_entry(fund_id: int, kind: str, entry_id: int, back: str, ability: st
     if entry is None:
         abort(404)
     try:
-        reversal.reverse(current_user, fund, kind, entry)
+        reversal.reverse(current_user, fund, kind, entry, request.form.get("reason", ""))
     except Refused as refusal:
         flash(" ".join(refusal.fields.values()), "danger")
     else:

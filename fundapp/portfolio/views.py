@@ -6,6 +6,7 @@ from sqlalchemy import select
 from fundapp.applications.models import Application
 from fundapp.auth.permissions import fund_or_404
 from fundapp.extensions import db
+from fundapp.ledger import reversal
 from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.statements import reversed_ids
@@ -56,7 +57,7 @@ def _page(fund, forms: dict | None = None, status: int = 200):
     }
     return render_template("portfolio/index.html", fund=fund, forms=forms, companies=companies,
                            metrics=metrics_as_of(fund), investments=investments, valuations=valuations,
-                           exits=exits, voided=voided), status
+                           exits=exits, voided=voided, reasons=reversal.reasons(fund)), status
 
 
 @blueprint.get("/")

@@ -99,17 +99,17 @@ def test_reversal_restores_every_figure(db, fund, manager):
     before = metrics_as_of(fund, D(2024, 12, 31))
     wrong = capital.record_expense(manager, fund, D(2024, 3, 1), "50", "operations")
     assert metrics_as_of(fund, D(2024, 12, 31)).cash == before.cash - 5_000
-    reversal.reverse(manager, fund, "expense", wrong)
+    reversal.reverse(manager, fund, "expense", wrong, "Entered by mistake")
     assert metrics_as_of(fund, D(2024, 12, 31)) == before
     with pytest.raises(Refused, match="payments of this call first"):
-        reversal.reverse(manager, fund, "capital_call", call)
-    reversal.reverse(manager, fund, "payment", payment)
-    reversal.reverse(manager, fund, "capital_call", call)
+        reversal.reverse(manager, fund, "capital_call", call, "Entered by mistake")
+    reversal.reverse(manager, fund, "payment", payment, "Entered by mistake")
+    reversal.reverse(manager, fund, "capital_call", call, "Entered by mistake")
     db.session.commit()
     after = metrics_as_of(fund, D(2024, 12, 31))
     assert (after.called, after.paid_in, after.unfunded) == (0, 0, 1_000_000)
     with pytest.raises(Refused, match="already reversed"):
-        reversal.reverse(manager, fund, "capital_call", call)
+        reversal.reverse(manager, fund, "capital_call", call, "Entered by mistake")
 
 
 def test_ledger_rows_cannot_be_edited_or_deleted(db, fund, manager):
@@ -235,7 +235,7 @@ def test_a_reversal_may_not_leave_the_fund_without_cash(db, fund, manager):
                                  ).first()
     with pytest.raises(Refused, match=r"Reversing this entry would leave the fund's cash below zero on Mar 1, "
                                       r"2024, by KES.?500.00"):
-        reversal.reverse(manager, fund, "payment", payment)
+        reversal.reverse(manager, fund, "payment", payment, "Entered by mistake")
 
 
 def test_verify_ledger_finds_negative_cash_and_unfunded_on_any_date(runner, db, fund, manager):
@@ -273,7 +273,7 @@ def test_reversing_the_investment_of_an_application_approves_it_again(db, fund, 
     db.session.commit()
     db.session.refresh(application)
     assert application.state == "invested"
-    reversal.reverse(manager, fund, "investment", investment)
+    reversal.reverse(manager, fund, "investment", investment, "Entered by mistake")
     db.session.commit()
     db.session.refresh(application)
     assert application.state == "approved"

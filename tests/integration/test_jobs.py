@@ -48,7 +48,7 @@ def test_a_reversed_investment_takes_its_company_out(db, portfolio_):
     from fundapp.ledger.reversal import reverse
     from fundapp.portfolio.models import Investment
     for investment in db.session.scalars(select(Investment).where(Investment.company_id == companies["B"].id)):
-        reverse(manager, fund, "investment", investment)
+        reverse(manager, fund, "investment", investment, "Never completed")
     db.session.commit()
     f = jobs.load_jobs(fund).figures(D(2025, 6, 30))
     assert companies["B"].id not in {row.company_id for row in f.companies} and f.net_created == 9

@@ -129,15 +129,18 @@ def test_reversal_through_the_api_restores_the_figures(client, db, jordan):
     paid = client.post(f"/api/v1/capital-calls/{call['id']}/payments", headers=token,
                        json={"partner_id": government.id, "date": "2024-02-01", "amount": "60"}).json
     refused = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
-                          json={"kind": "capital_call", "entry_id": call["id"]})
+                          json={"kind": "capital_call", "entry_id": call["id"], "reason": "Entered twice"})
     assert refused.status_code == 422 and "payments of this call first" in refused.json["error"]["fields"]["entry"]
+    silent = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
+                         json={"kind": "payment", "entry_id": paid["id"]})
+    assert silent.status_code == 422 and "reason" in silent.json["error"]["fields"]      # why is required
     reversed_ = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
-                            json={"kind": "payment", "entry_id": paid["id"]})
+                            json={"kind": "payment", "entry_id": paid["id"], "reason": "Entered twice"})
     assert reversed_.status_code == 201 and reversed_.json["reversal_id"] != paid["id"]
     assert client.get(f"/api/v1/funds/{fund.id}/metrics?as_of=2024-12-31", headers=token).json == before
     again = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
-                        json={"kind": "payment", "entry_id": paid["id"]})
+                        json={"kind": "payment", "entry_id": paid["id"], "reason": "Entered twice"})
     assert again.status_code == 422
     unknown = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=token,
-                          json={"kind": "expense", "entry_id": 99999})
+                          json={"kind": "expense", "entry_id": 99999, "reason": "Entered twice"})
     assert unknown.status_code == 422 and "entry_id" in unknown.json["error"]["fields"]

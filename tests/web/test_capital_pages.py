@@ -6,6 +6,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from fundapp.audit.models import AuditEntry
 from fundapp.ledger import capital
 from fundapp.ledger.models import CapitalCall, Payment
 from tests.factories import FundFactory, GrantFactory, PartnerFactory, UserFactory
@@ -65,10 +66,17 @@ def test_reversing_a_payment_from_the_page(client, db, login_as, kenya):
     call = capital.record_call(manager, fund, date(2024, 1, 15), date(2024, 2, 15), "1000", "fees")
     payment = capital.record_payment(manager, fund, call, government.id, date(2024, 2, 1), "500")
     db.session.commit()
-    assert client.post(f"/funds/{fund.id}/capital/payment/{payment.id}/reverse").status_code == 302
+    path = f"/funds/{fund.id}/capital/payment/{payment.id}/reverse"
+    assert client.post(path).status_code == 302                           # no reason: nothing reversed
+    assert len(db.session.scalars(select(Payment)).all()) == 1
+    assert client.post(path, data={"reason": "Paid into the wrong account"}).status_code == 302
     assert sorted(p.amount for p in db.session.scalars(select(Payment))) == [-50_000, 50_000]
-    assert client.post(f"/funds/{fund.id}/capital/payment/{payment.id}/reverse").status_code == 302
+    assert client.post(path, data={"reason": "Again"}).status_code == 302
     assert len(db.session.scalars(select(Payment)).all()) == 2  # reversed once only
+    page = client.get(f"/funds/{fund.id}/capital").data.decode()
+    assert "Paid into the wrong account" in page                          # the reason beside the entry
+    audit = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "payment.reverse"))
+    assert audit.after["reason"] == "Paid into the wrong account"
 
 
 def test_partner_reads_its_statement_and_notice_but_not_the_other_partners(app, client, db, kenya):

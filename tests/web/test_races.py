@@ -149,7 +149,7 @@ def test_two_reversals_of_one_entry_give_one_reversal(racers, db, funded):
     for _round in range(ROUNDS):
         expense = capital.record_expense(manager, fund, D(2024, 5, 1), "1", "operations")
         db.session.commit()
-        body = {"kind": "expense", "entry_id": expense.id}
+        body = {"kind": "expense", "entry_id": expense.id, "reason": "Entered twice"}
         statuses = racers.race(*[api("POST", f"/api/v1/funds/{fund.id}/reversals", token, json=body)] * 2)
         assert 500 not in statuses and sorted(statuses)[0] == 201 and statuses.count(201) == 1, statuses
     assert cash(db, fund) == 1_000_000
