@@ -1,11 +1,13 @@
 """Use cases of the capital ledger: calls, payments, distributions, expenses, and how each is reversed."""
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fundapp.audit.services import record
+from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
@@ -57,9 +59,19 @@ def refuse_beyond_cash(fund: Fund, field: str, day: date, outflow: int, reversal
                             "most %(cash)s can go out on this date.", **figures)})
 
 
-def record_call(actor, fund: Fund, call_date, due_date, amount_text, purpose: str) -> CapitalCall:
-    """Call capital, allocated pro-rata to commitments; never more than is unfunded."""
-    hold_ledger(fund)
+@dataclass(frozen=True)
+class CallTerms:
+    """A capital call as it would be issued: its dates, amount, purpose and each partner's share."""
+
+    call_date: date
+    due_date: date
+    amount: int
+    purpose: str
+    shares: dict[int, int]
+
+
+def call_terms(fund: Fund, call_date, due_date, amount_text, purpose: str) -> CallTerms:
+    """Check a call (what record_call would refuse, it refuses) and allocate it, writing nothing."""
     if purpose not in CALL_PURPOSES:
         raise Refused({"purpose": _("Choose investment, expenses or fees.")})
     amount = positive_amount("amount", amount_text, fund.currency)
@@ -80,13 +92,29 @@ def record_call(actor, fund: Fund, call_date, due_date, amount_text, purpose: st
     for partner_id, share in shares.items():
         if share > unfunded[partner_id]:
             raise Refused({"amount": _("A partner's share would exceed its unfunded commitment.")})
-    call = enter(CapitalCall(fund_id=fund.id, call_date=call_date, due_date=due_date, amount=amount,
-                             purpose=purpose), actor)
-    for partner_id, share in shares.items():
+    return CallTerms(call_date, due_date, amount, purpose, shares)
+
+
+def record_call(actor, fund: Fund, call_date, due_date, amount_text, purpose: str) -> CapitalCall:
+    """Call capital, allocated pro-rata to commitments; never more than is unfunded."""
+    hold_ledger(fund)
+    terms = call_terms(fund, call_date, due_date, amount_text, purpose)
+    call = enter(CapitalCall(fund_id=fund.id, call_date=terms.call_date, due_date=terms.due_date,
+                             amount=terms.amount, purpose=terms.purpose), actor)
+    for partner_id, share in terms.shares.items():
         enter(CallAllocation(call_id=call.id, partner_id=partner_id, amount=share), actor)
     record(actor, "capital_call.create", call, fund_id=fund.id,
-           after={"amount": amount, "call_date": str(call_date), "allocations": shares})
+           after={"amount": terms.amount, "call_date": str(terms.call_date), "allocations": terms.shares})
     return call
+
+
+def recent_twins(fund: Fund, terms: CallTerms, minutes: int = 30) -> list[CapitalCall]:
+    """Calls in force of the same amount and call date entered in the last minutes: likely the same
+    call entered twice."""
+    since = utcnow() - timedelta(minutes=minutes)
+    return list(db.session.scalars(select(CapitalCall).where(
+        CapitalCall.fund_id == fund.id, effective(CapitalCall), CapitalCall.amount == terms.amount,
+        CapitalCall.call_date == terms.call_date, CapitalCall.created_at >= since)))
 
 
 def allocation_for(call: CapitalCall, partner_id: int) -> CallAllocation | None:

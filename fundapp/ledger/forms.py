@@ -17,6 +17,12 @@ class CallForm(Form):
     submit = SubmitField(_l("Issue the call"))
 
 
+class ConfirmedCallForm(CallForm):
+    """A call shown with each partner's share before it is issued."""
+
+    confirm = SubmitField(_l("Confirm and issue the call"))
+
+
 class PaymentForm(Form):
     allocation = SelectField(_l("Call and partner"), coerce=str)
     date = DateField(_l("Payment date"), validators=[InputRequired()], default=date.today)

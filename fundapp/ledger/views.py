@@ -11,7 +11,7 @@ from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.services import partners_of
 from fundapp.ledger import capital, reversal, statements
-from fundapp.ledger.forms import CallForm, DistributionForm, ExpenseForm, PaymentForm
+from fundapp.ledger.forms import CallForm, ConfirmedCallForm, DistributionForm, ExpenseForm, PaymentForm
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CapitalCall, Distribution, Expense
 from fundapp.money import to_decimal, to_major
@@ -35,6 +35,8 @@ def _payment_choices(form: PaymentForm, calls, currency: str) -> None:
 def _capital_page(fund, forms: dict | None = None, status: int = 200):
     calls = statements.calls_of(fund)
     forms = forms or {}
+    if "call" in forms and "confirm" in forms["call"]:
+        del forms["call"]["confirm"]              # shown again on the page: it is confirmed on its own page
     payment_form = forms.get("payment") or PaymentForm(formdata=None, prefix="payment")
     _payment_choices(payment_form, calls, fund.currency)
     metrics = metrics_as_of(fund)
@@ -80,7 +82,22 @@ def export(fund_id: int, kind: str):
 @blueprint.post("/capital/calls")
 @login_required
 def create_call(fund_id: int):
-    return _submit(fund_id, "call", CallForm, lambda fund, form: capital.record_call(
+    """Issue a call: first shown with each partner's share (and any twin entered minutes ago), then
+    issued once confirmed."""
+    fund = fund_or_404(current_user, fund_id, "manage_capital")
+    form = ConfirmedCallForm(prefix="call")
+    if form.validate_on_submit() and not form.confirm.data:
+        try:
+            terms = capital.call_terms(fund, form.call_date.data, form.due_date.data, form.amount.data,
+                                       form.purpose.data)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+            return _capital_page(fund, {"call": form}, 422)
+        return render_template("capital/call_confirm.html", fund=fund, form=form, terms=terms,
+                               partners={p.id: p for p in partners_of(fund)},
+                               twins=capital.recent_twins(fund, terms),
+                               abilities=abilities(current_user, fund.id))
+    return _submit(fund_id, "call", ConfirmedCallForm, lambda fund, form: capital.record_call(
         current_user, fund, form.call_date.data, form.due_date.data, form.amount.data, form.purpose.data))
 
 

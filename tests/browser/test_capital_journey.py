@@ -24,6 +24,9 @@ def test_capital_call_seen_by_each_partner_only(db, visitor, live_server):
     page.locator("#call-amount").fill("1000000")
     page.get_by_label("Purpose").select_option("investment")
     page.get_by_role("button", name="Issue the call").click()
+    expect(page.get_by_role("cell", name="KES650,000.00")).to_be_visible()       # each share, before issuing
+    manager.screenshot("manager-checks-call")
+    page.get_by_role("button", name="Confirm and issue the call").click()
     expect(page.get_by_text("Recorded.")).to_be_visible()
     expect(page.get_by_role("cell", name="KES650,000.00").first).to_be_visible()
     page.get_by_label("Call and partner").select_option(index=0)

@@ -30,9 +30,12 @@ def partner_user(fund, partner):
 def test_manager_issues_a_call_and_records_a_partial_payment(client, db, login_as, kenya):
     fund, government, openai = kenya
     login_as("manager", fund)
-    response = client.post(f"/funds/{fund.id}/capital/calls", data={
-        "call-call_date": "2024-01-15", "call-due_date": "2024-02-15", "call-amount": "975,000,000.01",
-        "call-purpose": "investment"})
+    call_form = {"call-call_date": "2024-01-15", "call-due_date": "2024-02-15", "call-amount": "975,000,000.01",
+                 "call-purpose": "investment"}
+    shown = client.post(f"/funds/{fund.id}/capital/calls", data=call_form)      # each share shown first
+    assert shown.status_code == 200 and "Check the capital call" in shown.data.decode()
+    assert "KES487,500,000.01" in shown.data.decode() and db.session.scalar(select(CapitalCall)) is None
+    response = client.post(f"/funds/{fund.id}/capital/calls", data={**call_form, "call-confirm": "1"})
     assert response.status_code == 302
     call = db.session.scalar(select(CapitalCall))
     page = client.get(f"/funds/{fund.id}/capital").data.decode()
@@ -192,3 +195,16 @@ def test_ledger_export_neutralises_formulas(client, db, login_as, kenya, kind):
         sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
         detail = [cell for cell in sheet[sheet.max_row] if cell.value == "=HYPERLINK(\"http://x\")"]
         assert detail and detail[0].data_type == "s"
+
+
+def test_a_call_entered_twice_in_minutes_is_flagged_before_it_is_issued(client, db, login_as, kenya):
+    fund = kenya[0]
+    login_as("manager", fund)
+    call_form = {"call-call_date": "2024-01-15", "call-due_date": "2024-02-15", "call-amount": "1000",
+                 "call-purpose": "fees"}
+    first = client.post(f"/funds/{fund.id}/capital/calls", data=call_form).data.decode()
+    assert "is this the same call?" not in first
+    assert client.post(f"/funds/{fund.id}/capital/calls", data={**call_form, "call-confirm": "1"}).status_code == 302
+    again = client.post(f"/funds/{fund.id}/capital/calls", data=call_form).data.decode()
+    assert "is this the same call?" in again
+    assert len(db.session.scalars(select(CapitalCall)).all()) == 1
