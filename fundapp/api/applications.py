@@ -10,14 +10,17 @@ from fundapp import inputs
 from fundapp.api.auth import authenticated, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import (
+    ApplicationEditSchema,
     ApplicationListQuerySchema,
     ApplicationSchema,
     AssignmentSchema,
     ConflictSchema,
     CriterionSchema,
     DeckSchema,
+    FundMessageSchema,
     ReviewSchema,
     TransitionSchema,
+    WithdrawalSchema,
 )
 from fundapp.applications import review, services
 from fundapp.applications.models import Application
@@ -127,6 +130,53 @@ def get_application(application: Application, fund: Fund, part: str):
     if not read_application(g.api_user, application):
         abort(404)
     return application_json(application, scores=bool(see_scores(g.api_user, application)))
+
+
+@blp.route("/applications/<int:application_id>", methods=["PATCH"])
+@authenticated
+@with_application(for_founder=True)
+@blp.arguments(ApplicationEditSchema(partial=True))
+@blp.response(200, ApplicationSchema)
+@documented_errors
+def edit_application(body, application: Application, fund: Fund, part: str):
+    """The founder changes its draft: the fields it sends change, the others are kept."""
+    services.save_draft(g.api_user, application, fund, services.draft_values(application, fund) | body)
+    return application_json(application)
+
+
+@blp.route("/applications/<int:application_id>/withdraw", methods=["POST"])
+@authenticated
+@with_application(for_founder=True)
+@blp.arguments(WithdrawalSchema)
+@blp.response(200, ApplicationSchema)
+@documented_errors
+def withdraw(body, application: Application, fund: Fund, part: str):
+    """The founder withdraws its application before a decision, saying why."""
+    services.withdraw(g.api_user, application, body["reason"])
+    return application_json(application)
+
+
+@blp.route("/applications/<int:application_id>/messages", methods=["GET"])
+@authenticated
+@with_application(for_founder=True)
+@blp.response(200, FundMessageSchema(many=True))
+@documented_errors
+def messages(application: Application, fund: Fund, part: str):
+    """What the fund told the founder about this application, newest first (never internal reasons)."""
+    return services.messages_of(application)
+
+
+@blp.route("/applications/<int:application_id>/reviews", methods=["GET"])
+@authenticated
+@with_application()
+@blp.response(200, ReviewSchema(many=True))
+@documented_errors
+def reviews(application: Application, fund: Fund, part: str):
+    """The application's reviews: for those who run the fund, and for an assigned reviewer once it has
+    submitted its own (sealed scores); never for the founder."""
+    if not see_scores(g.api_user, application):
+        abort(403 if part == "reviewer" else 404)
+    return review.reviews_of(application)
 
 
 @blp.route("/applications/<int:application_id>/deck", methods=["POST"])

@@ -227,7 +227,14 @@ def list_companies():
 @blp.response(201, CompanySchema)
 @documented_errors
 def create_company(body):
-    """Register a company directly for a fund the caller manages (fund_id)."""
+    """A founder registers its own company (no fund_id), as in the portal; a manager registers one
+    directly for a fund it manages (fund_id)."""
+    if g.api_user.is_founder:
+        if body["fund_id"] is not None:
+            raise Refused({"fund_id": _("A founder registers its own company: leave fund_id out.")})
+        company = portfolio.register_company(g.api_user, None, body, owner_id=g.api_user.id)
+        db.session.flush()
+        return company
     if body["fund_id"] is None:
         raise Refused({"fund_id": _("Name the fund registering the company.")})
     fund = fund_or_404(g.api_user, body["fund_id"], "manage_capital")

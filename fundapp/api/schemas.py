@@ -315,6 +315,13 @@ class ApplicationSchema(Schema):
     failing_criteria = fields.List(fields.Integer(), dump_only=True)
 
 
+class ApplicationEditSchema(ApplicationSchema):
+    """The fields of a draft a founder may change (its company stays)."""
+
+    class Meta:
+        exclude = ("company_id",)
+
+
 class ApplicationListQuerySchema(Schema):
     state = fields.String(load_default="", validate=validate.OneOf(["", *LISTED]))
     sort = fields.String(load_default="normalized",
@@ -345,6 +352,18 @@ class ConflictSchema(Schema):
     conflict = fields.Boolean(required=True)
     reason = fields.String(load_default="", validate=validate.Length(max=2000),
                            metadata={"description": "Why: required with a conflict; managers read it"})
+
+
+class WithdrawalSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000),
+                           metadata={"description": "Why the founder withdraws (the fund reads it)"})
+
+
+class FundMessageSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    subject = fields.String(dump_only=True)
+    body = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
 
 
 class ReviewSchema(Schema):

@@ -14,7 +14,7 @@ from fundapp.applications.forms import (
     WithdrawForm,
     field_label,
 )
-from fundapp.applications.models import Application, FundMessage
+from fundapp.applications.models import Application
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund
@@ -137,8 +137,7 @@ def _page(application, fund, company, form=None, deck_form=None, withdraw_form=N
         form = ApplicationForm(obj=application, formdata=None)
         if application.requested_amount is not None:
             form.requested_amount.data = to_major(application.requested_amount, fund.currency)
-    messages = db.session.scalars(select(FundMessage).where(FundMessage.application_id == application.id)
-                                  .order_by(FundMessage.created_at.desc())).all()
+    messages = services.messages_of(application)
     return render_template(
         "portal/application.html", application=application, fund=fund, company=company, form=form,
         deck_form=deck_form or DeckForm(formdata=None),

@@ -112,6 +112,12 @@ def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: d
     return assignment
 
 
+def reviews_of(application: Application) -> list[Review]:
+    """The application's submitted reviews, in the order they came (ask see_scores before showing them)."""
+    return list(db.session.scalars(select(Review).where(Review.application_id == application.id)
+                                   .order_by(Review.submitted_at, Review.id)))
+
+
 def waiting_reviews(reviewer) -> dict[int, tuple[int, date | None]]:
     """For each fund: how many reviews wait for the reviewer (assigned, not recused, not yet reviewed,
     the application still in review) and the earliest due date among them."""

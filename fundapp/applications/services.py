@@ -10,7 +10,7 @@ from pypdf.errors import PyPdfError
 from sqlalchemy import func, select
 
 from fundapp.applications import eligibility, workflow
-from fundapp.applications.models import TEXT_FIELDS, Application, StateChange
+from fundapp.applications.models import TEXT_FIELDS, Application, FundMessage, StateChange
 from fundapp.audit.services import record
 from fundapp.auth.models import User
 from fundapp.auth.services import hold_account
@@ -18,7 +18,7 @@ from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
-from fundapp.money import AmountError
+from fundapp.money import AmountError, to_decimal
 from fundapp.portfolio.models import Company
 from fundapp.web import files
 from fundapp.web.formatting import amount_from_text
@@ -97,6 +97,14 @@ def save_draft(founder, application: Application, fund: Fund, values: dict) -> A
         setattr(application, field, value)
     db.session.flush()
     return application
+
+
+def draft_values(application: Application, fund: Fund) -> dict:
+    """The draft's fields as save_draft reads them: an edit of some fields keeps the others."""
+    amount = application.requested_amount
+    return {"requested_amount": "" if amount is None else str(to_decimal(amount, fund.currency)),
+            "stage": application.stage, **{field: getattr(application, field) for field in TEXT_LIMITS},
+            **{field: getattr(application, field) for field in COUNT_FIELDS}}
 
 
 def store_deck(application: Application, filename: str, data: bytes) -> None:
@@ -232,6 +240,12 @@ def history(application: Application) -> list[tuple[StateChange, str | None]]:
     return list(db.session.execute(
         select(StateChange, User.name).outerjoin(User, StateChange.user_id == User.id)
         .where(StateChange.application_id == application.id).order_by(StateChange.at, StateChange.id)))
+
+
+def messages_of(application: Application) -> list[FundMessage]:
+    """What the fund told the application's founder, newest first."""
+    return list(db.session.scalars(select(FundMessage).where(FundMessage.application_id == application.id)
+                                   .order_by(FundMessage.created_at.desc(), FundMessage.id.desc())))
 
 
 def founder_timeline(application: Application) -> list[tuple[StateChange, str]]:

@@ -93,6 +93,10 @@ MATRIX = {
     "api_applications.get_application": "api_application",
     "api_applications.upload_deck": "api_founder",
     "api_applications.submit": "api_founder",
+    "api_applications.edit_application": "api_founder",
+    "api_applications.withdraw": "api_founder",
+    "api_applications.messages": "api_founder",
+    "api_applications.reviews": "api_sealed_reviews",
     "api_applications.transition": "api_application",
     "api_applications.assign": "api_assign",
     "api_applications.conflict": "api_assigned_only",
@@ -167,6 +171,10 @@ def expected(level: str, actor: str):
     if level == "reporting_company":
         # the founder of an invested company, and the managers of the funds invested in it
         return "ok" if actor in ("founder", "manager_a", "admin") else 404
+    if level == "sealed_reviews":
+        # those who run the fund; the assigned reviewer only once it has reviewed (it has not); never
+        # the founder; nobody else learns the application exists
+        return {"manager_a": "ok", "admin": "ok", "reviewer_a": 403}.get(actor, 404)
     if level == "rubric":
         return {"manager_a": "ok", "admin": "ok", "reviewer_a": "ok", "partner_a": 403}.get(actor, 404)
     if actor not in FUND_A_MEMBERS:
@@ -227,7 +235,7 @@ def test_access(app, db, world, endpoint, method):
             else:
                 sign_in(client, people[actor])
         kwargs = {"json": {}} if level.startswith("api_") or endpoint.startswith("api") else {"data": {}}
-        response = client.open(url, method=method, headers=headers, **(kwargs if method == "POST" else {}))
+        response = client.open(url, method=method, headers=headers, **(kwargs if method in ("POST", "PATCH") else {}))
         want = expected(level, actor)
         got = response.status_code
         location = response.headers.get("Location", "")
