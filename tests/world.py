@@ -11,6 +11,7 @@ from fundapp.applications.review import add_criterion
 from fundapp.applications.services import store_deck
 from fundapp.auth.models import ApiToken, Grant, User
 from fundapp.funds.services import partners_of
+from fundapp.jobs import services as jobs
 from fundapp.ledger import capital
 from fundapp.portfolio import services as portfolio
 from fundapp.reporting import services as reports
@@ -85,6 +86,8 @@ def ledger_entries(db, fund, people) -> dict:
                                       owner_id=founder.id)
     db.session.flush()
     portfolio.record_investment(manager, fund, held.id, date(2024, 4, 1), "10000", "equity", "0.05")
+    headcount = jobs.file_report(manager, held, {"period": "2024Q2", "full_time": 4, "part_time": 2, "women": 2,
+                                                 "under_35": 3, "nationals": 5}, by_manager=True)
     published = reports.publish(manager, fund, reports.generate(manager, fund, 2024, 1))
     draft = reports.generate(manager, fund, 2024, 2)
     db.session.commit()
@@ -99,4 +102,5 @@ def ledger_entries(db, fund, people) -> dict:
                           "reports.publish": {"report_id": draft.id},
                           "api_reports.publish": {"report_id": draft.id},
                           "reports.table": {"name": "schedule", "kind": "xlsx"},
-                          "portfolio.reverse": {"kind": "investment", "entry_id": investment.id}}}
+                          "portfolio.reverse": {"kind": "investment", "entry_id": investment.id},
+                          "api_jobs.verify": {"report_id": headcount.id}}}

@@ -26,7 +26,8 @@ def register_api(app: Flask) -> None:
     from fundapp.extensions import csrf
 
     api.init_app(app)
-    for module in (tokens, users, funds, capital, applications, jobs, reports):
+    for blueprint in (tokens.blp, users.blp, users.countries, funds.blp, capital.blp, applications.blp,
+                      jobs.blp, reports.blp):
         # Bearer tokens, not cookies, authenticate the API: CSRF does not apply.
-        csrf.exempt(module.blp)
-        api.register_blueprint(module.blp)
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)

@@ -23,7 +23,7 @@ from fundapp.api.schemas import (
     WithdrawalSchema,
 )
 from fundapp.applications import review, services
-from fundapp.applications.models import Application
+from fundapp.applications.models import Application, Criterion
 from fundapp.applications.queue import Filters, queue
 from fundapp.auth.permissions import application_part, can, read_application, see_scores
 from fundapp.errors import Refused
@@ -309,3 +309,19 @@ def add_criterion(body, fund: Fund):
     return done
 
 
+
+
+@blp.route("/funds/<int:fund_id>/rubric/<int:criterion_id>", methods=["PUT"])
+@authenticated
+@fund_scoped("manage_fund")
+@blp.arguments(CriterionSchema)
+@blp.response(200, CriterionSchema)
+@documented_errors
+def update_criterion(body, fund: Fund, criterion_id: int):
+    """Change a criterion of the fund's rubric (managers); every stored score follows."""
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.fund_id != fund.id:
+        abort(404)
+    review.update_criterion(g.api_user, fund, criterion, body["name"], body["guidance"], body["weight"],
+                            body["scale_min"], body["scale_max"], body["minimum"], body["allow_na"])
+    return criterion_json(criterion)

@@ -1,5 +1,5 @@
 """/api/v1/funds: funds, their partner entities and role grants."""
-from flask import g
+from flask import abort, g
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
@@ -7,7 +7,7 @@ from fundapp.api.auth import admin_only, authenticated, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import FundSchema, GrantSchema, PartnerSchema
 from fundapp.auth import services as accounts
-from fundapp.auth.models import User
+from fundapp.auth.models import Grant, User
 from fundapp.auth.permissions import partner_accounts, visible_funds
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -93,3 +93,28 @@ def create_grant(body, fund: Fund):
     grant = accounts.grant_role(g.api_user, user, fund, body["role"], body["partner_id"])
     db.session.flush()
     return grant
+
+
+@blp.route("/<int:fund_id>", methods=["PUT"])
+@admin_only
+@fund_scoped()
+@blp.arguments(FundSchema)
+@blp.response(200, FundSchema)
+@documented_errors
+def update_fund(body, fund: Fund):
+    """Change a fund's settings, every one given (admins only); the currency is fixed once partners exist."""
+    country = services.country_for_code(g.api_user, body.pop("country"))
+    return fund_json(services.update_fund(g.api_user, fund, country, body))
+
+
+@blp.route("/<int:fund_id>/grants/<int:grant_id>", methods=["DELETE"])
+@admin_only
+@fund_scoped()
+@blp.response(204)
+@documented_errors
+def revoke_grant(fund: Fund, grant_id: int):
+    """Revoke a user's role in the fund (admins only)."""
+    grant = db.session.get(Grant, grant_id)
+    if grant is None or grant.fund_id != fund.id:
+        abort(404)
+    accounts.revoke_grant(g.api_user, grant)

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from fundapp.api.auth import authenticated, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
-from fundapp.api.schemas import HeadcountSchema, JobsSchema, MetricsQuerySchema
+from fundapp.api.schemas import HeadcountSchema, ImportedSchema, JobsSchema, MetricsQuerySchema, SheetSchema
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
-from fundapp.jobs import services
+from fundapp.jobs import imports, services
 from fundapp.jobs.figures import fte
 from fundapp.jobs.models import HeadcountReport
 from fundapp.portfolio.models import Company
@@ -100,3 +100,30 @@ def fund_jobs(query, fund: Fund):
             "current_period": period_of(row.report_day) if row.report_day else None, "status": row.state,
         } for row in services.company_table(data, f)],
     }
+
+
+@blp.route("/funds/<int:fund_id>/headcount/<int:report_id>/verify", methods=["POST"])
+@authenticated
+@fund_scoped("manage_capital")
+@blp.response(200, HeadcountSchema)
+@documented_errors
+def verify(fund: Fund, report_id: int):
+    """A manager verifies a headcount report of a company the fund invested in."""
+    report = services.fund_report(fund, report_id) or abort(404)
+    services.verify(g.api_user, report)
+    return report_json(report)
+
+
+@blp.route("/funds/<int:fund_id>/headcount/import", methods=["POST"])
+@authenticated
+@fund_scoped("manage_capital")
+@blp.arguments(SheetSchema, location="files")
+@blp.response(201, ImportedSchema)
+@documented_errors
+def import_headcount(files, fund: Fund):
+    """Import headcount reports from a CSV or XLSX file (multipart field `sheet`): every row is checked
+    first, and nothing is saved unless all are good."""
+    upload = files["sheet"]
+    with upload.stream:
+        count = imports.import_reports(g.api_user, fund, upload.read(imports.IMPORT_LIMIT + 1))
+    return {"imported": count}

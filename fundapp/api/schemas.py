@@ -125,6 +125,17 @@ class UserSchema(Schema):
     activation_link = fields.String(dump_only=True)
 
 
+class AccountStateSchema(Schema):
+    active = fields.Boolean(required=True)
+
+
+class CountrySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    code = fields.String(required=True, validate=validate.Length(equal=2),
+                         metadata={"description": "ISO 3166 alpha-2"})
+    name = fields.String(load_default="", validate=validate.Length(max=100))
+
+
 class GrantSchema(Schema):
     id = fields.Integer(dump_only=True)
     fund_id = fields.Integer(dump_only=True)
@@ -332,6 +343,14 @@ class ApplicationListQuerySchema(Schema):
 
 class DeckSchema(Schema):
     deck = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class SheetSchema(Schema):
+    sheet = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ImportedSchema(Schema):
+    imported = fields.Integer(dump_only=True)
 
 
 class TransitionSchema(Schema):

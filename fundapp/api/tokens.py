@@ -1,10 +1,12 @@
 """POST /api/v1/tokens: exchange an email and password for a bearer token."""
-from flask import current_app
+from flask import current_app, g
 from flask_smorest import Blueprint, abort
 
+from fundapp.api.auth import authenticated
 from fundapp.api.schemas import TokenRequestSchema, TokenSchema
 from fundapp.auth import services
-from fundapp.extensions import limiter
+from fundapp.auth.models import ApiToken
+from fundapp.extensions import db, limiter
 
 blp = Blueprint("api_tokens", __name__, url_prefix="/api/v1/tokens",
                 description="Bearer tokens for the API.")
@@ -24,3 +26,17 @@ def create_token(body):
         abort(401, message="Email or password is not correct.")
     token, secret = services.create_token(user, body["name"])
     return {"id": token.id, "name": token.name, "token": secret}
+
+
+@blp.route("/<int:token_id>", methods=["DELETE"])
+@authenticated
+@blp.response(204)
+@blp.alt_response(401, schema="Error")
+@blp.alt_response(404, schema="Error")
+def revoke_token(token_id: int):
+    """Revoke one of one's own tokens (an admin: anyone's); it stops working at once."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.user_id != g.api_user.id and not g.api_user.is_admin):
+        abort(404)
+    if token.revoked_at is None:
+        services.revoke_token(g.api_user, token)

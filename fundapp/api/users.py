@@ -1,16 +1,21 @@
 """/api/v1/users (admins only)."""
-from flask import g
+from flask import abort, g
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from fundapp.api.auth import admin_only
-from fundapp.api.schemas import UserSchema
+from fundapp.api.schemas import AccountStateSchema, CountrySchema, UserSchema
 from fundapp.auth import services
 from fundapp.auth.models import User
+from fundapp.errors import Refused
 from fundapp.extensions import db
+from fundapp.funds import services as funds
 
 blp = Blueprint("api_users", __name__, url_prefix="/api/v1/users",
                 description="Accounts (admins only).")
+countries = Blueprint("api_countries", __name__, url_prefix="/api/v1/countries",
+                      description="Countries (admins only).")
 
 
 def user_json(user: User, activation_link: str | None = None) -> dict:
@@ -45,3 +50,51 @@ def create_user(body):
     return created
 
 
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@blp.route("/<int:user_id>", methods=["PATCH"])
+@admin_only
+@blp.arguments(AccountStateSchema)
+@blp.response(200, UserSchema)
+@blp.alt_response(401, schema="Error")
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(422, schema="Error")
+def set_active(body, user_id: int):
+    """Deactivate an account (its sessions and tokens end at once) or reactivate it; never one's own."""
+    person = _user_or_404(user_id)
+    if person.id == g.api_user.id:
+        raise Refused({"active": _("You cannot deactivate your own account.")})
+    services.set_active(g.api_user, person, body["active"])
+    return user_json(person)
+
+
+@blp.route("/<int:user_id>/invitation", methods=["POST"])
+@admin_only
+@blp.response(201, UserSchema)
+@blp.alt_response(401, schema="Error")
+@blp.alt_response(404, schema="Error")
+@blp.alt_response(409, schema="Error")
+def reinvite(user_id: int):
+    """Issue a new activation link to an account never activated."""
+    person = _user_or_404(user_id)
+    if person.password_hash is not None:
+        raise Refused({"user": _("This account is already active.")}, status=409)
+    return user_json(person, services.invite(g.api_user, person))
+
+
+@countries.route("", methods=["POST"])
+@admin_only
+@countries.arguments(CountrySchema)
+@countries.response(201, CountrySchema)
+@countries.alt_response(401, schema="Error")
+@countries.alt_response(404, schema="Error")
+@countries.alt_response(422, schema="Error")
+def create_country(body):
+    """Add a country (ISO 3166 code; its standard name when none is given)."""
+    country = funds.create_country(g.api_user, body["code"], body["name"])
+    db.session.flush()
+    return country
