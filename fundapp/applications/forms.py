@@ -15,9 +15,15 @@ class FounderCompanyForm(CompanyForm):
     """The company form as a founder fills it in."""
 
 
+def _chosen_id(value) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
 class StartForm(Form):
-    fund_id = SelectField(_l("Fund"), coerce=int)
-    company_id = SelectField(_l("Company"), coerce=int)
+    fund_id = SelectField(_l("Fund"), coerce=_chosen_id,
+                          validators=[DataRequired(message=_l("Choose the fund you apply to."))])
+    company_id = SelectField(_l("Company"), coerce=_chosen_id,
+                             validators=[DataRequired(message=_l("Choose one of your companies."))])
     submit = SubmitField(_l("Start an application"))
 
 
@@ -46,7 +52,10 @@ class ApplicationForm(Form):
     full_time = _count(_l("Full-time employees today"))
     part_time = _count(_l("Part-time employees today"))
     jobs_expected = _count(_l("Jobs expected in three years"))
+    deck = FileField(_l("Pitch deck (PDF, at most 20 MB)"), validators=[Optional()],
+                     description=_l("Optional until you submit; a new file replaces the one kept."))
     save = SubmitField(_l("Save draft"))
+    save_and_submit = SubmitField(_l("Save and submit"))
 
 
 class DeckForm(Form):

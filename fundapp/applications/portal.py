@@ -25,6 +25,7 @@ from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.models import Company
 from fundapp.quarters import parse_period, period_of
 from fundapp.web import files
+from fundapp.web.formatting import country_name, money
 from fundapp.web.forms import show_refusal
 from fundapp.web.query import signed_in_user
 
@@ -46,8 +47,9 @@ def _open_funds() -> list[Fund]:
 
 def _start_form(companies) -> StartForm:
     form = StartForm()
-    form.fund_id.choices = [(fund.id, fund.name) for fund in _open_funds()]
-    form.company_id.choices = [(company.id, company.name) for company in companies]
+    form.fund_id.choices = [("", _("Choose a fund…"))] + [
+        (fund.id, f"{fund.name} ({country_name(fund.country)}, {fund.currency})") for fund in _open_funds()]
+    form.company_id.choices = [("", _("Choose a company…"))] + [(c.id, c.name) for c in companies]
     return form
 
 
@@ -132,15 +134,17 @@ def _own(application_id: int) -> tuple[Application, Fund, Company]:
     return row
 
 
-def _page(application, fund, company, form=None, deck_form=None, withdraw_form=None, status=200):
+def _page(application, fund, company, form=None, withdraw_form=None, status=200):
     if form is None:
         form = ApplicationForm(obj=application, formdata=None)
         if application.requested_amount is not None:
             form.requested_amount.data = to_major(application.requested_amount, fund.currency)
+    form.requested_amount.description = _(
+        "In %(currency)s: this fund invests from %(low)s to %(high)s.", currency=fund.currency,
+        low=money(fund.min_ticket, fund.currency), high=money(fund.max_ticket, fund.currency))
     messages = services.messages_of(application)
     return render_template(
         "portal/application.html", application=application, fund=fund, company=company, form=form,
-        deck_form=deck_form or DeckForm(formdata=None),
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         eligibility=services.eligibility_of(application, fund, company),
         missing=services.missing_fields(application), timeline=services.founder_timeline(application),
@@ -163,11 +167,40 @@ def application(application_id: int):
                 if status == 409:
                     flash(" ".join(refusal.fields.values()), "danger")
             else:
-                flash(_("Draft saved."), "success")
-                return redirect(url_for("portal.application", application_id=application.id))
+                return _after_saving(application, fund, company, form)
         application, fund, company = _own(application_id)
         return _page(application, fund, company, form=form, status=status)
     return _page(application, fund, company)
+
+
+def _after_saving(application, fund, company, form):
+    """The founder's words are saved first; then the deck it attached and, when asked, the submission.
+    A deck or a submission that cannot go through is said on the page, and the words stay saved."""
+    upload = form.deck.data
+    if upload and upload.filename:
+        with upload.stream:
+            data = upload.read(services.DECK_LIMIT + 1)
+        problem = services.deck_problem(application, data)
+        if problem is not None:
+            form.deck.errors = [problem[0]]
+            flash(_("Your text is saved; the deck is not: %(problem)s", problem=problem[0]), "warning")
+            return _page(application, fund, company, form=form)
+        services.store_deck(application, upload.filename, data)
+    if form.save_and_submit.data:
+        missing = services.missing_fields(application)
+        problems = services.eligibility_of(application, fund, company)
+        if missing or problems:
+            if missing:
+                problems = [_("Still missing: %(fields)s", fields=", ".join(map(field_label, missing))),
+                            *problems]
+            flash(_("Your draft is saved but not submitted: %(problems)s", problems=" ".join(problems)),
+                  "warning")
+            return redirect(url_for("portal.application", application_id=application.id))
+        services.submit(current_user, application, fund, company)
+        flash(_("Your application is submitted. The fund will tell you of each step here."), "success")
+    else:
+        flash(_("Draft saved."), "success")
+    return redirect(url_for("portal.application", application_id=application.id))
 
 
 @blueprint.post("/applications/<int:application_id>/deck")
@@ -181,12 +214,13 @@ def upload_deck(application_id: int):
             with upload.stream:
                 services.store_deck(application, upload.filename, upload.read(services.DECK_LIMIT + 1))
         except Refused as refusal:
-            show_refusal(form, refusal)
+            flash(" ".join(refusal.fields.values()), "danger")
             application, fund, company = _own(application_id)
-            return _page(application, fund, company, deck_form=form, status=refusal.status)
+            return _page(application, fund, company, status=refusal.status)
         flash(_("Pitch deck uploaded."), "success")
         return redirect(url_for("portal.application", application_id=application.id))
-    return _page(application, fund, company, deck_form=form, status=422)
+    flash(" ".join(error for errors in form.errors.values() for error in errors), "danger")
+    return _page(application, fund, company, status=422)
 
 
 @blueprint.get("/applications/<int:application_id>/deck")

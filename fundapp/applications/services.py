@@ -107,28 +107,37 @@ def draft_values(application: Application, fund: Fund) -> dict:
             **{field: getattr(application, field) for field in COUNT_FIELDS}}
 
 
-def store_deck(application: Application, filename: str, data: bytes) -> None:
-    """Keep a pitch deck: a real PDF of at most 20 MB, within the founder's quota, stored outside the web
-    root under a new name; the deck it replaces is deleted once the change commits."""
+def deck_problem(application: Application, data: bytes) -> tuple[str, int] | None:
+    """Why a deck cannot be kept (the message and its status), or None: a real PDF of at most 20 MB and
+    DECK_PAGES pages, within the founder's quota, while the application is a draft."""
     if application.state != "draft":
-        raise Refused({"deck": _("The deck can only change while the application is a draft.")}, status=409)
+        return _("The deck can only change while the application is a draft."), 409
     if len(data) > DECK_LIMIT:
-        raise Refused({"deck": _("The deck is larger than 20 MB.")}, status=413)
+        return _("The deck is larger than 20 MB."), 413
     quota = current_app.config["DECK_QUOTA"]
     hold_account(application.founder_id)        # two uploads at once are counted one after the other
     stored = db.session.scalar(select(func.coalesce(func.sum(Application.deck_size), 0)).where(
         Application.founder_id == application.founder_id, Application.id != application.id))
     if stored + len(data) > quota:
-        raise Refused({"deck": _("Your pitch decks would take more than %(size)d MB together: replace or "
-                                 "withdraw another application's deck first.", size=quota // 2**20)},
-                      status=413)
+        return _("Your pitch decks would take more than %(size)d MB together: replace or withdraw another "
+                 "application's deck first.", size=quota // 2**20), 413
     if not data.startswith(b"%PDF-"):
-        raise Refused({"deck": _("The deck must be a PDF file.")})
+        return _("The deck must be a PDF file."), 422
     pages = deck_pages(data)
     if pages == 0:
-        raise Refused({"deck": _("The deck could not be read as a PDF.")})
+        return _("The deck could not be read as a PDF."), 422
     if pages > DECK_PAGES:
-        raise Refused({"deck": _("The deck has more than %(pages)d pages.", pages=DECK_PAGES)})
+        return _("The deck has more than %(pages)d pages.", pages=DECK_PAGES), 422
+    return None
+
+
+def store_deck(application: Application, filename: str, data: bytes) -> None:
+    """Keep a pitch deck: a real PDF of at most 20 MB, within the founder's quota, stored outside the web
+    root under a new name; the deck it replaces is deleted once the change commits."""
+    problem = deck_problem(application, data)
+    if problem is not None:
+        message, status = problem
+        raise Refused({"deck": message}, status=status)
     folder = Path(current_app.config["UPLOAD_DIR"]) / "decks"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.pdf"

@@ -1,6 +1,8 @@
 """Forms of the portfolio: companies, investments, marks and exits."""
 from datetime import date
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -10,11 +12,19 @@ from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 from fundapp.web.forms import Form
 
 
+def countries_by_name() -> list[tuple[str, str]]:
+    """Every country (ISO 3166 alpha-2) by its name in the reader's language, none chosen."""
+    names = get_locale().territories
+    return [("", _("Choose a country…"))] + sorted(
+        ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code != "ZZ"),
+        key=lambda item: item[1])
+
+
 class CompanyForm(Form):
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     registration_number = StringField(_l("Registration number"), validators=[Length(max=100)])
-    country = StringField(_l("Country code"), validators=[DataRequired(), Length(min=2, max=2)],
-                          description=_l("ISO 3166, e.g. KE."))
+    country = SelectField(_l("Country"), choices=lambda: countries_by_name(),
+                          validators=[DataRequired(message=_l("Choose the company's country."))])
     region = StringField(_l("Region"), validators=[Length(max=100)])
     sector = SelectField(_l("Sector"), choices=lambda: list(SECTORS.items()))
     founded_on = DateField(_l("Founded on"), validators=[Optional()])

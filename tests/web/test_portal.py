@@ -25,7 +25,7 @@ def fund(db):
 def started(client, db, login_as, fund):
     """A founder with a Kenyan agriculture company and a draft application to the fund."""
     founder = login_as("founder")
-    client.post("/portal/companies/new", data={"name": "Shamba Analytics", "country": "ke",
+    client.post("/portal/companies/new", data={"name": "Shamba Analytics", "country": "KE",
                                                "sector": "agriculture", "region": "Nakuru"})
     company = db.session.scalar(select(Company))
     response = client.post("/portal/applications", data={"fund_id": fund.id, "company_id": company.id})
