@@ -19,6 +19,7 @@ from fundapp.auth.permissions import (
     application_or_404,
     fund_or_404,
     read_application,
+    see_founder,
     see_scores,
 )
 from fundapp.errors import Refused
@@ -178,7 +179,8 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200,
     founder = db.session.get(User, application.founder_id)
     return render_template(
         "review/application.html", fund=fund, application=application, company=company, founder=founder,
-        blind=blind, manager=manager, reviews=reviews, own_review=own_review, assignment=assignment,
+        blind=blind, show_founder=see_founder(current_user, application, fund.blind_review), manager=manager,
+        reviews=reviews, own_review=own_review, assignment=assignment,
         readable=read_application(current_user, application), scores=scores,
         reviewable=application.state in workflow.REVIEWABLE,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),

@@ -191,6 +191,17 @@ def read_application(user: User, application: Application) -> Answer:
     return ALLOWED
 
 
+def see_founder(user: User, application: Application, blind_review: bool) -> Answer:
+    """Whether the user may see who founded the company (name, email): its founder and those who run the
+    fund; a reviewer only once it has declared no conflict, and never in a fund's blind first pass."""
+    part = application_part(user, application)
+    if part in ("founder", "manager"):
+        return ALLOWED
+    if blind_review:
+        return refused(_l("This fund's first pass is blind."))
+    return read_application(user, application)
+
+
 def see_scores(user: User, application: Application) -> Answer:
     """Whether the user may see the other reviewers' reviews and every figure derived from them (score,
     normalized score, disagreement, failing criteria, the number of reviews): those who run the fund;

@@ -310,3 +310,17 @@ def test_a_reviewers_home_says_how_many_reviews_wait_and_when_they_are_due(clien
     home = client.get("/").data.decode()
     assert "1 review waiting for you" in home and f"/funds/{fund.id}/reviews" in home
     assert "next due" in home
+
+
+def test_a_reviewer_learns_who_founded_the_company_only_once_it_has_declared(client, db, pipeline):
+    fund, manager, (first, _second), (shamba, *_), _team = pipeline
+    review.assign(manager, fund, shamba, first.id, None)
+    db.session.commit()
+    sign_in(client, first)
+    before = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "I have no conflict" in before
+    assert "Wanjiru" not in before and "wanjiru@example.ke" not in before
+    review.declare(first, fund, shamba, conflict=False)
+    db.session.commit()
+    after = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
+    assert "Wanjiru Kamau" in after and "wanjiru@example.ke" in after
