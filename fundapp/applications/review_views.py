@@ -155,7 +155,7 @@ def _workload(fund, reviewers: list[User]) -> list[tuple]:
 
 
 def _page(fund, application, assign_form=None, transition_form=None, status=200, typed=None,
-          conflict_reason=""):
+          conflict_reason="", recusal_refused=False):
     """The application's page; typed is a refused review's form, shown again as the reviewer left it."""
     company = db.session.get(Company, application.company_id)
     allowed = abilities(current_user, fund.id)
@@ -186,6 +186,7 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
         moves=moves, typed=typed or _review_as_typed(own_review), conflict_reason=conflict_reason,
+        recusal_refused=recusal_refused,
         assign_form=assign_form, assignments=assignments, abilities=allowed), status
 
 
@@ -329,7 +330,8 @@ def declare(fund_id: int, application_id: int):
         if refusal.status == 404:
             abort(404)
         flash(" ".join(refusal.fields.values()), "danger")
-        return _page(fund, application, status=refusal.status, conflict_reason=request.form.get("reason", ""))
+        return _page(fund, application, status=refusal.status, conflict_reason=request.form.get("reason", ""),
+                     recusal_refused=request.form.get("conflict") == "yes")
     else:
         flash(_("Declaration recorded."), "success")
     return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))

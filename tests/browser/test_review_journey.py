@@ -103,10 +103,11 @@ def test_pitch_review_and_decision(db, visitor):
     recused = visitor()
     recused.sign_in("second@example.org")
     recused.page.goto(f"/funds/{fund.id}/applications/{application.id}")
-    recused.page.get_by_role("button", name="I have a conflict").click()
+    recused.page.get_by_text("I have a conflict").click()                 # opens what recusal means
+    recused.page.get_by_role("button", name="Recuse me").click()
     expect(recused.page.get_by_text("Say why you have a conflict")).to_be_visible()     # asked why first
     recused.page.get_by_label("If you have a conflict, say why").fill("I advised Mazao Data last year.")
-    recused.page.get_by_role("button", name="I have a conflict").click()
+    recused.page.get_by_role("button", name="Recuse me").click()
     expect(recused.page.get_by_text("You declared a conflict")).to_be_visible()
     expect(recused.page.get_by_text("Crop prices by SMS")).to_have_count(0)
 
