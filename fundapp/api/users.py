@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from fundapp.api.auth import admin_only
+from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import AccountStateSchema, CountrySchema, UserSchema
 from fundapp.auth import services
 from fundapp.auth.models import User
@@ -16,6 +17,7 @@ blp = Blueprint("api_users", __name__, url_prefix="/api/v1/users",
                 description="Accounts (admins only).")
 countries = Blueprint("api_countries", __name__, url_prefix="/api/v1/countries",
                       description="Countries (admins only).")
+documented_errors = errors_of(blp)
 
 
 def user_json(user: User, activation_link: str | None = None) -> dict:
@@ -60,9 +62,7 @@ def _user_or_404(user_id: int) -> User:
 @admin_only
 @blp.arguments(AccountStateSchema)
 @blp.response(200, UserSchema)
-@blp.alt_response(401, schema="Error")
-@blp.alt_response(404, schema="Error")
-@blp.alt_response(422, schema="Error")
+@documented_errors
 def set_active(body, user_id: int):
     """Deactivate an account (its sessions and tokens end at once) or reactivate it; never one's own."""
     person = _user_or_404(user_id)
@@ -75,9 +75,8 @@ def set_active(body, user_id: int):
 @blp.route("/<int:user_id>/invitation", methods=["POST"])
 @admin_only
 @blp.response(201, UserSchema)
-@blp.alt_response(401, schema="Error")
-@blp.alt_response(404, schema="Error")
-@blp.alt_response(409, schema="Error")
+@documented_errors
+@blp.alt_response(409, schema="Error", description="The account is already active.")
 def reinvite(user_id: int):
     """Issue a new activation link to an account never activated."""
     person = _user_or_404(user_id)
@@ -90,9 +89,7 @@ def reinvite(user_id: int):
 @admin_only
 @countries.arguments(CountrySchema)
 @countries.response(201, CountrySchema)
-@countries.alt_response(401, schema="Error")
-@countries.alt_response(404, schema="Error")
-@countries.alt_response(422, schema="Error")
+@errors_of(countries)
 def create_country(body):
     """Add a country (ISO 3166 code; its standard name when none is given)."""
     country = funds.create_country(g.api_user, body["code"], body["name"])
