@@ -187,7 +187,8 @@ def save_review(reviewer, fund: Fund, application: Application, scores: dict, re
     if inputs.control_character(comment or ""):
         raise Refused({"comment": input_message("control_character")})
     clean, errors = {}, {}
-    for criterion in rubric(fund):
+    criteria = rubric(fund)
+    for criterion in criteria:
         key = criterion.id if criterion.id in scores else str(criterion.id)
         if key not in scores:
             # an unanswered criterion is never read as n/a: the reviewer says so itself
@@ -206,7 +207,7 @@ def save_review(reviewer, fund: Fund, application: Application, scores: dict, re
                                           low=criterion.scale_min, high=criterion.scale_max)
         else:
             clean[str(criterion.id)] = value
-    unknown = set(map(str, scores)) - set(clean)
+    unknown = set(map(str, scores)) - {str(criterion.id) for criterion in criteria}
     if unknown:
         errors["scores"] = _("Unknown criterion: %(id)s.", id=sorted(unknown)[0])
     if errors:

@@ -110,3 +110,14 @@ def test_decisions_follow_the_workflow_and_tell_the_founder(db, setting):
     message = db.session.scalar(select(FundMessage).where(FundMessage.application_id == app.id))
     assert message.subject == "Your application is approved" and "Welcome to the portfolio." in message.body
     assert "Weak CTO" not in message.body
+
+
+def test_a_score_out_of_its_scale_is_named_as_such(db, setting):
+    fund, manager, (first, *_), (app, *_), *_ = setting
+    team = review.rubric(fund)[0]
+    review.assign(manager, fund, app, first.id, None)
+    review.declare(first, fund, app, conflict=False)
+    with pytest.raises(Refused) as refused:
+        review.save_review(first, fund, app, {c.id: 9 for c in review.rubric(fund)}, "invest", "")
+    assert f"Score {team.name} from" in refused.value.fields[str(team.id)]
+    assert "scores" not in refused.value.fields           # not an unknown criterion
