@@ -180,12 +180,11 @@ def _after_saving(application, fund, company, form):
     if upload and upload.filename:
         with upload.stream:
             data = upload.read(services.DECK_LIMIT + 1)
-        problem = services.deck_problem(application, data)
+        problem = services.kept_deck(application, upload.filename, data)
         if problem is not None:
             form.deck.errors = [problem[0]]
             flash(_("Your text is saved; the deck is not: %(problem)s", problem=problem[0]), "warning")
             return _page(application, fund, company, form=form)
-        services.store_deck(application, upload.filename, data)
     if form.save_and_submit.data:
         missing = services.missing_fields(application)
         problems = services.eligibility_of(application, fund, company)

@@ -132,12 +132,20 @@ def deck_problem(application: Application, data: bytes) -> tuple[str, int] | Non
 
 
 def store_deck(application: Application, filename: str, data: bytes) -> None:
-    """Keep a pitch deck: a real PDF of at most 20 MB, within the founder's quota, stored outside the web
-    root under a new name; the deck it replaces is deleted once the change commits."""
-    problem = deck_problem(application, data)
+    """Keep a pitch deck (kept_deck), or refuse it saying why."""
+    problem = kept_deck(application, filename, data)
     if problem is not None:
         message, status = problem
         raise Refused({"deck": message}, status=status)
+
+
+def kept_deck(application: Application, filename: str, data: bytes) -> tuple[str, int] | None:
+    """Keep a pitch deck: a real PDF of at most 20 MB, within the founder's quota, stored outside the web
+    root under a new name; the deck it replaces is deleted once the change commits. None once kept,
+    else why not (deck_problem), nothing changed."""
+    problem = deck_problem(application, data)
+    if problem is not None:
+        return problem
     folder = Path(current_app.config["UPLOAD_DIR"]) / "decks"
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.pdf"
@@ -148,6 +156,7 @@ def store_deck(application: Application, filename: str, data: bytes) -> None:
     application.deck_name, application.deck_size = name, len(data)
     application.deck_filename = files.safe_name(filename)
     db.session.flush()
+    return None
 
 
 def deck_pages(data: bytes) -> int:
