@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from fundapp.applications.models import Application, Assignment
+from fundapp.applications.models import Application, Assignment, Revision
 from fundapp.applications.review import add_criterion
 from fundapp.applications.services import store_deck
 from fundapp.auth.models import ApiToken, Grant, User
@@ -81,6 +81,7 @@ def ledger_entries(db, fund, people) -> dict:
                               conflict=False))
     store_deck(application, "deck.pdf", pdf_bytes(1))
     application.state = "in_review"
+    db.session.add(Revision(application_id=application.id, number=1, values={"pitch": ""}, changed=[]))
     criterion = add_criterion(manager, fund, "Team", "", "1", 1, 5)
     held = portfolio.register_company(manager, fund, {"name": "Kibo", "country": "KE", "sector": "ai"},
                                       owner_id=founder.id)

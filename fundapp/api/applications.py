@@ -19,6 +19,7 @@ from fundapp.api.schemas import (
     DeckSchema,
     FundMessageSchema,
     ReviewSchema,
+    RevisionSchema,
     TransitionSchema,
     WithdrawalSchema,
 )
@@ -139,7 +140,8 @@ def get_application(application: Application, fund: Fund, part: str):
 @blp.response(200, ApplicationSchema)
 @documented_errors
 def edit_application(body, application: Application, fund: Fund, part: str):
-    """The founder changes its draft: the fields it sends change, the others are kept."""
+    """The founder changes its draft, or its application while the fund asks for changes: the fields it
+    sends change, the others are kept."""
     services.save_draft(g.api_user, application, fund, services.draft_values(application, fund) | body)
     return application_json(application)
 
@@ -205,6 +207,31 @@ def submit(application: Application, fund: Fund, part: str):
     services.submit(g.api_user, application, fund, db.session.get(Company, application.company_id))
     done = application_json(application)
     return done
+
+
+@blp.route("/applications/<int:application_id>/resubmit", methods=["POST"])
+@authenticated
+@with_application(for_founder=True)
+@blp.response(200, ApplicationSchema)
+@documented_errors
+def resubmit(application: Application, fund: Fund, part: str):
+    """Send back an application the fund asked to change: it returns to the state it was asked from, as
+    a new revision."""
+    services.resubmit(g.api_user, application, fund, db.session.get(Company, application.company_id))
+    return application_json(application)
+
+
+@blp.route("/applications/<int:application_id>/revisions", methods=["GET"])
+@authenticated
+@with_application()
+@blp.response(200, RevisionSchema(many=True))
+@documented_errors
+def revisions(application: Application, fund: Fund, part: str):
+    """Each submission of the application, oldest first, with the fields changed since the one before:
+    for its founder, the fund's managers and a reviewer who may read it."""
+    if not read_application(g.api_user, application):
+        abort(404)
+    return services.revisions(application)
 
 
 @blp.route("/applications/<int:application_id>/transitions", methods=["POST"])

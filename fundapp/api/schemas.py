@@ -385,6 +385,13 @@ class FundMessageSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
 
 
+class RevisionSchema(Schema):
+    number = fields.Integer(dump_only=True)
+    submitted_at = fields.DateTime(dump_only=True)
+    changed = fields.List(fields.String(), dump_only=True,
+                          metadata={"description": "The fields changed since the revision before"})
+
+
 class ReviewSchema(Schema):
     id = fields.Integer(dump_only=True)
     reviewer_id = fields.Integer(dump_only=True)

@@ -5,6 +5,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fundapp.portfolio.forms import CompanyForm
+from fundapp.web.formatting import money
 from fundapp.web.forms import Form
 
 STAGE_LABELS = {"": _l("Choose…"), "idea": _l("Idea"), "pre_seed": _l("Pre-seed"), "seed": _l("Seed"),
@@ -69,10 +70,26 @@ class WithdrawForm(Form):
     withdraw = SubmitField(_l("Withdraw the application"))
 
 
+# The fields' short names, for lists of what is missing and of what changed between revisions.
+FIELD_NAMES = {"requested_amount": _l("Requested amount"), "stage": _l("Stage"), "pitch": _l("One-line pitch"),
+               "problem": _l("Problem"), "solution": _l("Solution"), "market": _l("Market"),
+               "business_model": _l("Business model"), "traction": _l("Traction"), "team": _l("Team"),
+               "use_of_funds": _l("Use of funds"), "full_time": _l("Full-time employees today"),
+               "part_time": _l("Part-time employees today"),
+               "jobs_expected": _l("Jobs expected in three years"), "deck": _l("Pitch deck")}
+
+
 def field_label(name: str) -> str:
-    """The label of an application field, for lists of what is missing."""
-    for form in (ApplicationForm, DeckForm):
-        field = getattr(form, name, None)
-        if field is not None:
-            return str(field.args[0] if field.args else field.kwargs.get("label", name))
-    return name
+    """The short name of an application field."""
+    return str(FIELD_NAMES.get(name, name))
+
+
+def field_value(value, field: str, currency: str) -> str:
+    """A revised field's value as a reader reads it: money with its currency, a stage by its name."""
+    if value in (None, ""):
+        return "—"
+    if field == "requested_amount":
+        return money(value, currency)
+    if field == "stage":
+        return str(STAGE_LABELS.get(value, value))
+    return str(value)

@@ -150,3 +150,30 @@ class Review(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[float | None]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Revision(db.Model):
+    """One submission of an application as the fund received it: its fields then (values) and the names
+    of those that changed since the submission before (changed)."""
+
+    __tablename__ = "application_revisions"
+    __table_args__ = (UniqueConstraint("application_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    number: Mapped[int]
+    values: Mapped[dict] = mapped_column(JSON, default=dict)
+    changed: Mapped[list] = mapped_column(JSON, default=list)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RevisionRead(db.Model):
+    """The latest revision of an application that a manager or reviewer has seen."""
+
+    __tablename__ = "revision_reads"
+    __table_args__ = (UniqueConstraint("application_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    number: Mapped[int]

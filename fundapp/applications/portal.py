@@ -13,6 +13,7 @@ from fundapp.applications.forms import (
     StartForm,
     WithdrawForm,
     field_label,
+    field_value,
 )
 from fundapp.applications.models import Application
 from fundapp.errors import Refused
@@ -31,6 +32,7 @@ from fundapp.web.query import signed_in_user
 
 blueprint = Blueprint("portal", __name__, url_prefix="/portal")
 blueprint.add_app_template_filter(field_label)
+blueprint.add_app_template_filter(field_value)
 
 
 @blueprint.before_request
@@ -142,13 +144,17 @@ def _page(application, fund, company, form=None, withdraw_form=None, status=200)
     form.requested_amount.description = _(
         "In %(currency)s: this fund invests from %(low)s to %(high)s.", currency=fund.currency,
         low=money(fund.min_ticket, fund.currency), high=money(fund.max_ticket, fund.currency))
-    messages = services.messages_of(application)
+    if application.state == "changes_requested":
+        form.save.label.text = _("Save changes")
+        form.save_and_submit.label.text = _("Save and resubmit")
+    timeline = services.founder_timeline(application)
+    asked = next((told for change, told in reversed(timeline) if change.to_state == "changes_requested"), "")
     return render_template(
         "portal/application.html", application=application, fund=fund, company=company, form=form,
         withdraw_form=withdraw_form or WithdrawForm(formdata=None),
         eligibility=services.eligibility_of(application, fund, company),
-        missing=services.missing_fields(application), timeline=services.founder_timeline(application),
-        messages=messages, states=workflow.STATES,
+        missing=services.missing_fields(application), timeline=timeline, asked=asked,
+        messages=services.messages_of(application), states=workflow.STATES, editable=workflow.EDITABLE,
         can_withdraw=workflow.may_move(application.state, "withdrawn", "founder")), status
 
 
@@ -195,10 +201,13 @@ def _after_saving(application, fund, company, form):
             flash(_("Your draft is saved but not submitted: %(problems)s", problems=" ".join(problems)),
                   "warning")
             return redirect(url_for("portal.application", application_id=application.id))
+        resubmission = application.state == "changes_requested"
         services.submit(current_user, application, fund, company)
-        flash(_("Your application is submitted. The fund will tell you of each step here."), "success")
+        flash(_("Your changes are sent to the fund.") if resubmission else
+              _("Your application is submitted. The fund will tell you of each step here."), "success")
     else:
-        flash(_("Draft saved."), "success")
+        flash(_("Your changes are saved; resubmit when you are ready.")
+              if application.state == "changes_requested" else _("Draft saved."), "success")
     return redirect(url_for("portal.application", application_id=application.id))
 
 

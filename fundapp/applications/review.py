@@ -13,7 +13,8 @@ from fundapp.applications import scoring, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
 from fundapp.applications.services import move, refuse_unless_movable
 from fundapp.audit.services import record, snapshot
-from fundapp.auth.models import Grant, User
+from fundapp.auth.models import User
+from fundapp.auth.services import holders
 from fundapp.columns import utcnow
 from fundapp.errors import Refused, input_message
 from fundapp.extensions import db
@@ -87,9 +88,7 @@ def update_criterion(actor, fund: Fund, criterion: Criterion, name: str, guidanc
 
 
 def reviewers_of(fund: Fund) -> list[User]:
-    return list(db.session.scalars(select(User).join(Grant, Grant.user_id == User.id)
-                                   .where(Grant.fund_id == fund.id, Grant.role == "reviewer")
-                                   .order_by(User.name)))
+    return holders(fund.id, "reviewer")
 
 
 def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: date | None) -> Assignment:
@@ -161,8 +160,7 @@ def declare(reviewer, fund: Fund, application: Application, conflict: bool, reas
     record(reviewer, "assignment.conflict" if conflict else "assignment.no_conflict", assignment,
            fund_id=fund.id)
     if conflict:
-        for manager in db.session.scalars(select(User).join(Grant, Grant.user_id == User.id).where(
-                Grant.fund_id == fund.id, Grant.role == "manager")):
+        for manager in holders(fund.id, "manager"):
             with force_locale(manager.language):
                 send(manager.email, _("A reviewer declared a conflict"),
                      _("%(reviewer)s declared a conflict of interest on application no. %(id)d and is "
@@ -266,16 +264,23 @@ class Notice:
     body: str
 
 
-NOTICE_SUBJECTS = {"approved": _l("Your application is approved"),
-                   "declined": _l("Your application is declined")}
+# Each step that tells the founder: the subject of its notice, and the sentence before the message.
+NOTICES = {
+    "approved": (_l("Your application is approved"), _l("%(fund)s has decided on your application.")),
+    "declined": (_l("Your application is declined"), _l("%(fund)s has decided on your application.")),
+    "changes_requested": (_l("The fund asks for more information"),
+                          _l("%(fund)s asks for more information before it goes on with your application. "
+                             "Edit your application in the portal and resubmit it.")),
+}
 
 
 def founder_notice(fund: Fund, application: Application, to: str, message: str) -> Notice:
     """The notice the founder would receive for that step with that message (what a manager previews)."""
     founder = db.session.get(User, application.founder_id)
     with force_locale(founder.language):
-        subject = str(NOTICE_SUBJECTS[to])
-        body = _("%(fund)s has decided on your application.", fund=fund.name) + "\n\n" + message.strip()
+        subject, opening = NOTICES[to]
+        body = str(opening) % {"fund": fund.name} + "\n\n" + message.strip()
+        subject = str(subject)
     return Notice(founder, founder.language, subject, body)
 
 

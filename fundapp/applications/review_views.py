@@ -177,11 +177,16 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200,
     assignments = db.session.execute(select(Assignment, User).join(User, Assignment.reviewer_id == User.id)
                                      .where(Assignment.application_id == application.id)).all()
     founder = db.session.get(User, application.founder_id)
+    readable = read_application(current_user, application)
+    revisions = services.revisions(application) if readable else []
+    seen = services.last_seen(current_user, application, revisions[-1].number) if revisions else None
+    since = revisions[seen - 1] if seen is not None and seen < len(revisions) else None
     return render_template(
         "review/application.html", fund=fund, application=application, company=company, founder=founder,
         blind=blind, show_founder=see_founder(current_user, application, fund.blind_review), manager=manager,
         reviews=reviews, own_review=own_review, assignment=assignment,
-        readable=read_application(current_user, application), scores=scores,
+        readable=readable, scores=scores, revisions=revisions, since=since,
+        changes=services.differences(since, revisions[-1]) if since else [],
         reviewable=application.state in workflow.REVIEWABLE,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
@@ -204,6 +209,32 @@ def _review_as_typed(own_review) -> dict:
 def application(fund_id: int, application_id: int):
     fund = fund_or_404(current_user, fund_id)
     return _page(fund, application_or_404(current_user, fund_id, application_id))
+
+
+@blueprint.get("/applications/<int:application_id>/revisions")
+@login_required
+def revisions(fund_id: int, application_id: int):
+    """Each submission of the application, and what changed between two of them, field by field."""
+    fund = fund_or_404(current_user, fund_id)
+    application = application_or_404(current_user, fund_id, application_id)
+    if not read_application(current_user, application):
+        abort(404)
+    kept = services.revisions(application)
+    if not kept:
+        abort(404)
+    later = _revision_number("to", len(kept), len(kept))
+    earlier = _revision_number("from", later - 1 or 1, later)
+    return render_template("review/revisions.html", fund=fund, application=application, revisions=kept,
+                           earlier=kept[earlier - 1], later=kept[later - 1],
+                           company=db.session.get(Company, application.company_id),
+                           changes=services.differences(kept[earlier - 1], kept[later - 1]),
+                           abilities=abilities(current_user, fund.id))
+
+
+def _revision_number(name: str, default: int, highest: int) -> int:
+    """A revision number from the query string, within 1..highest; the default when it is not one."""
+    number = query_number(name)
+    return number if number is not None and 1 <= number <= highest else default
 
 
 @blueprint.post("/applications/<int:application_id>/assignments")

@@ -1,24 +1,35 @@
 """Use cases of the founder portal: companies, drafts, pitch decks, eligibility, submission, withdrawal."""
 import io
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from sqlalchemy import func, select
 
 from fundapp.applications import eligibility, workflow
-from fundapp.applications.models import TEXT_FIELDS, Application, FundMessage, StateChange
+from fundapp.applications.forms import field_label
+from fundapp.applications.models import (
+    TEXT_FIELDS,
+    Application,
+    FundMessage,
+    Revision,
+    RevisionRead,
+    StateChange,
+)
 from fundapp.audit.services import record
 from fundapp.auth.models import User
-from fundapp.auth.services import hold_account
+from fundapp.auth.services import hold_account, holders
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.money import AmountError, to_decimal
+from fundapp.notifications.services import send
 from fundapp.portfolio.models import Company
 from fundapp.web import files
 from fundapp.web.formatting import amount_from_text
@@ -62,9 +73,11 @@ def start_application(founder, fund: Fund, company: Company) -> Application:
 
 
 def save_draft(founder, application: Application, fund: Fund, values: dict) -> Application:
-    """Keep what the founder typed, complete or not; refuse only values that are wrong as given."""
-    if application.state != "draft":
-        raise Refused({"state": _("Only a draft can be changed.")}, status=409)
+    """Keep what the founder typed, complete or not; refuse only values that are wrong as given. The
+    founder edits a draft, and an application the fund asked it to change."""
+    if application.state not in workflow.EDITABLE:
+        raise Refused({"state": _("Only a draft, or an application the fund asked you to change, can be "
+                                  "changed.")}, status=409)
     errors, clean = {}, {}
     text = str(values.get("requested_amount") or "").strip()
     if text:
@@ -109,9 +122,9 @@ def draft_values(application: Application, fund: Fund) -> dict:
 
 def deck_problem(application: Application, data: bytes) -> tuple[str, int] | None:
     """Why a deck cannot be kept (the message and its status), or None: a real PDF of at most 20 MB and
-    DECK_PAGES pages, within the founder's quota, while the application is a draft."""
-    if application.state != "draft":
-        return _("The deck can only change while the application is a draft."), 409
+    DECK_PAGES pages, within the founder's quota, while the founder may edit the application."""
+    if application.state not in workflow.EDITABLE:
+        return _("The deck can only change while you may edit the application."), 409
     if len(data) > DECK_LIMIT:
         return _("The deck is larger than 20 MB."), 413
     quota = current_app.config["DECK_QUOTA"]
@@ -228,20 +241,116 @@ def move(actor, application: Application, to: str, role: str, reason: str = "",
 
 
 def submit(founder, application: Application, fund: Fund, company: Company) -> bool:
-    """Submit a complete, eligible draft once; False when it was already submitted (nothing new)."""
+    """Submit a complete, eligible draft once (its first revision), or resubmit an application the fund
+    asked to change; False when it was already submitted (nothing new)."""
+    if application.state == "changes_requested":
+        resubmit(founder, application, fund, company)
+        return True
     if application.state != "draft":
         if application.submitted_at is not None:
             return False
         raise Refused({"state": _("This application can no longer be submitted.")}, status=409)
+    _refuse_unless_complete(application, fund, company)
+    move(founder, application, "submitted", "founder")
+    application.submitted_at = utcnow()
+    _add_revision(application)
+    return True
+
+
+def _refuse_unless_complete(application: Application, fund: Fund, company: Company) -> None:
     missing = missing_fields(application)
     if missing:
         raise Refused({field: _("This is needed before you submit.") for field in missing})
     problems = eligibility_of(application, fund, company)
     if problems:
         raise Refused({"eligibility": " ".join(problems)})
-    move(founder, application, "submitted", "founder")
-    application.submitted_at = utcnow()
-    return True
+
+
+def resubmit(founder, application: Application, fund: Fund, company: Company) -> Revision:
+    """The founder sends its changed application back: it returns to the state the fund asked from, as a
+    new revision, and the fund's managers are told."""
+    if application.state != "changes_requested" or application.founder_id != founder.id:
+        raise Refused({"state": _("This application is not waiting for changes.")}, status=409)
+    _refuse_unless_complete(application, fund, company)
+    asked_from = db.session.scalar(
+        select(StateChange.from_state).where(StateChange.application_id == application.id,
+                                             StateChange.to_state == "changes_requested")
+        .order_by(StateChange.at.desc(), StateChange.id.desc()).limit(1))
+    move(founder, application, asked_from, "resubmission")
+    revision = _add_revision(application)
+    for manager in holders(fund.id, "manager"):
+        with force_locale(manager.language):
+            send(manager.email, _("An application was resubmitted"),
+                 _("The founder of application no. %(id)d sent it back with its changes (revision %(number)d): "
+                   "%(fields)s.", id=application.id, number=revision.number,
+                   fields=", ".join(field_label(field) for field in revision.changed) or _("nothing changed")),
+                 user_id=manager.id)
+    return revision
+
+
+# --- revisions: each submission as the fund received it --------------------------------------------
+
+REVISED = ("requested_amount", "stage", *TEXT_FIELDS, *COUNT_FIELDS, "deck")
+
+
+def _values(application: Application) -> dict:
+    """The application's revised fields as they stand; the deck by its file name and stored copy."""
+    return {**{field: getattr(application, field) for field in REVISED if field != "deck"},
+            "deck": application.deck_filename, "deck_file": application.deck_name}
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    """The revised fields that differ (the deck when another file was attached, even under its name)."""
+    return [field for field in REVISED
+            if (before.get("deck_file") != after.get("deck_file") if field == "deck"
+                else before.get(field) != after.get(field))]
+
+
+def _add_revision(application: Application) -> Revision:
+    latest = db.session.scalar(select(Revision).where(Revision.application_id == application.id)
+                               .order_by(Revision.number.desc()).limit(1))
+    values = _values(application)
+    revision = Revision(application_id=application.id, number=(latest.number + 1) if latest else 1,
+                        values=values, changed=_changed(latest.values, values) if latest else [],
+                        submitted_at=utcnow())
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def revisions(application: Application) -> list[Revision]:
+    """The application's submissions, oldest first."""
+    return list(db.session.scalars(select(Revision).where(Revision.application_id == application.id)
+                                   .order_by(Revision.number)))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One field of an application as it was in one revision and in a later one."""
+
+    field: str
+    before: object
+    after: object
+
+
+def differences(before: Revision, after: Revision) -> list[Difference]:
+    """What changed from one revision to another, field by field."""
+    return [Difference(field, before.values.get(field), after.values.get(field))
+            for field in _changed(before.values, after.values)]
+
+
+def last_seen(user, application: Application, latest: int | None) -> int | None:
+    """The revision the user saw last before this visit (None if it never saw one); the visit is noted,
+    so that next time the user is shown what changed after this one."""
+    read = db.session.scalar(select(RevisionRead).where(RevisionRead.application_id == application.id,
+                                                        RevisionRead.user_id == user.id))
+    seen = read.number if read is not None else None
+    if latest is not None and seen != latest:
+        if read is None:
+            db.session.add(RevisionRead(application_id=application.id, user_id=user.id, number=latest))
+        else:
+            read.number = latest
+    return seen
 
 
 def withdraw(founder, application: Application, reason: str) -> None:

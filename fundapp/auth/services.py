@@ -257,3 +257,9 @@ def revoke_grant(actor: User, grant: Grant) -> None:
     record(actor, "grant.revoke", grant, before=before, after={}, fund_id=grant.fund_id)
     forget_roles()
 
+
+
+def holders(fund_id: int, role: str) -> list[User]:
+    """The users who hold a role in a fund, by name."""
+    return list(db.session.scalars(select(User).join(Grant, Grant.user_id == User.id)
+                                   .where(Grant.fund_id == fund_id, Grant.role == role).order_by(User.name)))

@@ -20,6 +20,7 @@ from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
 from fundapp.money import AmountError, exponent, parse_amount, to_decimal
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 from fundapp.quarters import period_of, quarter_of
+from fundapp.web.diff import word_diff
 
 AMOUNT_MESSAGES = {
     "not_a_number": _l("Enter an amount such as 1250000."),
@@ -154,6 +155,7 @@ def register_filters(app) -> None:
         period=period_of,
         sector_label=sector_label,
         country_name=country_name,
+        word_diff=word_diff,
         date=lambda value: _date(value, get_locale()) if value else "—",
         datetime=lambda value: format_datetime(value, "short") if value else "—",
     )
