@@ -134,6 +134,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from fundapp.admin.views import blueprint as admin
     from fundapp.api import register_api
+    from fundapp.applications.committee_views import blueprint as committee
     from fundapp.applications.portal import blueprint as portal
     from fundapp.applications.review_views import blueprint as review
     from fundapp.auth.views import blueprint as auth
@@ -147,7 +148,7 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.reporting.views import public
 
     for blueprint in (main, auth, funds, dashboard, capital, portfolio, jobs, reports, public, portal, review,
-                      admin):
+                      committee, admin):
         app.register_blueprint(blueprint)
     register_api(app)
 

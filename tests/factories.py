@@ -6,6 +6,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from reportlab.pdfgen import canvas
 
+from fundapp.applications import committee
 from fundapp.auth.models import Grant, User
 from fundapp.auth.passwords import hash_password
 from fundapp.auth.services import create_token
@@ -119,3 +120,14 @@ def pdf_bytes(pages: int = 2) -> bytes:
         document.showPage()
     document.save()
     return buffer.getvalue()
+
+
+def committee_votes(fund: Fund, application, *votes: str) -> list[User]:
+    """Members of the fund's committee, one per vote given, each declaring no conflict and voting so."""
+    members = []
+    for vote in votes:
+        member = staff_with_role("committee", fund)
+        committee.declare(member, fund, application, conflict=False)
+        committee.cast(member, fund, application, vote, f"{vote} as the memo argues")
+        members.append(member)
+    return members

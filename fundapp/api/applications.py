@@ -1,4 +1,5 @@
 """Applications, the rubric, assignments, conflicts and reviews in the API (SPEC section 7)."""
+from datetime import date
 from functools import wraps
 
 from flask import abort, current_app, g
@@ -21,16 +22,19 @@ from fundapp.api.schemas import (
     ReviewSchema,
     RevisionSchema,
     TransitionSchema,
+    VoteSchema,
     WithdrawalSchema,
 )
-from fundapp.applications import review, services
+from fundapp.applications import committee, review, services
 from fundapp.applications.models import Application, Criterion
 from fundapp.applications.queue import Filters, queue
-from fundapp.auth.permissions import application_part, can, read_application, see_scores
+from fundapp.auth.permissions import application_part, can, read_application, see_scores, see_votes
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund
 from fundapp.portfolio.models import Company
+from fundapp.reporting.minutes import minutes as minutes_pdf
+from fundapp.web.files import pdf_response
 from fundapp.web.query import signed_in_user
 
 blp = Blueprint("api_applications", __name__, url_prefix="/api/v1",
@@ -63,14 +67,16 @@ def resolve(application_id: int, for_founder: bool = False) -> tuple[Application
     return application, fund, part
 
 
-def with_application(for_founder: bool = False, only: str | None = None, otherwise: int = 403):
+def with_application(for_founder: bool = False, only: str | tuple[str, ...] | None = None,
+                     otherwise: int = 403):
     """Resolve the path's application for the caller before the body is read (404 when not theirs;
-    `otherwise` when the caller's part is not `only`); the view receives application=, fund=, part=."""
+    `otherwise` when the caller's part is not `only`, or not one of them); the view receives
+    application=, fund=, part=."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, application_id: int, **kwargs):
             application, fund, part = resolve(application_id, for_founder)
-            if only is not None and part != only:
+            if only is not None and part not in ((only,) if isinstance(only, str) else only):
                 abort(otherwise)
             return view(*args, application=application, fund=fund, part=part, **kwargs)
         return wrapper
@@ -249,7 +255,8 @@ def transition(body, application: Application, fund: Fund, part: str):
             raise Refused({"to": _("A founder can only withdraw.")}, status=409)
         services.withdraw(g.api_user, application, body["reason"])
     else:
-        review.decide(g.api_user, fund, application, body["to"], body["reason"], body["message"])
+        review.decide(g.api_user, fund, application, body["to"], body["reason"], body["message"],
+                      body["justification"])
     done = application_json(application, scores=bool(see_scores(g.api_user, application)))
     return done
 
@@ -270,14 +277,62 @@ def assign(body, application: Application, fund: Fund, part: str):
 
 @blp.route("/applications/<int:application_id>/conflict", methods=["POST"])
 @authenticated
-@with_application(only="reviewer", otherwise=404)
+@with_application(only=("reviewer", "committee"), otherwise=404)
 @blp.arguments(ConflictSchema)
 @blp.response(200, ConflictSchema)
 @documented_errors
 def conflict(body, application: Application, fund: Fund, part: str):
-    """The assigned reviewer declares a conflict (it is recused) or none."""
-    review.declare(g.api_user, fund, application, body["conflict"], body["reason"])
+    """The assigned reviewer, or a member of the committee the application is before, declares a
+    conflict (it is recused) or none."""
+    declare = review.declare if part == "reviewer" else committee.declare
+    declare(g.api_user, fund, application, body["conflict"], body["reason"])
     return {"conflict": body["conflict"]}
+
+
+def vote_json(seat, member) -> dict:
+    return {"member_id": member.id, "member": member.name, "conflict": seat.conflict,
+            "conflict_reason": seat.conflict_reason, "vote": seat.vote, "comment": seat.comment,
+            "voted_at": seat.voted_at}
+
+
+@blp.route("/applications/<int:application_id>/votes", methods=["POST"])
+@authenticated
+@with_application(only="committee", otherwise=404)
+@blp.arguments(VoteSchema)
+@blp.response(201, VoteSchema)
+@documented_errors
+def cast_vote(body, application: Application, fund: Fund, part: str):
+    """A committee member's vote (approve, decline or abstain) with its comment, once, after declaring
+    no conflict."""
+    seat = committee.cast(g.api_user, fund, application, body["vote"], body["comment"])
+    return vote_json(seat, g.api_user)
+
+
+@blp.route("/applications/<int:application_id>/votes", methods=["GET"])
+@authenticated
+@with_application()
+@blp.response(200, VoteSchema(many=True))
+@documented_errors
+def votes(application: Application, fund: Fund, part: str):
+    """The committee's declarations and votes: for those who run the fund, and for a member once it has
+    voted (sealed votes)."""
+    if not see_votes(g.api_user, application):
+        abort(403 if part in ("committee", "reviewer") else 404)
+    return [vote_json(seat, member) for seat, member in committee.seats(application)]
+
+
+@blp.route("/applications/<int:application_id>/minutes", methods=["GET"])
+@authenticated
+@with_application()
+@blp.doc(responses={"200": {"description": "The minutes", "content": {"application/pdf": {
+    "schema": {"type": "string", "format": "binary"}}}}})
+@documented_errors
+def minutes(application: Application, fund: Fund, part: str):
+    """The committee's minutes on the application, a PDF in the fund's language (as votes allows)."""
+    if not see_votes(g.api_user, application):
+        abort(403 if part in ("committee", "reviewer") else 404)
+    return pdf_response(minutes_pdf(fund, application, date.today()),
+                        f"committee-minutes-application-{application.id}.pdf")
 
 
 @blp.route("/applications/<int:application_id>/reviews", methods=["POST"])

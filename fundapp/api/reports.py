@@ -1,5 +1,5 @@
 """Quarterly reports in the API (SPEC section 7): generate a draft, publish it, download the PDF."""
-from flask import Response, g
+from flask import g
 from flask_smorest import Blueprint
 
 from fundapp.api.auth import authenticated, fund_object, fund_scoped
@@ -11,6 +11,7 @@ from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.reporting import services
 from fundapp.reporting.models import QuarterlyReport
+from fundapp.web.files import pdf_response
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1",
                 description="Quarterly reports: drafts, published versions and their PDFs.")
@@ -73,6 +74,4 @@ def pdf(report: QuarterlyReport, fund: Fund):
     data = services.pdf_of(fund, report)
     with write_transaction():
         services.log_download(g.api_user, report, "api")
-    name = f"report-{fund.id}-{report.period}-v{report.version}.pdf"
-    return Response(data, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return pdf_response(data, f"report-{fund.id}-{report.period}-v{report.version}.pdf")

@@ -162,6 +162,10 @@ class FundSchema(Schema):
                                 validate=validate.Range(min=0, max=1000))
     open_for_applications = fields.Boolean(load_default=False)
     blind_review = fields.Boolean(load_default=False)
+    committee_quorum = fields.Integer(load_default=None, allow_none=True,
+                                      validate=validate.Range(min=1, max=100),
+                                      metadata={"description": "Votes needed before a decision; null: a "
+                                                               "majority of the members not recused"})
     approval_message = fields.String(load_default="", validate=validate.Length(max=inputs.MAX_MESSAGE))
     decline_message = fields.String(load_default="", validate=validate.Length(max=inputs.MAX_MESSAGE))
 
@@ -359,6 +363,20 @@ class TransitionSchema(Schema):
                            metadata={"description": "Internal: never shown to the founder"})
     message = fields.String(load_default="", validate=validate.Length(max=inputs.MAX_MESSAGE),
                             metadata={"description": "What the founder is told; required for a decision"})
+    justification = fields.String(load_default="", validate=validate.Length(max=2000),
+                                  metadata={"description": "Required for a decision against the majority of "
+                                                           "the committee's votes; kept in the minutes"})
+
+
+class VoteSchema(Schema):
+    member_id = fields.Integer(dump_only=True)
+    member = fields.String(dump_only=True)
+    conflict = fields.Boolean(dump_only=True)
+    conflict_reason = fields.String(dump_only=True)
+    vote = fields.String(required=True, allow_none=True,
+                         validate=validate.OneOf(["approve", "decline", "abstain"]))
+    comment = fields.String(required=True, validate=validate.Length(max=2000))
+    voted_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class AssignmentSchema(Schema):

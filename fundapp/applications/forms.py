@@ -71,7 +71,8 @@ class WithdrawForm(Form):
 
 
 # The fields' short names, for lists of what is missing and of what changed between revisions.
-FIELD_NAMES = {"requested_amount": _l("Requested amount"), "stage": _l("Stage"), "pitch": _l("One-line pitch"),
+FIELD_NAMES = {"requested_amount": _l("Requested amount"), "stage": _l("Stage"),
+               "pitch": _l("One-line pitch"),
                "problem": _l("Problem"), "solution": _l("Solution"), "market": _l("Market"),
                "business_model": _l("Business model"), "traction": _l("Traction"), "team": _l("Team"),
                "use_of_funds": _l("Use of funds"), "full_time": _l("Full-time employees today"),

@@ -87,6 +87,8 @@ class StateChange(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text, default="")     # internal: never shown to the founder
     message: Mapped[str] = mapped_column(Text, default="", server_default="")  # what the founder was sent
+    # why a decision goes against the majority of the committee's votes (for the minutes)
+    justification: Mapped[str] = mapped_column(Text, default="", server_default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -177,3 +179,22 @@ class RevisionRead(db.Model):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     number: Mapped[int]
+
+
+class Vote(db.Model):
+    """A committee member's part in the decision on an application: its declaration of a conflict (and
+    why) or of none, then its vote (approve, decline or abstain) with a comment, cast once."""
+
+    __tablename__ = "committee_votes"
+    __table_args__ = (UniqueConstraint("application_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    conflict: Mapped[bool]
+    conflict_reason: Mapped[str] = mapped_column(Text, default="")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    vote: Mapped[str | None] = mapped_column(String(10))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    voted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, select, update
 
 from fundapp import inputs
-from fundapp.applications import scoring, workflow
+from fundapp.applications import committee, scoring, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
 from fundapp.applications.services import move, refuse_unless_movable
 from fundapp.audit.services import record, snapshot
@@ -289,9 +289,11 @@ def message_template(fund: Fund, to: str) -> str:
     return {"approved": fund.approval_message, "declined": fund.decline_message}.get(to, "")
 
 
-def decide(actor, fund: Fund, application: Application, to: str, reason: str, message: str = "") -> None:
+def decide(actor, fund: Fund, application: Application, to: str, reason: str, message: str = "",
+           justification: str = "") -> None:
     """A manager moves the application on with an internal reason; a decision also carries a message,
-    which alone reaches the founder (in the portal and by mail)."""
+    which alone reaches the founder (in the portal and by mail). A decision on an application before the
+    committee needs its quorum, and a justification when it goes against the majority of its votes."""
     refuse_unless_movable(application, to, "manager")
     errors = {}
     if not (reason or "").strip():
@@ -302,8 +304,9 @@ def decide(actor, fund: Fund, application: Application, to: str, reason: str, me
         errors["message"] = _("Keep the message under %(count)d characters.", count=inputs.MAX_MESSAGE)
     if errors:
         raise Refused(errors)
+    committee.refuse_unless_decidable(fund, application, to, justification)
     told = to in workflow.TOLD
-    move(actor, application, to, "manager", reason, message if told else "")
+    move(actor, application, to, "manager", reason, message if told else "", justification)
     if told:
         notice = founder_notice(fund, application, to, message)
         db.session.add(FundMessage(application_id=application.id, subject=notice.subject, body=notice.body))

@@ -5,6 +5,7 @@ from wtforms import (
     DateField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -47,6 +48,10 @@ class TransitionForm(Form):
                             render_kw={"rows": 4},
                             description=_l("Needed for a decision: the founder reads it in the portal and by "
                                            "email. You see it as the founder will before it is sent."))
+    justification = TextAreaField(_l("Justification against the committee's majority"),
+                                  validators=[Length(max=2000)], render_kw={"rows": 2},
+                                  description=_l("Needed when the decision goes against the majority of the "
+                                                 "committee's votes; kept in the minutes."))
     version = HiddenField()
     submit = SubmitField(_l("Record the step"))
 
@@ -61,3 +66,17 @@ class DecisionForm(TransitionForm):
 
     preview = SubmitField(_l("Show the preview again"))
     confirm = SubmitField(_l("Confirm and send"))
+
+
+class VoteForm(Form):
+    """A committee member's vote: nothing chosen for it, a comment always."""
+
+    vote = RadioField(_l("Your vote"), choices=[],
+                      validators=[InputRequired(message=_l("Choose your vote."))])
+    comment = TextAreaField(_l("Comment for the minutes"), validators=[DataRequired(), Length(max=2000)],
+                            render_kw={"rows": 3})
+    submit = SubmitField(_l("Cast my vote"))
+
+    def with_votes(self, votes: dict) -> "VoteForm":
+        self.vote.choices = list(votes.items())
+        return self

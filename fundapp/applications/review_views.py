@@ -9,18 +9,26 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, select
 
 from fundapp import inputs
-from fundapp.applications import review, services, workflow
+from fundapp.applications import committee, review, services, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, Review
 from fundapp.applications.queue import FLAGS, SORTS, Filters, queue, queue_size
-from fundapp.applications.review_forms import AssignForm, CriterionForm, DecisionForm, TransitionForm
+from fundapp.applications.review_forms import (
+    AssignForm,
+    CriterionForm,
+    DecisionForm,
+    TransitionForm,
+    VoteForm,
+)
 from fundapp.auth.models import User
 from fundapp.auth.permissions import (
     abilities,
     application_or_404,
+    application_part,
     fund_or_404,
     read_application,
     see_founder,
     see_scores,
+    see_votes,
 )
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -154,9 +162,10 @@ def _workload(fund, reviewers: list[User]) -> list[tuple]:
     return [(reviewer, *counts.get(reviewer.id, (0, 0, 0, 0, 0))) for reviewer in reviewers]
 
 
-def _page(fund, application, assign_form=None, transition_form=None, status=200, typed=None,
-          conflict_reason="", recusal_refused=False):
-    """The application's page; typed is a refused review's form, shown again as the reviewer left it."""
+def application_page(fund, application, assign_form=None, transition_form=None, status=200, typed=None,
+                     conflict_reason="", recusal_refused=False, vote_form=None):
+    """The application's page; typed is a refused review's form, and vote_form a refused vote, shown again
+    as the user left them."""
     company = db.session.get(Company, application.company_id)
     allowed = abilities(current_user, fund.id)
     manager = "manage_fund" in allowed
@@ -178,6 +187,9 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200,
                                      .where(Assignment.application_id == application.id)).all()
     founder = db.session.get(User, application.founder_id)
     readable = read_application(current_user, application)
+    member = application_part(current_user, application) == "committee"
+    seat = committee.seat_of(current_user, application) if member else None
+    votes = see_votes(current_user, application)
     revisions = services.revisions(application) if readable else []
     seen = services.last_seen(current_user, application, revisions[-1].number) if revisions else None
     since = revisions[seen - 1] if seen is not None and seen < len(revisions) else None
@@ -192,7 +204,22 @@ def _page(fund, application, assign_form=None, transition_form=None, status=200,
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
         moves=moves, typed=typed or _review_as_typed(own_review), conflict_reason=conflict_reason,
         recusal_refused=recusal_refused,
-        assign_form=assign_form, assignments=assignments, abilities=allowed), status
+        assign_form=assign_form, assignments=assignments, abilities=allowed,
+        member=member, seat=seat, votes=votes, vote_labels=committee.VOTES,
+        seats=committee.seats(application) if votes else [],
+        tally=committee.count(fund, application) if application.state == "committee" and (manager or votes)
+        else None,
+        vote_form=vote_form or VoteForm(formdata=None).with_votes(committee.VOTES),
+        declare_url=_declaration_url(fund, application, assignment, member, seat)), status
+
+
+def _declaration_url(fund, application, assignment, member: bool, seat) -> str | None:
+    """Where the user declares a conflict or none, if it has yet to: as a reviewer, or a committee member."""
+    if assignment is not None and assignment.conflict is None:
+        return url_for("review.declare", fund_id=fund.id, application_id=application.id)
+    if member and seat is None and application.state == "committee":
+        return url_for("committee.declare", fund_id=fund.id, application_id=application.id)
+    return None
 
 
 def _review_as_typed(own_review) -> dict:
@@ -208,7 +235,7 @@ def _review_as_typed(own_review) -> dict:
 @login_required
 def application(fund_id: int, application_id: int):
     fund = fund_or_404(current_user, fund_id)
-    return _page(fund, application_or_404(current_user, fund_id, application_id))
+    return application_page(fund, application_or_404(current_user, fund_id, application_id))
 
 
 @blueprint.get("/applications/<int:application_id>/revisions")
@@ -252,7 +279,7 @@ def assign(fund_id: int, application_id: int):
         else:
             flash(_("Reviewer assigned."), "success")
             return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
-    return _page(fund, application, assign_form=form, status=422)
+    return application_page(fund, application, assign_form=form, status=422)
 
 
 @blueprint.post("/applications/assignments")
@@ -291,7 +318,7 @@ def transition(fund_id: int, application_id: int):
                             "is kept below; check the application before you go on.",
                             state=workflow.STATES[application.state])]
         form.version.data = str(application.version)
-        return _page(fund, application, transition_form=form, status=409)
+        return application_page(fund, application, transition_form=form, status=409)
     if form.validate_on_submit():
         to = form.to.data
         if to in workflow.TOLD and not form.confirm.data:
@@ -299,7 +326,8 @@ def transition(fund_id: int, application_id: int):
                 form.message.data = review.message_template(fund, to)
             return _preview(fund, application, form)
         try:
-            review.decide(current_user, fund, application, to, form.reason.data, form.message.data or "")
+            review.decide(current_user, fund, application, to, form.reason.data, form.message.data or "",
+                          form.justification.data or "")
         except Refused as refusal:
             show_refusal(form, refusal)
             if to in workflow.TOLD:
@@ -308,7 +336,7 @@ def transition(fund_id: int, application_id: int):
             flash(_("Decision recorded and sent to the founder.") if to in workflow.TOLD else
                   _("Step recorded."), "success")
             return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
-    return _page(fund, application, transition_form=form, status=422)
+    return application_page(fund, application, transition_form=form, status=422)
 
 
 def _preview(fund, application, form, status: int = 200):
@@ -361,8 +389,9 @@ def declare(fund_id: int, application_id: int):
         if refusal.status == 404:
             abort(404)
         flash(" ".join(refusal.fields.values()), "danger")
-        return _page(fund, application, status=refusal.status, conflict_reason=request.form.get("reason", ""),
-                     recusal_refused=request.form.get("conflict") == "yes")
+        return application_page(fund, application, status=refusal.status,
+                                conflict_reason=request.form.get("reason", ""),
+                                recusal_refused=request.form.get("conflict") == "yes")
     else:
         flash(_("Declaration recorded."), "success")
     return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
@@ -393,7 +422,7 @@ def score(fund_id: int, application_id: int):
         if refusal.status == 404:
             abort(404)
         flash(" ".join(refusal.fields.values()), "danger")
-        return _page(fund, application_or_404(current_user, fund_id, application_id), status=refusal.status,
-                     typed=request.form)
+        return application_page(fund, application_or_404(current_user, fund_id, application_id),
+                                status=refusal.status, typed=request.form)
     flash(_("Your review is saved."), "success")
     return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))

@@ -223,20 +223,21 @@ def refuse_unless_movable(application: Application, to: str, role: str) -> None:
 
 
 def move(actor, application: Application, to: str, role: str, reason: str = "",
-         message: str = "") -> StateChange:
-    """Move an application through the workflow, recording who, when, why (internal) and what the
-    founder was told."""
+         message: str = "", justification: str = "") -> StateChange:
+    """Move an application through the workflow, recording who, when, why (internal), what the founder
+    was told and, for a decision against the committee's majority, its justification."""
     refuse_unless_movable(application, to, role)
     change = StateChange(application_id=application.id, from_state=application.state, to_state=to,
                          user_id=actor.id, reason=reason.strip()[:2000], message=message.strip(),
-                         at=utcnow())
+                         justification=justification.strip()[:2000], at=utcnow())
     application.state = to
     if to in workflow.DECISIONS and application.decided_at is None:
         application.decided_at, application.decision = change.at, to
     db.session.add(change)
     db.session.flush()
     record(actor, f"application.{to}", application, fund_id=application.fund_id,
-           after={"from": change.from_state, "to": to, "reason": change.reason, "message": change.message})
+           after={"from": change.from_state, "to": to, "reason": change.reason, "message": change.message,
+                  **({"justification": change.justification} if change.justification else {})})
     return change
 
 
@@ -280,10 +281,10 @@ def resubmit(founder, application: Application, fund: Fund, company: Company) ->
     revision = _add_revision(application)
     for manager in holders(fund.id, "manager"):
         with force_locale(manager.language):
+            changed = ", ".join(field_label(field) for field in revision.changed) or _("nothing changed")
             send(manager.email, _("An application was resubmitted"),
-                 _("The founder of application no. %(id)d sent it back with its changes (revision %(number)d): "
-                   "%(fields)s.", id=application.id, number=revision.number,
-                   fields=", ".join(field_label(field) for field in revision.changed) or _("nothing changed")),
+                 _("The founder of application no. %(id)d sent it back with its changes (revision "
+                   "%(number)d): %(fields)s.", id=application.id, number=revision.number, fields=changed),
                  user_id=manager.id)
     return revision
 

@@ -39,7 +39,8 @@ TRANSITIONS = {
 
 # The states grouped as the features ask for them, beside the table they come from.
 DECISIONS = ("approved", "declined")        # the moves that decide on an application
-TOLD = frozenset(DECISIONS) | {"changes_requested"}     # the manager's moves that carry a message to the founder
+# the manager's moves that carry a message to the founder
+TOLD = frozenset(DECISIONS) | {"changes_requested"}
 EDITABLE = frozenset({"draft", "changes_requested"})      # the founder edits its words and deck in these
 REVIEWABLE = frozenset({"screening", "in_review"})          # reviewers score applications in these
 ASSIGNABLE = REVIEWABLE | {"submitted"}                      # managers assign reviewers in these

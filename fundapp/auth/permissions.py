@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
-from fundapp.applications.models import Application, Assignment, Review
+from fundapp.applications.models import Application, Assignment, Review, Vote
 from fundapp.auth.models import Grant, User
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
@@ -18,6 +18,7 @@ ROLE_ABILITIES = {
     "manager": {"view_fund", "manage_fund", "manage_partners", "view_all_partners", "manage_capital",
                 "view_performance"},
     "reviewer": {"view_fund", "review"},
+    "committee": {"view_fund", "vote"},
     "partner": {"view_fund", "view_performance"},
 }
 ALL_ABILITIES = frozenset().union(*ROLE_ABILITIES.values())
@@ -152,7 +153,9 @@ def statement_partner_or_404(user: User, fund_id: int, partner_id: int) -> Partn
 
 def application_part(user: User, application: Application) -> str | None:
     """The user's part in an application: "founder" (its own), "manager" (of its fund, once submitted),
-    "reviewer" (assigned to it, once submitted), or None: the application is not the user's to open."""
+    "reviewer" (assigned to it, once submitted), "committee" (a member of the fund's committee, while the
+    application is before it or once it has declared on it), or None: the application is not the user's
+    to open."""
     if application.founder_id == user.id:
         return "founder"
     if application.state == "draft":
@@ -161,30 +164,33 @@ def application_part(user: User, application: Application) -> str | None:
         return "manager"
     if can(user, "review", application.fund_id) and _assignment(user, application) is not None:
         return "reviewer"
+    if can(user, "vote", application.fund_id) and (application.state == "committee" or
+                                                   _seat(user, application) is not None):
+        return "committee"
     return None
 
 
 def application_or_404(user: User, fund_id: int, application_id: int) -> Application:
-    """An application of the fund that the user runs or reviews (application_part); anything else,
-    the founder's own included (its portal is elsewhere), answers 404."""
+    """An application of the fund that the user runs, reviews or votes on (application_part); anything
+    else, the founder's own included (its portal is elsewhere), answers 404."""
     application = db.session.get(Application, application_id)
     if application is None or application.fund_id != fund_id or \
-            application_part(user, application) not in ("manager", "reviewer"):
+            application_part(user, application) not in ("manager", "reviewer", "committee"):
         abort(404)
     return application
 
 
 def read_application(user: User, application: Application) -> Answer:
     """Whether the user may read what the founder wrote (the pitch, the deck, the founder): its founder
-    and those who run the fund; a reviewer once it has declared that it has no conflict, never when
-    recused."""
+    and those who run the fund; a reviewer or a committee member once it has declared that it has no
+    conflict, never when recused."""
     part = application_part(user, application)
     if part in ("founder", "manager"):
         return ALLOWED
-    if part != "reviewer":
+    if part not in ("reviewer", "committee"):
         return refused(_l("This application is not yours to read."))
-    assignment = _assignment(user, application)
-    if assignment.conflict is None:
+    assignment = _assignment(user, application) if part == "reviewer" else _seat(user, application)
+    if assignment is None or assignment.conflict is None:
         return refused(_l("Declare whether you have a conflict of interest first."))
     if assignment.conflict:
         return refused(_l("You declared a conflict and are recused from this application."))
@@ -204,10 +210,11 @@ def see_founder(user: User, application: Application, blind_review: bool) -> Ans
 
 def see_scores(user: User, application: Application) -> Answer:
     """Whether the user may see the other reviewers' reviews and every figure derived from them (score,
-    normalized score, disagreement, failing criteria, the number of reviews): those who run the fund;
-    a reviewer once it has submitted its own review (sealed scores); never the founder."""
+    normalized score, disagreement, failing criteria, the number of reviews): those who run the fund and
+    the committee members who may read the application (the committee decides on the reviews); a
+    reviewer once it has submitted its own review (sealed scores); never the founder."""
     part = application_part(user, application)
-    if part == "manager":
+    if part == "manager" or (part == "committee" and read_application(user, application)):
         return ALLOWED
     if part != "reviewer" or not read_application(user, application):
         return refused(_l("The scores are not shown to you."))
@@ -216,6 +223,27 @@ def see_scores(user: User, application: Application) -> Answer:
     if reviewed is None:
         return refused(_l("The scores and the other reviews are shown once you have submitted yours."))
     return ALLOWED
+
+
+def see_votes(user: User, application: Application) -> Answer:
+    """Whether the user may see the committee's votes, comments and recusals (and its minutes): those who
+    run the fund; a committee member once it has voted (sealed votes); nobody else."""
+    part = application_part(user, application)
+    if part == "manager":
+        return ALLOWED
+    if part != "committee":
+        return refused(_l("The committee's votes are not shown to you."))
+    seat = _seat(user, application)
+    if seat is not None and seat.conflict:
+        return refused(_l("You declared a conflict and are recused from this application."))
+    if seat is None or seat.vote is None:
+        return refused(_l("The committee's votes are shown once you have voted."))
+    return ALLOWED
+
+
+def _seat(user: User, application: Application) -> Vote | None:
+    return db.session.scalar(select(Vote).where(Vote.application_id == application.id,
+                                                Vote.member_id == user.id))
 
 
 def _assignment(user: User, application: Application) -> Assignment | None:

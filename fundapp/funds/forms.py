@@ -12,7 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
 from fundapp.inputs import MAX_MESSAGE
@@ -50,6 +50,10 @@ class FundForm(Form):
     open_for_applications = BooleanField(_l("Open for applications"))
     blind_review = BooleanField(_l("Blind first pass"),
                                 description=_l("Reviewers see neither the founders nor the company's name."))
+    committee_quorum = IntegerField(_l("Investment committee quorum"),
+                                    validators=[Optional(), NumberRange(min=1, max=100)],
+                                    description=_l("Votes needed before a decision. Leave empty for a "
+                                                   "majority of the members not recused."))
     approval_message = TextAreaField(_l("Message to founders on approval"), render_kw={"rows": 3},
                                      validators=[Length(max=MAX_MESSAGE)],
                                      description=_l("What a manager starts from when it tells a founder "

@@ -42,6 +42,9 @@ class Fund(db.Model):
     # What a manager starts from when it tells a founder of a decision (it edits the text before sending).
     approval_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     decline_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # How many votes the investment committee needs before a decision; None: a majority of the members
+    # who may vote on the application (those not recused).
+    committee_quorum: Mapped[int | None]
     # Moved when a change commits (fundapp.revisions): figures and whole pages are kept per revision.
     figures_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     activity_revision: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -88,6 +88,14 @@ def _fund_values(values: dict, fund: Fund | None) -> dict:
         clean[field] = str(values.get(field) or "").strip()
         if len(clean[field]) > inputs.MAX_MESSAGE:
             errors[field] = _("Keep the message under %(count)d characters.", count=inputs.MAX_MESSAGE)
+    quorum = values.get("committee_quorum")
+    if quorum in (None, ""):
+        clean["committee_quorum"] = None
+    elif isinstance(quorum, bool) or not isinstance(quorum, int) or not 1 <= quorum <= 100:
+        errors["committee_quorum"] = _("Enter a number of votes from 1 to 100, or leave it empty for a "
+                                       "majority.")
+    else:
+        clean["committee_quorum"] = quorum
     if errors:
         raise Refused(errors)
     clean["open_for_applications"] = bool(values.get("open_for_applications"))
@@ -98,7 +106,7 @@ def _fund_values(values: dict, fund: Fund | None) -> dict:
 FUND_MESSAGES = ("approval_message", "decline_message")   # what managers start from to tell founders
 FUND_FIELDS = ("name", "currency", "language", "vintage_year", "target_size", "min_ticket",
                "max_ticket", "sectors", "employee_cap", "match_target", "open_for_applications",
-               "blind_review", *FUND_MESSAGES)
+               "blind_review", "committee_quorum", *FUND_MESSAGES)
 
 
 def create_fund(actor: User, country: Country, values: dict) -> Fund:

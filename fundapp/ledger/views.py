@@ -2,7 +2,7 @@
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +16,7 @@ from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CapitalCall, Distribution, Expense
 from fundapp.money import to_decimal, to_major
 from fundapp.web.exports import download
+from fundapp.web.files import pdf_response
 from fundapp.web.forms import show_refusal
 from fundapp.web.query import query_date
 
@@ -160,9 +161,7 @@ def notice(fund_id: int, partner_id: int, kind: str, event_id: int):
         abort(404)
     if pdf is None:
         abort(404)
-    filename = f"{kind[:-1]}-notice-{event_id}-{partner.id}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return pdf_response(pdf, f"{kind[:-1]}-notice-{event_id}-{partner.id}.pdf")
 
 
 # --- every ledger entry's form, submitted and reversed from a page (the portfolio's too) ---------------

@@ -3,7 +3,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from fundapp.applications import review
+from fundapp.applications import committee, review
 from fundapp.auth.models import User
 from fundapp.auth.permissions import visible_funds
 from fundapp.extensions import db
@@ -28,7 +28,8 @@ def home():
             "founders": db.session.scalar(select(func.count(User.id)).where(User.account_type == "founder")),
         }
     return render_template("main/home.html", funds=funds, counts=counts,
-                           waiting=review.waiting_reviews(current_user))
+                           waiting=review.waiting_reviews(current_user),
+                           waiting_votes=committee.waiting_votes(current_user))
 
 
 @blueprint.get("/healthz")

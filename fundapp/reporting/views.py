@@ -4,7 +4,7 @@ import hashlib
 from datetime import date
 
 import pandas as pd
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,6 +23,7 @@ from fundapp.reporting.forms import GenerateForm, PublishForm, VerifyForm
 from fundapp.reporting.open_data import open_data
 from fundapp.reporting.quarterly import Fte, Money, Ratio, Share, contents
 from fundapp.web.exports import download
+from fundapp.web.files import pdf_response
 from fundapp.web.formatting import quarter
 from fundapp.web.forms import show_refusal
 
@@ -99,9 +100,7 @@ def pdf(fund_id: int, report_id: int):
     with write_transaction():
         services.log_download(current_user, report, "web")
     suffix = "" if report.published else "-draft"
-    return Response(data, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="report-{fund.id}-{report.period}-v{report.version}'
-                               f'{suffix}.pdf"'})
+    return pdf_response(data, f"report-{fund.id}-{report.period}-v{report.version}{suffix}.pdf")
 
 
 def plain(value, currency: str):

@@ -97,6 +97,7 @@ def seed() -> list[tuple[str, str, str]]:
         people = [
             ("manager", f"manager.{slug}@fundapp.example", "Fund manager", None),
             ("reviewer", f"reviewer.{slug}@fundapp.example", "Reviewer", None),
+            ("committee", f"committee.{slug}@fundapp.example", "Committee member", None),
             ("partner", f"government.{slug}@fundapp.example", "Government partner", partners[0].id),
             ("partner", f"openai.{slug}@fundapp.example", "OpenAI partner", partners[1].id),
         ]

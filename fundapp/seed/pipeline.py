@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
-from fundapp.applications import review, services
+from fundapp.applications import committee, review, services
 from fundapp.applications.models import StateChange
 from fundapp.auth import services as accounts
 from fundapp.extensions import db
@@ -28,6 +28,8 @@ PITCHES = [
     ("Boda Parcel", "logistics", "Nakuru", "Parcel delivery on motorbike taxis", "declined",
      [(2, 3, 2, 1), (3, 2, 2, None)]),
     ("Shule Voice", "ai", "Eldoret", "Swahili voice tutor for primary pupils", "submitted", []),
+    ("Jua Kiosk", "climate", "Machakos", "Solar charging kiosks run by women in market towns", "committee",
+     [(4, 4, 4, 3), (4, 3, 4, None)]),
 ]
 
 
@@ -58,6 +60,10 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
                                    password=password)[0]
     accounts.grant_role(manager, second, fund, "reviewer")
     reviewers = [reviewer, second]
+    chair = accounts.create_staff(manager, f"chair.{code}@fundapp.example",
+                                  f"Committee chair ({fund.country.name})", fund.language,
+                                  password=password)[0]
+    accounts.grant_role(manager, chair, fund, "committee")
     for index, (name, _sector, region, pitch, state, scores) in enumerate(PITCHES):
         founder = accounts.register_founder(f"founder{index + 2}.{code}@fundapp.example",
                                             f"Founder of {name}", password, fund.language)
@@ -84,9 +90,15 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
             review.save_review(reviewer_user, fund, application,
                                {c.id: v for c, v in zip(criteria, values, strict=True)},
                                "invest" if sum(v or 0 for v in values) >= 15 else "decline", "")
-        if state == "approved":
+        if state in ("approved", "committee"):
             for step in ("due_diligence", "committee"):
                 review.decide(manager, fund, application, step, "Strong team and clear job creation.")
+            # the chair votes on each; the other members (the demo's own committee login) on approved ones
+            voters = [chair] if state == "committee" else committee.members_of(fund)
+            for member in voters:
+                committee.declare(member, fund, application, conflict=False)
+                committee.cast(member, fund, application, "approve", "Clear job creation; the reviews agree.")
+        if state == "approved":
             review.decide(manager, fund, application, "approved", "Strong team and clear job creation.",
                           review.message_template(fund, "approved") or APPROVAL)
         elif state == "declined":

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from pathlib import Path, PureWindowsPath
 
+from flask import Response
 from sqlalchemy.orm import Session
 
 from fundapp.database import listen
@@ -63,3 +64,9 @@ def init_app(_app) -> None:
     """Bind this module's listeners (once, however many applications are made)."""
     listen(Session, "after_commit", _after_commit)
     listen(Session, "after_soft_rollback", _after_rollback)
+
+
+def pdf_response(data: bytes, name: str) -> Response:
+    """A PDF to download under its name."""
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -7,7 +7,7 @@ from fundapp.applications.models import Application, FundMessage
 from fundapp.errors import Refused
 from fundapp.notifications.models import OutboxMessage
 from fundapp.portfolio.models import Company
-from tests.factories import FounderFactory, FundFactory, staff_with_role
+from tests.factories import FounderFactory, FundFactory, committee_votes, staff_with_role
 
 
 @pytest.fixture
@@ -103,6 +103,9 @@ def test_decisions_follow_the_workflow_and_tell_the_founder(db, setting):
         review.decide(manager, fund, app, "due_diligence", "  ")
     for step in ("due_diligence", "committee"):
         review.decide(manager, fund, app, step, f"Step to {step}")
+    with pytest.raises(Refused, match="quorum"):
+        review.decide(manager, fund, app, "approved", "Weak CTO, strong market", "Welcome to the portfolio.")
+    committee_votes(fund, app, "approve")
     with pytest.raises(Refused, match="message"):
         review.decide(manager, fund, app, "approved", "Weak CTO, strong market")
     review.decide(manager, fund, app, "approved", "Weak CTO, strong market", "Welcome to the portfolio.")

@@ -106,6 +106,9 @@ MATRIX = {
     "api_applications.withdraw": "api_founder",
     "api_applications.messages": "api_founder",
     "api_applications.resubmit": "api_founder",
+    "api_applications.cast_vote": "api_someone_elses",   # nobody in the world sits on a committee
+    "api_applications.votes": "api_sealed_reviews",
+    "api_applications.minutes": "api_sealed_reviews",
     "api_applications.revisions": "api_application",
     "api_applications.reviews": "api_sealed_reviews",
     "api_applications.transition": "api_application",
@@ -123,6 +126,10 @@ MATRIX = {
     "review.transition": "fund_manager",
     "review.deck": "application",
     "review.revisions": "application",
+    "committee.index": "fund_manager",            # the fund's managers and its committee members
+    "committee.declare": "committee_member",
+    "committee.vote": "committee_member",
+    "committee.minutes": "sealed_reviews",        # managers; members once they voted
     "review.my_reviews": "reviewer",
     "review.declare": "assigned_reviewer",
     "review.score": "assigned_reviewer",
@@ -187,6 +194,9 @@ def expected(level: str, actor: str):
         # those who run the fund; the assigned reviewer only once it has reviewed (it has not); never
         # the founder; nobody else learns the application exists
         return {"manager_a": "ok", "admin": "ok", "reviewer_a": 403}.get(actor, 404)
+    if level == "committee_member":
+        # nobody in the world sits on a committee: those who see the fund are refused, others learn nothing
+        return 403 if actor in FUND_A_MEMBERS else 404
     if level == "rubric":
         return {"manager_a": "ok", "admin": "ok", "reviewer_a": "ok", "partner_a": 403}.get(actor, 404)
     if actor not in FUND_A_MEMBERS:

@@ -31,6 +31,8 @@ TWINS = {
     "review.assign": "api_applications.assign",
     "review.assign_many": "api_applications.assign",
     "review.declare": "api_applications.conflict",
+    "committee.declare": "api_applications.conflict",
+    "committee.vote": "api_applications.cast_vote",
     "review.score": "api_applications.create_review",
     "review.transition": "api_applications.transition",
     "auth.tokens": "api_tokens.create_token",

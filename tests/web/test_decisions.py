@@ -10,7 +10,7 @@ from fundapp.applications.models import Application, FundMessage, StateChange
 from fundapp.notifications.models import OutboxMessage
 from fundapp.portfolio.models import Company
 from tests.conftest import sign_in
-from tests.factories import FounderFactory, FundFactory, api_token_for, staff_with_role
+from tests.factories import FounderFactory, FundFactory, api_token_for, committee_votes, staff_with_role
 
 REASON = "Weak CTO; the committee approves KES 10m for 10% equity."
 
@@ -26,6 +26,8 @@ def committee_stage(db):
     application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
                               state="committee", requested_amount=10_000_000_00, pitch="Payments")
     db.session.add(application)
+    db.session.flush()
+    committee_votes(fund, application, "approve", "decline", "abstain")     # no majority either way
     db.session.commit()
     return fund, manager, founder, application
 

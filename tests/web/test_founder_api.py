@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from fundapp.applications import review
 from fundapp.applications.models import Application
-from tests.factories import FounderFactory, FundFactory, api_token_for, staff_with_role
+from tests.factories import FounderFactory, FundFactory, api_token_for, committee_votes, staff_with_role
 
 
 def bearer(user) -> dict:
@@ -65,6 +65,7 @@ def test_messages_carry_what_the_founder_was_told_and_reviews_stay_sealed(client
     assert [r["score"] for r in client.get(path, headers=bearer(manager)).json] == [100.0]
     for step in ("due_diligence", "committee"):
         review.decide(manager, fund, application, step, "Strong")
+    committee_votes(fund, application, "decline")
     review.decide(manager, fund, application, "declined", "Weak CTO", "We will not invest this time.")
     db.session.commit()
     told = client.get(f"/api/v1/applications/{application.id}/messages", headers=bearer(founder)).json

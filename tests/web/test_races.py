@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fundapp.applications import review
-from fundapp.applications.models import Application, Assignment, Review
+from fundapp.applications.models import Application, Assignment, Review, Vote
 from fundapp.auth.models import User
 from fundapp.funds.services import partners_of
 from fundapp.jobs.models import HeadcountReport
@@ -209,6 +209,25 @@ def test_a_conflict_declared_with_no_conflict_at_once_stays_a_conflict(racers, d
         assignment = db.session.scalar(select(Assignment).where(Assignment.application_id == application.id))
         db.session.refresh(assignment)
         assert assignment.conflict is True
+
+
+def test_twin_votes_count_once(racers, db, reviewing):
+    fund, manager, _reviewer, founder, _criterion = reviewing
+    member = staff_with_role("committee", fund)
+    token = api_token_for(member)
+    for round_ in range(ROUNDS):
+        application = _in_review(db, fund, founder, f"Vote {round_}")
+        application.state = "committee"
+        db.session.commit()
+        path = f"/api/v1/applications/{application.id}"
+        first = racers.race(api("POST", f"{path}/conflict", token, json={"conflict": False}),
+                            api("POST", f"{path}/conflict", token, json={"conflict": False}))
+        assert sorted(first) == [200, 409], first
+        statuses = racers.race(api("POST", f"{path}/votes", token, json={"vote": "approve", "comment": "Yes"}),
+                               api("POST", f"{path}/votes", token, json={"vote": "decline", "comment": "No"}))
+        assert sorted(statuses) == [201, 409], statuses
+        assert len(db.session.scalars(select(Vote.vote).where(Vote.application_id == application.id,
+                                                              Vote.vote.is_not(None))).all()) == 1
 
 
 def test_twin_reports_and_publications(racers, db, funded):

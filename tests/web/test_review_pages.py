@@ -10,7 +10,7 @@ from fundapp.applications import review
 from fundapp.applications.models import Application, Review
 from fundapp.portfolio.models import Company
 from tests.conftest import sign_in
-from tests.factories import FounderFactory, FundFactory, staff_with_role
+from tests.factories import FounderFactory, FundFactory, committee_votes, staff_with_role
 
 
 @pytest.fixture
@@ -122,8 +122,10 @@ def test_an_approved_application_becomes_invested_with_its_investment(client, db
     partner = PartnerFactory(fund=fund, commitment=10_000_000_00)
     call = capital.record_call(manager, fund, date(2024, 1, 10), date(2024, 2, 10), "5000000", "investment")
     capital.record_payment(manager, fund, call, partner.id, date(2024, 2, 1), "5000000")
-    for step in ("due_diligence", "committee", "approved"):
-        review.decide(manager, fund, shamba, step, "Good", "Approved: we will be in touch.")
+    for step in ("due_diligence", "committee"):
+        review.decide(manager, fund, shamba, step, "Good")
+    committee_votes(fund, shamba, "approve")
+    review.decide(manager, fund, shamba, "approved", "Good", "Approved: we will be in touch.")
     db.session.commit()
     sign_in(client, manager)
     page = client.get(f"/funds/{fund.id}/applications/{shamba.id}").data.decode()
