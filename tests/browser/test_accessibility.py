@@ -24,10 +24,15 @@ PAGES_BY_ROLE = {
     "manager.kenya@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/{fund}/capital",
                                       "/funds/{fund}/portfolio/", "/funds/{fund}/partners/{partner}/statement",
                                       "/funds/{fund}/applications", "/funds/{fund}/applications/{reviewed}",
+                                      "/funds/{fund}/applications/{reviewed}/revisions", "/funds/{fund}/committee",
+                                      "/funds/{fund}/applications/{before_committee}",
                                       "/funds/{fund}/rubric", "/funds/{fund}/reviewers", "/funds/{fund}/jobs", "/funds/{fund}/headcount",
                                       "/funds/{fund}/reports/", "/account"],
     "reviewer.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/reviews",
                                        "/funds/{fund}/applications/{reviewed}"],
+    "committee.kenya@fundapp.example": ["/", "/funds/{fund}/committee",
+                                        "/funds/{fund}/applications/{before_committee}"],
+    "chair.ke@fundapp.example": ["/funds/{fund}/applications/{before_committee}"],
     "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/partners/{partner}/statement",
                                          "/funds/{fund}/jobs", "/funds/{fund}/reports/", "/account/tokens"],
     "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital",
@@ -48,8 +53,11 @@ def build_demo(db) -> dict:
     reviewed = db.session.scalar(select(Application.id).where(Application.fund_id == funds["KES"],
                                                               Application.state == "in_review"))
     owned = db.session.scalar(select(Company.id).where(Company.name == "Afya Connect"))
+    before_committee = db.session.scalar(select(Application.id).where(Application.fund_id == funds["KES"],
+                                                                      Application.state == "committee"))
     return {"fund": funds["KES"], "senegal": funds["XOF"], "manager": manager, "partner": ministry,
-            "application": application, "reviewed": reviewed, "owned": owned}
+            "application": application, "reviewed": reviewed, "owned": owned,
+            "before_committee": before_committee}
 
 
 @pytest.fixture
@@ -60,11 +68,16 @@ def demo_world(database):
 
 def assert_accessible(visitor, path: str, name: str) -> None:
     visitor.page.goto(path)
+    assert_no_violations(visitor, name)
+
+
+def assert_no_violations(visitor, name: str) -> None:
+    """axe on the page the visitor is on (one reached by a form, such as a preview), with a screenshot."""
     results = AXE.run(visitor.page, options=WCAG)
     visitor.screenshot(name)
     violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
                   for v in results.response["violations"]]
-    assert not violations, f"{path}: {violations}"
+    assert not violations, f"{visitor.page.url}: {violations}"
 
 
 def test_anonymous_pages(visitor, demo_world):

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from fundapp.applications import review
 from fundapp.applications.models import Application
-from tests.factories import FounderFactory, FundFactory, pdf_bytes, staff_with_role
+from tests.factories import FounderFactory, FundFactory, committee_votes, pdf_bytes, staff_with_role
 
 PITCH = {"Requested amount": "20000000", "One-line pitch": "Crop prices by SMS", "Problem": "Low prices",
          "Solution": "Forecasts", "Market": "Smallholders", "Business model": "Subscriptions",
@@ -118,6 +118,10 @@ def test_pitch_review_and_decision(db, visitor):
     expect(boss.page.get_by_text("I advised Mazao Data last year.")).to_be_visible()   # managers see why
     expect(boss.page.get_by_label("Next step")).to_have_value("")      # nothing chosen for the manager
     for step in ("due_diligence", "committee", "approved"):
+        if step == "approved":          # the committee has voted (its journey is test_committee_journey)
+            committee_votes(fund, db.session.get(Application, application.id), "approve")
+            db.session.commit()
+            boss.page.reload()
         boss.page.get_by_label("Next step").select_option(step)
         boss.page.get_by_label("Internal reason").fill("Weak CTO, but a strong team creating rural jobs.")
         boss.page.get_by_role("button", name="Record the step").click()
