@@ -1,4 +1,5 @@
 """Forms of the portfolio: companies, investments, marks and exits."""
+import unicodedata
 from datetime import date
 
 from flask_babel import get_locale
@@ -17,7 +18,12 @@ def countries_by_name() -> list[tuple[str, str]]:
     names = get_locale().territories
     return [("", _("Choose a country…"))] + sorted(
         ((code, name) for code, name in names.items() if len(code) == 2 and code.isalpha() and code != "ZZ"),
-        key=lambda item: item[1])
+        key=lambda item: _collation_key(item[1]))
+
+
+def _collation_key(name: str) -> str:
+    """A name as a reader sorts it: accents aside (Åland with the A, Émirats with the E)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 class CompanyForm(Form):

@@ -7,8 +7,9 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import NumberPattern, format_currency, parse_pattern
 from flask_babel import (
-    format_datetime,
+    format_time,
     get_locale,
+    to_user_timezone,
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -134,6 +135,13 @@ def native_language_name(code: str) -> str:
     return Locale.parse(code).display_name.capitalize()
 
 
+def moment(value) -> str:
+    """A moment as a reader takes it in: the day with its month in words, then the time of day."""
+    if not value:
+        return "—"
+    return f"{_date(to_user_timezone(value).date(), get_locale())}, {format_time(value, 'short')}"
+
+
 def register_filters(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, role_label=role_label, sector_label=sector_label,
                                  languages=LANGUAGES, language_name=lambda code: str(LANGUAGES[code]),
@@ -157,5 +165,5 @@ def register_filters(app) -> None:
         country_name=country_name,
         word_diff=word_diff,
         date=lambda value: _date(value, get_locale()) if value else "—",
-        datetime=lambda value: format_datetime(value, "short") if value else "—",
+        datetime=moment,
     )
