@@ -28,7 +28,14 @@ from fundapp.api.schemas import (
 from fundapp.applications import committee, review, services
 from fundapp.applications.models import Application, Criterion
 from fundapp.applications.queue import Filters, queue
-from fundapp.auth.permissions import application_part, can, read_application, see_scores, see_votes
+from fundapp.auth.permissions import (
+    application_part,
+    can,
+    read_application,
+    see_scores,
+    see_votes,
+    sits_on_committee,
+)
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund
@@ -44,12 +51,13 @@ FIELDS = ("stage", "pitch", "problem", "solution", "market", "business_model", "
           "use_of_funds", "full_time", "part_time", "jobs_expected")
 
 
-def application_json(application: Application, scores: bool = False) -> dict:
-    """The application as the API gives it; its scores only to whom see_scores allows them (sealed
-    scores; never to its founder)."""
+def application_json(application: Application, scores: bool = False, sent: dict | None = None) -> dict:
+    """The application as the API gives it (or, given `sent`, with the fields its founder submitted
+    last); its scores only to whom see_scores allows them (sealed scores; never to its founder)."""
+    sent = sent or {field: getattr(application, field) for field in ("requested_amount", *FIELDS)}
     return {"id": application.id, "fund_id": application.fund_id, "company_id": application.company_id,
-            "state": application.state, "requested_amount": application.requested_amount,
-            **{field: getattr(application, field) for field in FIELDS},
+            "state": application.state, "requested_amount": sent.get("requested_amount"),
+            **{field: sent.get(field) for field in FIELDS},
             "score": application.score if scores else None,
             "normalized_score": application.normalized_score if scores else None,
             "disagreement": application.disagreement if scores else None,
@@ -67,16 +75,15 @@ def resolve(application_id: int, for_founder: bool = False) -> tuple[Application
     return application, fund, part
 
 
-def with_application(for_founder: bool = False, only: str | tuple[str, ...] | None = None,
-                     otherwise: int = 403):
+def with_application(for_founder: bool = False, only=None, otherwise: int = 403):
     """Resolve the path's application for the caller before the body is read (404 when not theirs;
-    `otherwise` when the caller's part is not `only`, or not one of them); the view receives
-    application=, fund=, part=."""
+    `otherwise` when the caller's part is not `only`, or when `only(part, application)` says no); the
+    view receives application=, fund=, part=."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, application_id: int, **kwargs):
             application, fund, part = resolve(application_id, for_founder)
-            if only is not None and part not in ((only,) if isinstance(only, str) else only):
+            if only is not None and not (only(part, application) if callable(only) else part == only):
                 abort(otherwise)
             return view(*args, application=application, fund=fund, part=part, **kwargs)
         return wrapper
@@ -136,7 +143,8 @@ def get_application(application: Application, fund: Fund, part: str):
     declared no conflict; its scores as see_scores allows."""
     if not read_application(g.api_user, application):
         abort(404)
-    return application_json(application, scores=bool(see_scores(g.api_user, application)))
+    return application_json(application, scores=bool(see_scores(g.api_user, application)),
+                            sent=None if part == "founder" else services.as_submitted(application))
 
 
 @blp.route("/applications/<int:application_id>", methods=["PATCH"])
@@ -248,7 +256,7 @@ def revisions(application: Application, fund: Fund, part: str):
 @documented_errors
 def transition(body, application: Application, fund: Fund, part: str):
     """Move the application one step of the workflow, with a reason (managers; founders withdraw)."""
-    if part == "reviewer":
+    if part not in ("manager", "founder"):
         abort(403)
     if part == "founder":
         if body["to"] != "withdrawn":
@@ -277,16 +285,23 @@ def assign(body, application: Application, fund: Fund, part: str):
 
 @blp.route("/applications/<int:application_id>/conflict", methods=["POST"])
 @authenticated
-@with_application(only=("reviewer", "committee"), otherwise=404)
+@with_application(only=lambda part, application: part == "reviewer" or voter(part, application),
+                  otherwise=404)
 @blp.arguments(ConflictSchema)
 @blp.response(200, ConflictSchema)
 @documented_errors
 def conflict(body, application: Application, fund: Fund, part: str):
     """The assigned reviewer, or a member of the committee the application is before, declares a
     conflict (it is recused) or none."""
-    declare = review.declare if part == "reviewer" else committee.declare
+    as_member = voter(part, application) and (part != "reviewer" or application.state == "committee")
+    declare = committee.declare if as_member else review.declare
     declare(g.api_user, fund, application, body["conflict"], body["reason"])
     return {"conflict": body["conflict"]}
+
+
+def voter(part: str | None, application: Application) -> bool:
+    """Whether the caller, who may open the application, sits on its fund's investment committee."""
+    return part is not None and part != "founder" and sits_on_committee(g.api_user, application.fund_id)
 
 
 def vote_json(seat, member) -> dict:
@@ -297,7 +312,7 @@ def vote_json(seat, member) -> dict:
 
 @blp.route("/applications/<int:application_id>/votes", methods=["POST"])
 @authenticated
-@with_application(only="committee", otherwise=404)
+@with_application(only=lambda part, application: voter(part, application), otherwise=404)
 @blp.arguments(VoteSchema)
 @blp.response(201, VoteSchema)
 @documented_errors

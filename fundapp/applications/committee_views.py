@@ -6,17 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from fundapp.applications import committee
+from fundapp.applications import committee, workflow
 from fundapp.applications.models import Application, Vote
 from fundapp.applications.review_forms import VoteForm
 from fundapp.applications.review_views import application_page
 from fundapp.auth.permissions import (
     abilities,
     application_or_404,
-    application_part,
     can,
     fund_or_404,
     see_votes,
+    sits_on_committee,
 )
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -40,7 +40,17 @@ def index(fund_id: int):
         .order_by(Application.id)).all()
     own = {seat.application_id: seat for seat in db.session.scalars(select(Vote).where(
         Vote.fund_id == fund.id, Vote.member_id == current_user.id))}
-    return render_template("review/committee.html", fund=fund, rows=rows, own=own,
+    # what the committee has already dealt with, with its minutes: all of it for managers, what the
+    # member voted on for a member
+    voted = select(Vote.application_id).where(Vote.fund_id == fund.id)
+    if not can(current_user, "manage_fund", fund.id):
+        voted = voted.where(Vote.member_id == current_user.id, Vote.vote.is_not(None))
+    past = db.session.execute(
+        select(Application, Company).join(Company, Application.company_id == Company.id)
+        .where(Application.fund_id == fund.id, Application.state != "committee", Application.id.in_(voted))
+        .order_by(Application.decided_at.desc().nulls_last(), Application.id.desc()).limit(100)).all()
+    return render_template("review/committee.html", fund=fund, rows=rows, own=own, past=past,
+                           states=workflow.STATES,
                            tallies={application.id: committee.count(fund, application)
                                     for application, _company in rows},
                            members=committee.members_of(fund), vote_labels=committee.VOTES,
@@ -48,10 +58,10 @@ def index(fund_id: int):
 
 
 def _member_application(fund_id: int, application_id: int):
-    """The fund and the application, for a member of the committee it is (or was) before; else 403."""
+    """The fund and the application, for a member of the fund's committee; else 403."""
     fund = fund_or_404(current_user, fund_id, "vote")
     application = application_or_404(current_user, fund_id, application_id)
-    if application_part(current_user, application) != "committee":
+    if not sits_on_committee(current_user, fund.id):
         abort(403)
     return fund, application
 

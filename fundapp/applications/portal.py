@@ -136,7 +136,9 @@ def _own(application_id: int) -> tuple[Application, Fund, Company]:
     return row
 
 
-def _page(application, fund, company, form=None, withdraw_form=None, status=200):
+def _page(application, fund, company, form=None, withdraw_form=None, status=200, text_saved=False):
+    """The founder's application page; text_saved when the words were kept but an attached deck was not
+    (the deck's field says why, and nothing reads as "not saved")."""
     if form is None:
         form = ApplicationForm(obj=application, formdata=None)
         if application.requested_amount is not None:
@@ -155,6 +157,7 @@ def _page(application, fund, company, form=None, withdraw_form=None, status=200)
         eligibility=services.eligibility_of(application, fund, company),
         missing=services.missing_fields(application), timeline=timeline, asked=asked,
         messages=services.messages_of(application), states=workflow.STATES, editable=workflow.EDITABLE,
+        text_saved=text_saved,
         can_withdraw=workflow.may_move(application.state, "withdrawn", "founder")), status
 
 
@@ -189,8 +192,10 @@ def _after_saving(application, fund, company, form):
         problem = services.kept_deck(application, upload.filename, data)
         if problem is not None:
             form.deck.errors = [problem[0]]
-            flash(_("Your text is saved; the deck is not: %(problem)s", problem=problem[0]), "warning")
-            return _page(application, fund, company, form=form)
+            flash(_("Your text is saved; the deck is not, and nothing was sent to the fund: %(problem)s",
+                    problem=problem[0]) if form.save_and_submit.data else
+                  _("Your text is saved; the deck is not: %(problem)s", problem=problem[0]), "warning")
+            return _page(application, fund, company, form=form, text_saved=True)
     if form.save_and_submit.data:
         missing = services.missing_fields(application)
         problems = services.eligibility_of(application, fund, company)

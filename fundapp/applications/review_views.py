@@ -23,12 +23,12 @@ from fundapp.auth.models import User
 from fundapp.auth.permissions import (
     abilities,
     application_or_404,
-    application_part,
     fund_or_404,
     read_application,
     see_founder,
     see_scores,
     see_votes,
+    sits_on_committee,
 )
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -187,9 +187,11 @@ def application_page(fund, application, assign_form=None, transition_form=None, 
                                      .where(Assignment.application_id == application.id)).all()
     founder = db.session.get(User, application.founder_id)
     readable = read_application(current_user, application)
-    member = application_part(current_user, application) == "committee"
-    seat = committee.seat_of(current_user, application) if member else None
+    sits = sits_on_committee(current_user, fund.id)
+    seat = committee.seat_of(current_user, application) if sits else None
+    member = sits and (application.state == "committee" or seat is not None)
     votes = see_votes(current_user, application)
+    seats = committee.seats(application) if votes else []
     revisions = services.revisions(application) if readable else []
     seen = services.last_seen(current_user, application, revisions[-1].number) if revisions else None
     since = revisions[seen - 1] if seen is not None and seen < len(revisions) else None
@@ -198,6 +200,7 @@ def application_page(fund, application, assign_form=None, transition_form=None, 
         blind=blind, show_founder=see_founder(current_user, application, fund.blind_review), manager=manager,
         reviews=reviews, own_review=own_review, assignment=assignment,
         readable=readable, scores=scores, revisions=revisions, since=since,
+        submitted=services.as_submitted(application) if readable else None,
         changes=services.differences(since, revisions[-1]) if since else [],
         reviewable=application.state in workflow.REVIEWABLE,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
@@ -206,9 +209,9 @@ def application_page(fund, application, assign_form=None, transition_form=None, 
         recusal_refused=recusal_refused,
         assign_form=assign_form, assignments=assignments, abilities=allowed,
         member=member, seat=seat, votes=votes, vote_labels=committee.VOTES,
-        seats=committee.seats(application) if votes else [],
-        tally=committee.count(fund, application) if application.state == "committee" and (manager or votes)
-        else None,
+        seats=seats,
+        tally=committee.count(fund, application) if votes and (application.state == "committee" or seats)
+        else None, decision=committee.decision_of(application) if votes and seats else None,
         vote_form=vote_form or VoteForm(formdata=None).with_votes(committee.VOTES),
         declare_url=_declaration_url(fund, application, assignment, member, seat)), status
 
@@ -250,7 +253,7 @@ def revisions(fund_id: int, application_id: int):
     if not kept:
         abort(404)
     later = _revision_number("to", len(kept), len(kept))
-    earlier = _revision_number("from", later - 1 or 1, later)
+    earlier = _revision_number("from", later - 1 or 1, len(kept))
     return render_template("review/revisions.html", fund=fund, application=application, revisions=kept,
                            earlier=kept[earlier - 1], later=kept[later - 1],
                            company=db.session.get(Company, application.company_id),
@@ -333,18 +336,24 @@ def transition(fund_id: int, application_id: int):
             if to in workflow.TOLD:
                 return _preview(fund, application, form, status=refusal.status)
         else:
-            flash(_("Decision recorded and sent to the founder.") if to in workflow.TOLD else
+            flash(_("Decision recorded and sent to the founder.") if to in workflow.DECISIONS else
+                  _("Request recorded and sent to the founder.") if to in workflow.TOLD else
                   _("Step recorded."), "success")
             return redirect(url_for("review.application", fund_id=fund.id, application_id=application.id))
     return application_page(fund, application, transition_form=form, status=422)
 
 
 def _preview(fund, application, form, status: int = 200):
-    notice = review.founder_notice(fund, application, form.to.data, form.message.data or "")
+    """The step as the founder will receive it; before the committee, its tally and what it allows."""
+    to = form.to.data
+    notice = review.founder_notice(fund, application, to, form.message.data or "")
+    tally = committee.count(fund, application) if application.state == "committee" and \
+        to in workflow.DECISIONS else None
     return render_template("review/decision.html", fund=fund, application=application, form=form,
                            abilities=abilities(current_user, fund.id),
                            company=db.session.get(Company, application.company_id), notice=notice,
-                           step=workflow.STATES[form.to.data]), status
+                           step=workflow.STATES[to], decision=to in workflow.DECISIONS, tally=tally,
+                           against=tally is not None and committee.against_majority(tally, to)), status
 
 
 @blueprint.get("/applications/<int:application_id>/deck")
@@ -354,7 +363,7 @@ def deck(fund_id: int, application_id: int):
     application = application_or_404(current_user, fund_id, application_id)
     if not read_application(current_user, application):
         abort(404)
-    path = services.deck_path(application)
+    path = services.submitted_deck_path(application)
     if path is None or not path.exists():
         abort(404)
     return send_file(path, mimetype="application/pdf", as_attachment=True,

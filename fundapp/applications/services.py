@@ -182,6 +182,24 @@ def deck_pages(data: bytes) -> int:
     return count if isinstance(count, int) and count > 0 else 0
 
 
+def as_submitted(application: Application) -> dict | None:
+    """While the founder makes the changes asked, what the fund reads: the fields it submitted last
+    (its edits are its own until it resubmits); None otherwise (the application as it stands)."""
+    if application.state != "changes_requested":
+        return None
+    latest = db.session.scalar(select(Revision.values).where(Revision.application_id == application.id)
+                               .order_by(Revision.number.desc()).limit(1))
+    return latest
+
+
+def submitted_deck_path(application: Application) -> Path | None:
+    """The deck the fund may read: while the founder makes changes, only the one it submitted last."""
+    submitted = as_submitted(application)
+    if submitted is not None and submitted.get("deck_file") != application.deck_name:
+        return None
+    return deck_path(application)
+
+
 def deck_path(application: Application) -> Path | None:
     if not application.deck_name:
         return None

@@ -164,8 +164,8 @@ def application_part(user: User, application: Application) -> str | None:
         return "manager"
     if can(user, "review", application.fund_id) and _assignment(user, application) is not None:
         return "reviewer"
-    if can(user, "vote", application.fund_id) and (application.state == "committee" or
-                                                   _seat(user, application) is not None):
+    if sits_on_committee(user, application.fund_id) and (application.state == "committee" or
+                                                         _seat(user, application) is not None):
         return "committee"
     return None
 
@@ -198,10 +198,11 @@ def read_application(user: User, application: Application) -> Answer:
 
 
 def see_founder(user: User, application: Application, blind_review: bool) -> Answer:
-    """Whether the user may see who founded the company (name, email): its founder and those who run the
-    fund; a reviewer only once it has declared no conflict, and never in a fund's blind first pass."""
+    """Whether the user may see who founded the company (name, email): its founder, those who run the
+    fund and its committee members (who must know whom they might be tied to before they declare); a
+    reviewer only once it has declared no conflict, and never in a fund's blind first pass."""
     part = application_part(user, application)
-    if part in ("founder", "manager"):
+    if part in ("founder", "manager", "committee"):    # a committee member declares knowing who they are
         return ALLOWED
     if blind_review:
         return refused(_l("This fund's first pass is blind."))
@@ -223,6 +224,12 @@ def see_scores(user: User, application: Application) -> Answer:
     if reviewed is None:
         return refused(_l("The scores and the other reviews are shown once you have submitted yours."))
     return ALLOWED
+
+
+def sits_on_committee(user: User, fund_id: int) -> bool:
+    """Whether the user is a member of the fund's investment committee (a role of its own: an
+    administrator or a manager votes only when it also holds it)."""
+    return "committee" in fund_roles(user, fund_id)
 
 
 def see_votes(user: User, application: Application) -> Answer:

@@ -66,7 +66,8 @@ def minutes(fund: Fund, application: Application, today) -> bytes:
         review_rows = [[_("Reviewer"), _("Declaration"), _("Reviewed on"), _("Recommendation")]]
         recommendations = {"invest": _("Invest"), "maybe": _("Maybe"), "decline": _("Decline")}
         for assignment, reviewer, review in reviews:
-            declared = (_("Recused: %(reason)s", reason=assignment.conflict_reason) if assignment.conflict
+            # a reviewer's reason for its recusal is for the fund's managers (its form says so)
+            declared = (_("Recused") if assignment.conflict
                         else _("No conflict") if assignment.conflict is False else _("Did not declare"))
             review_rows.append([text(cell, style["body"]) for cell in (
                 reviewer.name, declared, _day(review.submitted_at) if review else "—",

@@ -7,7 +7,7 @@ from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
 from fundapp.applications import committee, review, services
-from fundapp.applications.models import StateChange
+from fundapp.applications.models import Review, Revision, StateChange, Vote
 from fundapp.auth import services as accounts
 from fundapp.extensions import db
 from fundapp.money import to_major
@@ -115,7 +115,18 @@ def _dated_back(application, submitted: date) -> None:
     application.created_at = application.submitted_at = start
     changes = db.session.scalars(select(StateChange).where(StateChange.application_id == application.id)
                                  .order_by(StateChange.id))
+    moved = {}
     for step, change in enumerate(changes):
-        change.at = start + timedelta(days=10 * step)
+        change.at = moved[change.to_state] = start + timedelta(days=10 * step)
         if change.to_state == application.decision:     # the first decision, dated back with its move
             application.decided_at = change.at
+    # what happened between the moves is dated between them: the submission, the reviews, the votes
+    for revision in db.session.scalars(select(Revision).where(Revision.application_id == application.id)):
+        revision.submitted_at = start
+    if "in_review" in moved:
+        for review_ in db.session.scalars(select(Review).where(Review.application_id == application.id)):
+            review_.submitted_at = moved["in_review"] + timedelta(days=3)
+    if "committee" in moved:
+        for seat in db.session.scalars(select(Vote).where(Vote.application_id == application.id)):
+            seat.declared_at = moved["committee"] + timedelta(days=1)
+            seat.voted_at = seat.voted_at and moved["committee"] + timedelta(days=2)

@@ -140,3 +140,27 @@ def test_a_founder_edits_through_the_api_only_while_asked(client, db, screened):
                                  .order_by(StateChange.id)).all()
     assert changes == ["submitted", "screening", "changes_requested", "screening"]
     assert db.session.scalar(select(func.count(FundMessage.id))) == 1
+
+
+def test_the_fund_reads_what_was_submitted_until_the_founder_resubmits(client, db, screened):
+    fund, manager, _reviewer, founder, application_id = screened
+    me = bearer(founder)
+    client.post(f"/api/v1/applications/{application_id}/transitions", headers=bearer(manager),
+                json={"to": "changes_requested", "reason": REASON, "message": ASK})
+    client.patch(f"/api/v1/applications/{application_id}", headers=me, json={"traction": "Half-written answ"})
+    assert client.post(f"/api/v1/applications/{application_id}/deck", headers=me,
+                       data={"deck": (io.BytesIO(pdf_bytes(2)), "draft.pdf")}).status_code == 201
+    sign_in(client, manager)
+    page = client.get(f"/funds/{fund.id}/applications/{application_id}").data.decode()
+    assert "Pilots with 3 co-ops" in page and "Half-written" not in page
+    assert "The founder is replacing the pitch deck" in page
+    assert client.get(f"/funds/{fund.id}/applications/{application_id}/deck").status_code == 404
+    read = client.get(f"/api/v1/applications/{application_id}", headers=bearer(manager)).json
+    assert read["traction"] == "Pilots with 3 co-ops"
+    assert client.get(f"/api/v1/applications/{application_id}", headers=me).json["traction"] == "Half-written answ"
+    client.post(f"/api/v1/applications/{application_id}/resubmit", headers=me)
+    page = client.get(f"/funds/{fund.id}/applications/{application_id}").data.decode()
+    assert "Half-written answ" in page
+    deck = client.get(f"/funds/{fund.id}/applications/{application_id}/deck")
+    assert deck.status_code == 200 and deck.data.startswith(b"%PDF-")
+    deck.close()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from fundapp.applications import committee
 from fundapp.applications.models import Application, StateChange, Vote
 from fundapp.audit.models import AuditEntry
+from fundapp.auth.models import Grant
 from fundapp.notifications.models import OutboxMessage
 from fundapp.portfolio.models import Company
 from tests.conftest import sign_in
@@ -147,3 +148,26 @@ def test_the_api_refuses_what_the_pages_refuse(client, db, before_committee):
         "to": "declined", "reason": "r", "message": "m"})
     assert early.status_code == 409                                                      # 1 of 2 votes
     assert db.session.scalar(select(func.count(Vote.id)).where(Vote.vote.is_not(None))) == 1
+
+
+def test_only_managers_decide_and_a_manager_on_the_committee_votes_like_any_member(client, db, before_committee):
+    fund, manager, (aminata, bakary, coumba), founder, application = before_committee
+    path = f"/api/v1/applications/{application.id}"
+    for member, choice in ((aminata, "approve"), (bakary, "approve")):
+        committee.declare(member, fund, application, conflict=False)
+        committee.cast(member, fund, application, choice, "Yes")
+    db.session.commit()
+    taken = client.post(f"{path}/transitions", headers=bearer(aminata), json={
+        "to": "approved", "reason": "The chair decides", "message": "Approved"})
+    assert taken.status_code == 403 and db.session.get(Application, application.id).state == "committee"
+    # a manager who also sits on the committee declares and votes as a member, on the page and the API
+    seated = staff_with_role("manager", fund, name="Dara")
+    db.session.add(Grant(user_id=seated.id, fund_id=fund.id, role="committee"))
+    db.session.commit()
+    sign_in(client, seated)
+    page = client.get(f"/funds/{fund.id}/applications/{application.id}").data.decode()
+    assert "Before you vote" in page
+    assert declare(client, fund, application, conflict="no").status_code == 302
+    assert client.post(f"{path}/votes", headers=bearer(seated),
+                       json={"vote": "decline", "comment": "Too early"}).status_code == 201
+    assert committee.count(fund, db.session.get(Application, application.id)).cast == 3
