@@ -59,7 +59,7 @@ def test_changes_reviews_committee_and_decision(db, visitor):
     expect(boss.page.get_by_text("The fund asks for more information").first).to_be_visible()
     assert_no_violations(boss, "committee-journey-manager-asks-preview")
     boss.page.get_by_role("button", name="Confirm and send").click()
-    expect(boss.page.get_by_text("Decision recorded and sent to the founder.")).to_be_visible()
+    expect(boss.page.get_by_text("Request recorded and sent to the founder.")).to_be_visible()
 
     # The founder edits; a refused deck keeps the words; the new deck and the words go back together.
     zoe = visitor()
