@@ -1,6 +1,5 @@
 """axe-core (WCAG 2.1 A and AA rules) on every page so far, as each role sees it, with zero violations."""
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from fundapp.applications.models import Application
@@ -8,12 +7,11 @@ from fundapp.auth.models import User
 from fundapp.funds.models import Fund, Partner
 from fundapp.portfolio.models import Company
 from fundapp.seed import demo
+from tests.browser.axe import AXE, WCAG, assert_no_violations
 from tests.conftest import seed
 
 pytestmark = pytest.mark.seeded("demo")
 
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-AXE = Axe()
 
 ANONYMOUS_PAGES = ["/login", "/register", "/activate/no-such-link", "/no-such-page", "/reports/verify",
                    "/open-data/", "/open-data/1"]
@@ -69,15 +67,6 @@ def demo_world(database):
 def assert_accessible(visitor, path: str, name: str) -> None:
     visitor.page.goto(path)
     assert_no_violations(visitor, name)
-
-
-def assert_no_violations(visitor, name: str) -> None:
-    """axe on the page the visitor is on (one reached by a form, such as a preview), with a screenshot."""
-    results = AXE.run(visitor.page, options=WCAG)
-    visitor.screenshot(name)
-    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
-                  for v in results.response["violations"]]
-    assert not violations, f"{visitor.page.url}: {violations}"
 
 
 def test_anonymous_pages(visitor, demo_world):

@@ -1,6 +1,7 @@
 """A manager calls capital; each partner sees its own notice and statement; another fund's partner sees nothing."""
 from playwright.sync_api import expect
 
+from tests.browser.axe import assert_no_violations
 from tests.factories import FundFactory, GrantFactory, PartnerFactory, UserFactory, staff_with_role
 
 
@@ -25,7 +26,7 @@ def test_capital_call_seen_by_each_partner_only(db, visitor, live_server):
     page.get_by_label("Purpose").select_option("investment")
     page.get_by_role("button", name="Issue the call").click()
     expect(page.get_by_role("cell", name="KES650,000.00")).to_be_visible()       # each share, before issuing
-    manager.screenshot("manager-checks-call")
+    assert_no_violations(manager, "manager-checks-call")
     page.get_by_role("button", name="Confirm and issue the call").click()
     expect(page.get_by_text("Recorded.")).to_be_visible()
     expect(page.get_by_role("cell", name="KES650,000.00").first).to_be_visible()

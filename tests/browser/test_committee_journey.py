@@ -14,7 +14,7 @@ from fundapp.applications import review, services
 from fundapp.applications.models import Application, Revision
 from fundapp.funds.models import Fund
 from fundapp.portfolio.models import Company
-from tests.browser.test_accessibility import assert_no_violations
+from tests.browser.axe import assert_no_violations
 from tests.factories import FounderFactory, FundFactory, pdf_bytes, staff_with_role
 
 REASON = "Weak CTO; numbers to be checked before the panel."
