@@ -51,13 +51,15 @@ FIELDS = ("stage", "pitch", "problem", "solution", "market", "business_model", "
           "use_of_funds", "full_time", "part_time", "jobs_expected")
 
 
-def application_json(application: Application, scores: bool = False, sent: dict | None = None) -> dict:
-    """The application as the API gives it (or, given `sent`, with the fields its founder submitted
-    last); its scores only to whom see_scores allows them (sealed scores; never to its founder)."""
-    sent = sent or {field: getattr(application, field) for field in ("requested_amount", *FIELDS)}
+def application_json(application: Application, scores: bool = False) -> dict:
+    """The application as the API gives it: to its founder as the founder is editing it, to the fund as
+    the fund received it; its scores only to whom see_scores allows them (sealed scores; never to its
+    founder)."""
+    founder = getattr(g, "api_user", None) is not None and application.founder_id == g.api_user.id
+    fields = services.editing(application) if founder else application
     return {"id": application.id, "fund_id": application.fund_id, "company_id": application.company_id,
-            "state": application.state, "requested_amount": sent.get("requested_amount"),
-            **{field: sent.get(field) for field in FIELDS},
+            "state": application.state, "requested_amount": fields.requested_amount,
+            **{field: getattr(fields, field) for field in FIELDS},
             "score": application.score if scores else None,
             "normalized_score": application.normalized_score if scores else None,
             "disagreement": application.disagreement if scores else None,
@@ -143,8 +145,7 @@ def get_application(application: Application, fund: Fund, part: str):
     declared no conflict; its scores as see_scores allows."""
     if not read_application(g.api_user, application):
         abort(404)
-    return application_json(application, scores=bool(see_scores(g.api_user, application)),
-                            sent=None if part == "founder" else services.as_submitted(application))
+    return application_json(application, scores=bool(see_scores(g.api_user, application)))
 
 
 @blp.route("/applications/<int:application_id>", methods=["PATCH"])
@@ -332,7 +333,7 @@ def votes(application: Application, fund: Fund, part: str):
     """The committee's declarations and votes: for those who run the fund, and for a member once it has
     voted (sealed votes)."""
     if not see_votes(g.api_user, application):
-        abort(403 if part in ("committee", "reviewer") else 404)
+        abort(404 if part == "founder" else 403)
     return [vote_json(seat, member) for seat, member in committee.seats(application)]
 
 
@@ -345,7 +346,7 @@ def votes(application: Application, fund: Fund, part: str):
 def minutes(application: Application, fund: Fund, part: str):
     """The committee's minutes on the application, a PDF in the fund's language (as votes allows)."""
     if not see_votes(g.api_user, application):
-        abort(403 if part in ("committee", "reviewer") else 404)
+        abort(404 if part == "founder" else 403)
     return pdf_response(minutes_pdf(fund, application, date.today()),
                         f"committee-minutes-application-{application.id}.pdf")
 

@@ -53,6 +53,9 @@ class Application(db.Model):
     deck_name: Mapped[str | None] = mapped_column(String(100))
     deck_filename: Mapped[str | None] = mapped_column(String(200))
     deck_size: Mapped[int | None]
+    # While the fund waits for the changes it asked: the founder's edits not sent yet (fields, and a new
+    # deck's deck_name, deck_filename and deck_size). The columns above stay what the fund received.
+    pending: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The fund's first decision (approved or declined) and when it was taken, as its state history

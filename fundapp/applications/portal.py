@@ -137,12 +137,13 @@ def _own(application_id: int) -> tuple[Application, Fund, Company]:
 
 
 def _page(application, fund, company, form=None, withdraw_form=None, status=200, text_saved=False):
-    """The founder's application page; text_saved when the words were kept but an attached deck was not
-    (the deck's field says why, and nothing reads as "not saved")."""
+    """The founder's application page, as the founder is editing it; text_saved when the words were kept
+    but an attached deck was not (the deck's field says why, and nothing reads as "not saved")."""
+    edited = services.editing(application)
     if form is None:
-        form = ApplicationForm(obj=application, formdata=None)
-        if application.requested_amount is not None:
-            form.requested_amount.data = to_major(application.requested_amount, fund.currency)
+        form = ApplicationForm(obj=edited, formdata=None)
+        if edited.requested_amount is not None:
+            form.requested_amount.data = to_major(edited.requested_amount, fund.currency)
     form.requested_amount.description = _(
         "In %(currency)s: this fund invests from %(low)s to %(high)s.", currency=fund.currency,
         low=money(fund.min_ticket, fund.currency), high=money(fund.max_ticket, fund.currency))
@@ -152,10 +153,10 @@ def _page(application, fund, company, form=None, withdraw_form=None, status=200,
     timeline = services.founder_timeline(application)
     asked = next((told for change, told in reversed(timeline) if change.to_state == "changes_requested"), "")
     return render_template(
-        "portal/application.html", application=application, fund=fund, company=company, form=form,
-        withdraw_form=withdraw_form or WithdrawForm(formdata=None),
-        eligibility=services.eligibility_of(application, fund, company),
-        missing=services.missing_fields(application), timeline=timeline, asked=asked,
+        "portal/application.html", application=application, edited=edited, fund=fund, company=company,
+        form=form, withdraw_form=withdraw_form or WithdrawForm(formdata=None),
+        eligibility=services.eligibility_of(edited, fund, company),
+        missing=services.missing_fields(edited), timeline=timeline, asked=asked,
         messages=services.messages_of(application), states=workflow.STATES, editable=workflow.EDITABLE,
         text_saved=text_saved,
         can_withdraw=workflow.may_move(application.state, "withdrawn", "founder")), status
@@ -197,8 +198,9 @@ def _after_saving(application, fund, company, form):
                   _("Your text is saved; the deck is not: %(problem)s", problem=problem[0]), "warning")
             return _page(application, fund, company, form=form, text_saved=True)
     if form.save_and_submit.data:
-        missing = services.missing_fields(application)
-        problems = services.eligibility_of(application, fund, company)
+        edited = services.editing(application)
+        missing = services.missing_fields(edited)
+        problems = services.eligibility_of(edited, fund, company)
         if missing or problems:
             if missing:
                 problems = [_("Still missing: %(fields)s", fields=", ".join(map(field_label, missing))),
@@ -239,11 +241,12 @@ def upload_deck(application_id: int):
 @blueprint.get("/applications/<int:application_id>/deck")
 def deck(application_id: int):
     application, _fund, _company = _own(application_id)
-    path = services.deck_path(application)
+    edited = services.editing(application)
+    path = services.deck_path(edited)
     if path is None or not path.exists():
         abort(404)
     return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=files.safe_name(application.deck_filename))
+                     download_name=files.safe_name(edited.deck_filename))
 
 
 @blueprint.post("/applications/<int:application_id>/submit")

@@ -14,6 +14,7 @@ from fundapp.applications.models import Application, Assignment, Criterion, Fund
 from fundapp.applications.services import move, refuse_unless_movable
 from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import User
+from fundapp.auth.permissions import recused
 from fundapp.auth.services import holders
 from fundapp.columns import utcnow
 from fundapp.errors import Refused, input_message
@@ -295,6 +296,9 @@ def decide(actor, fund: Fund, application: Application, to: str, reason: str, me
     which alone reaches the founder (in the portal and by mail). A decision on an application before the
     committee needs its quorum, and a justification when it goes against the majority of its votes."""
     refuse_unless_movable(application, to, "manager")
+    if recused(actor, application):
+        raise Refused({"to": _("You declared a conflict on this application: another manager takes its "
+                               "steps.")}, status=403)
     errors = {}
     if not (reason or "").strip():
         errors["reason"] = _("Give a reason for this step.")

@@ -200,7 +200,6 @@ def application_page(fund, application, assign_form=None, transition_form=None, 
         blind=blind, show_founder=see_founder(current_user, application, fund.blind_review), manager=manager,
         reviews=reviews, own_review=own_review, assignment=assignment,
         readable=readable, scores=scores, revisions=revisions, since=since,
-        submitted=services.as_submitted(application) if readable else None,
         changes=services.differences(since, revisions[-1]) if since else [],
         reviewable=application.state in workflow.REVIEWABLE,
         criteria=review.rubric(fund), eligibility=services.eligibility_of(application, fund, company),
@@ -363,7 +362,7 @@ def deck(fund_id: int, application_id: int):
     application = application_or_404(current_user, fund_id, application_id)
     if not read_application(current_user, application):
         abort(404)
-    path = services.submitted_deck_path(application)
+    path = services.deck_path(application)
     if path is None or not path.exists():
         abort(404)
     return send_file(path, mimetype="application/pdf", as_attachment=True,

@@ -106,18 +106,47 @@ def save_draft(founder, application: Application, fund: Fund, values: dict) -> A
             clean[field] = value
     if errors:
         raise Refused(errors)
-    for field, value in clean.items():
-        setattr(application, field, value)
-    db.session.flush()
+    _keep(application, clean)
     return application
 
 
+def _keep(application: Application, values: dict) -> None:
+    """Write the founder's values: on a draft, the application itself; while the fund waits for changes,
+    beside what the fund received, until the founder resubmits."""
+    if application.state == "changes_requested":
+        application.pending = {**(application.pending or {}), **values}
+    else:
+        for field, value in values.items():
+            setattr(application, field, value)
+    db.session.flush()
+
+
+class Editing:
+    """The application as its founder is editing it: what the fund received, with the founder's changes
+    not sent yet over it (read like the application itself)."""
+
+    def __init__(self, application: Application):
+        self._application = application
+        self._pending = (application.pending or {}) if application.state == "changes_requested" else {}
+
+    def __getattr__(self, name: str):
+        if name in self._pending:
+            return self._pending[name]
+        return getattr(self._application, name)
+
+
+def editing(application: Application) -> Editing:
+    return Editing(application)
+
+
 def draft_values(application: Application, fund: Fund) -> dict:
-    """The draft's fields as save_draft reads them: an edit of some fields keeps the others."""
-    amount = application.requested_amount
+    """The draft's fields as save_draft reads them, as the founder is editing them: an edit of some
+    fields keeps the others."""
+    edited = editing(application)
+    amount = edited.requested_amount
     return {"requested_amount": "" if amount is None else str(to_decimal(amount, fund.currency)),
-            "stage": application.stage, **{field: getattr(application, field) for field in TEXT_LIMITS},
-            **{field: getattr(application, field) for field in COUNT_FIELDS}}
+            "stage": edited.stage, **{field: getattr(edited, field) for field in TEXT_LIMITS},
+            **{field: getattr(edited, field) for field in COUNT_FIELDS}}
 
 
 def deck_problem(application: Application, data: bytes) -> tuple[str, int] | None:
@@ -164,11 +193,12 @@ def kept_deck(application: Application, filename: str, data: bytes) -> tuple[str
     name = f"{secrets.token_hex(16)}.pdf"
     (folder / name).write_bytes(data)
     files.written(folder / name)
-    if application.deck_name:
-        files.replaced(deck_path(application))
-    application.deck_name, application.deck_size = name, len(data)
-    application.deck_filename = files.safe_name(filename)
-    db.session.flush()
+    previous = editing(application).deck_name
+    received = application.deck_name if application.state != "draft" else None
+    if previous and previous != received:                     # the deck the fund received stays
+        files.replaced(deck_path(editing(application)))
+    _keep(application, {"deck_name": name, "deck_size": len(data),
+                        "deck_filename": files.safe_name(filename)})
     return None
 
 
@@ -180,24 +210,6 @@ def deck_pages(data: bytes) -> int:
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
         return 0
     return count if isinstance(count, int) and count > 0 else 0
-
-
-def as_submitted(application: Application) -> dict | None:
-    """While the founder makes the changes asked, what the fund reads: the fields it submitted last
-    (its edits are its own until it resubmits); None otherwise (the application as it stands)."""
-    if application.state != "changes_requested":
-        return None
-    latest = db.session.scalar(select(Revision.values).where(Revision.application_id == application.id)
-                               .order_by(Revision.number.desc()).limit(1))
-    return latest
-
-
-def submitted_deck_path(application: Application) -> Path | None:
-    """The deck the fund may read: while the founder makes changes, only the one it submitted last."""
-    submitted = as_submitted(application)
-    if submitted is not None and submitted.get("deck_file") != application.deck_name:
-        return None
-    return deck_path(application)
 
 
 def deck_path(application: Application) -> Path | None:
@@ -245,6 +257,8 @@ def move(actor, application: Application, to: str, role: str, reason: str = "",
     """Move an application through the workflow, recording who, when, why (internal), what the founder
     was told and, for a decision against the committee's majority, its justification."""
     refuse_unless_movable(application, to, role)
+    if application.state == "changes_requested" and role != "resubmission":
+        _discard_pending(application)
     change = StateChange(application_id=application.id, from_state=application.state, to_state=to,
                          user_id=actor.id, reason=reason.strip()[:2000], message=message.strip(),
                          justification=justification.strip()[:2000], at=utcnow())
@@ -276,7 +290,27 @@ def submit(founder, application: Application, fund: Fund, company: Company) -> b
     return True
 
 
-def _refuse_unless_complete(application: Application, fund: Fund, company: Company) -> None:
+def _apply_pending(application: Application) -> None:
+    """The founder's changes become what the fund reads; the deck they replace is deleted on commit."""
+    pending = application.pending or {}
+    if pending.get("deck_name") and application.deck_name:
+        files.replaced(deck_path(application))
+    for field, value in pending.items():
+        setattr(application, field, value)
+    application.pending = None
+    db.session.flush()
+
+
+def _discard_pending(application: Application) -> None:
+    """The founder's unsent changes are dropped (the application leaves the state where it could send
+    them); a deck it attached meanwhile is deleted on commit."""
+    pending = application.pending or {}
+    if pending.get("deck_name"):
+        files.replaced(deck_path(editing(application)))
+    application.pending = None
+
+
+def _refuse_unless_complete(application, fund: Fund, company: Company) -> None:
     missing = missing_fields(application)
     if missing:
         raise Refused({field: _("This is needed before you submit.") for field in missing})
@@ -290,7 +324,8 @@ def resubmit(founder, application: Application, fund: Fund, company: Company) ->
     new revision, and the fund's managers are told."""
     if application.state != "changes_requested" or application.founder_id != founder.id:
         raise Refused({"state": _("This application is not waiting for changes.")}, status=409)
-    _refuse_unless_complete(application, fund, company)
+    _refuse_unless_complete(editing(application), fund, company)
+    _apply_pending(application)
     asked_from = db.session.scalar(
         select(StateChange.from_state).where(StateChange.application_id == application.id,
                                              StateChange.to_state == "changes_requested")

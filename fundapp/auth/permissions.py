@@ -234,18 +234,26 @@ def sits_on_committee(user: User, fund_id: int) -> bool:
 
 def see_votes(user: User, application: Application) -> Answer:
     """Whether the user may see the committee's votes, comments and recusals (and its minutes): those who
-    run the fund; a committee member once it has voted (sealed votes); nobody else."""
+    run the fund; a committee member once it has voted (sealed votes) — a manager who sits on the
+    committee too, on the applications it votes on; never a recused member; nobody else."""
     part = application_part(user, application)
-    if part == "manager":
-        return ALLOWED
-    if part != "committee":
+    if part not in ("manager", "committee"):
         return refused(_l("The committee's votes are not shown to you."))
     seat = _seat(user, application)
     if seat is not None and seat.conflict:
         return refused(_l("You declared a conflict and are recused from this application."))
-    if seat is None or seat.vote is None:
+    member = sits_on_committee(user, application.fund_id) and (seat is not None or
+                                                                application.state == "committee")
+    if member and (seat is None or seat.vote is None):
         return refused(_l("The committee's votes are shown once you have voted."))
     return ALLOWED
+
+
+def recused(user: User, application: Application) -> bool:
+    """Whether the user declared a conflict on the application, as a reviewer or a committee member: it
+    takes no part in it any more, not even, as a manager, in its decision."""
+    seat, assignment = _seat(user, application), _assignment(user, application)
+    return bool(seat is not None and seat.conflict) or bool(assignment is not None and assignment.conflict)
 
 
 def _seat(user: User, application: Application) -> Vote | None:

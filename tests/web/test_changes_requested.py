@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from fundapp.applications import review
+from fundapp.applications import review, services
 from fundapp.applications.models import Application, FundMessage, Revision, StateChange
 from fundapp.notifications.models import OutboxMessage
 from tests.conftest import sign_in
@@ -78,7 +78,8 @@ def test_the_founder_is_asked_edits_resubmits_and_the_fund_sees_what_changed(cli
     assert "The deck must be a PDF file." in refused.data.decode()
     db.session.expire_all()
     kept = db.session.get(Application, application_id)
-    assert kept.traction.endswith("41 paying farmers") and kept.state == "changes_requested"   # text kept
+    assert kept.state == "changes_requested" and kept.traction == "Pilots with 3 co-ops"    # the fund's copy
+    assert kept.pending["traction"].endswith("41 paying farmers")          # the founder's text, kept apart
     sent = client.post(f"/portal/applications/{application_id}", data={
         **form, "deck": (io.BytesIO(pdf_bytes(3)), "deck-v2.pdf"), "save_and_submit": "y"},
         content_type="multipart/form-data")
@@ -147,20 +148,43 @@ def test_the_fund_reads_what_was_submitted_until_the_founder_resubmits(client, d
     me = bearer(founder)
     client.post(f"/api/v1/applications/{application_id}/transitions", headers=bearer(manager),
                 json={"to": "changes_requested", "reason": REASON, "message": ASK})
-    client.patch(f"/api/v1/applications/{application_id}", headers=me, json={"traction": "Half-written answ"})
+    client.patch(f"/api/v1/applications/{application_id}", headers=me,
+                 json={"traction": "Half-written answ", "requested_amount": "3000000"})
     assert client.post(f"/api/v1/applications/{application_id}/deck", headers=me,
-                       data={"deck": (io.BytesIO(pdf_bytes(2)), "draft.pdf")}).status_code == 201
+                       data={"deck": (io.BytesIO(pdf_bytes(5)), "draft.pdf")}).status_code == 201
+
+    def fund_reads(text: str, amount: str, deck_pages: int) -> None:
+        page = client.get(f"/funds/{fund.id}/applications/{application_id}").data.decode()
+        assert text in page
+        for path in (f"/api/v1/funds/{fund.id}/applications", f"/api/v1/applications/{application_id}"):
+            assert text in client.get(path, headers=bearer(manager)).data.decode()
+        assert f",{amount}," in client.get(f"/funds/{fund.id}/applications?format=csv").data.decode()
+        deck = client.get(f"/funds/{fund.id}/applications/{application_id}/deck")
+        assert deck.status_code == 200 and deck.data == pdf_bytes(deck_pages)
+        deck.close()
+
     sign_in(client, manager)
-    page = client.get(f"/funds/{fund.id}/applications/{application_id}").data.decode()
-    assert "Pilots with 3 co-ops" in page and "Half-written" not in page
-    assert "The founder is replacing the pitch deck" in page
-    assert client.get(f"/funds/{fund.id}/applications/{application_id}/deck").status_code == 404
-    read = client.get(f"/api/v1/applications/{application_id}", headers=bearer(manager)).json
-    assert read["traction"] == "Pilots with 3 co-ops"
+    fund_reads("Pilots with 3 co-ops", "2500000.0", 2)          # what it received, not the founder's unsent changes
+    assert "Half-written" not in client.get(f"/api/v1/funds/{fund.id}/applications",
+                                            headers=bearer(manager)).data.decode()
     assert client.get(f"/api/v1/applications/{application_id}", headers=me).json["traction"] == "Half-written answ"
-    client.post(f"/api/v1/applications/{application_id}/resubmit", headers=me)
-    page = client.get(f"/funds/{fund.id}/applications/{application_id}").data.decode()
-    assert "Half-written answ" in page
-    deck = client.get(f"/funds/{fund.id}/applications/{application_id}/deck")
-    assert deck.status_code == 200 and deck.data.startswith(b"%PDF-")
-    deck.close()
+    assert client.post(f"/api/v1/applications/{application_id}/resubmit", headers=me).status_code == 200
+    fund_reads("Half-written answ", "3000000.0", 5)
+
+
+def test_leaving_without_resubmitting_drops_the_unsent_changes(client, db, screened):
+    fund, manager, _reviewer, founder, application_id = screened
+    me = bearer(founder)
+    client.post(f"/api/v1/applications/{application_id}/transitions", headers=bearer(manager),
+                json={"to": "changes_requested", "reason": REASON, "message": ASK})
+    client.patch(f"/api/v1/applications/{application_id}", headers=me, json={"pitch": "Never sent"})
+    client.post(f"/api/v1/applications/{application_id}/deck", headers=me,
+                data={"deck": (io.BytesIO(pdf_bytes(4)), "never.pdf")})
+    pending_deck = db.session.get(Application, application_id).pending["deck_name"]
+    declined = client.post(f"/api/v1/applications/{application_id}/transitions", headers=bearer(manager),
+                           json={"to": "declined", "reason": "No answer", "message": "We stop here."})
+    assert declined.status_code == 200 and declined.json["pitch"] == "Soil data"
+    db.session.expire_all()
+    kept = db.session.get(Application, application_id)
+    assert kept.pending is None and kept.pitch == "Soil data" and kept.deck_name != pending_deck
+    assert not (services.deck_path(kept).parent / pending_deck).exists()       # its unsent deck is deleted

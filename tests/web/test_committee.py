@@ -171,3 +171,27 @@ def test_only_managers_decide_and_a_manager_on_the_committee_votes_like_any_memb
     assert client.post(f"{path}/votes", headers=bearer(seated),
                        json={"vote": "decline", "comment": "Too early"}).status_code == 201
     assert committee.count(fund, db.session.get(Application, application.id)).cast == 3
+
+
+def test_a_manager_on_the_committee_votes_before_seeing_votes_and_decides_nothing_once_recused(
+        client, db, before_committee):
+    fund, manager, (aminata, bakary, coumba), founder, application = before_committee
+    committee.declare(aminata, fund, application, conflict=False)
+    committee.cast(aminata, fund, application, "approve", "Strong jobs case")
+    seated, other = staff_with_role("manager", fund, name="Dara"), staff_with_role("manager", fund, name="Eli")
+    db.session.add(Grant(user_id=seated.id, fund_id=fund.id, role="committee"))
+    db.session.commit()
+    path = f"/api/v1/applications/{application.id}"
+    assert client.get(f"{path}/votes", headers=bearer(seated)).status_code == 403       # sealed for it too
+    sign_in(client, seated)
+    assert "Strong jobs case" not in client.get(f"/funds/{fund.id}/applications/{application.id}").data.decode()
+    assert client.post(f"{path}/conflict", headers=bearer(seated),
+                       json={"conflict": True, "reason": "I sit on its board"}).status_code == 200
+    assert client.get(f"{path}/votes", headers=bearer(seated)).status_code == 403
+    committee.declare(bakary, fund, application, conflict=False)
+    committee.cast(bakary, fund, application, "decline", "Too early")
+    db.session.commit()
+    step = {"to": "approved", "reason": "r", "message": "Welcome", "justification": ""}
+    refused = client.post(f"{path}/transitions", headers=bearer(seated), json=step)
+    assert refused.status_code == 403 and db.session.get(Application, application.id).state == "committee"
+    assert client.post(f"{path}/transitions", headers=bearer(other), json=step).status_code == 200
