@@ -22,7 +22,6 @@ from fundapp.funds.models import Fund
 from fundapp.notifications.services import send
 
 VOTES = {"approve": _l("Approve"), "decline": _l("Decline"), "abstain": _l("Abstain")}
-MAJORITY_DECISION = {"approve": "approved", "decline": "declined"}
 
 
 # --- the rules, on plain values -----------------------------------------------------------------------

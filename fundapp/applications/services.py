@@ -121,7 +121,7 @@ def _keep(application: Application, values: dict) -> None:
     db.session.flush()
 
 
-class Editing:
+class _Editing:
     """The application as its founder is editing it: what the fund received, with the founder's changes
     not sent yet over it (read like the application itself)."""
 
@@ -135,8 +135,9 @@ class Editing:
         return getattr(self._application, name)
 
 
-def editing(application: Application) -> Editing:
-    return Editing(application)
+def editing(application: Application) -> _Editing:
+    """The application as its founder is editing it (see _Editing)."""
+    return _Editing(application)
 
 
 def draft_values(application: Application, fund: Fund) -> dict:
