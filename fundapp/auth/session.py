@@ -1,5 +1,6 @@
 """The signed-in user of a request: loading, idle timeout, language and navigation."""
 import time
+from urllib.parse import urlsplit
 
 from flask import current_app, flash, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -41,7 +42,9 @@ def enforce_idle_timeout():
         logout_user()
         session.clear()
         flash(_("You were signed out after a period of inactivity."), "info")
-        next_page = request.full_path if request.method == "GET" else None
+        # back to the page after signing in again; for a form sent, the page it was on (what was typed
+        # there is kept in the browser and put back: see static/keep-typed.js)
+        next_page = request.full_path if request.method == "GET" else _page_of(request.referrer)
         return redirect(url_for("auth.login", next=next_page))
     # Noted at most once a minute: a page viewed again does not sign and send a new cookie each time.
     if now - session.get("last_seen", 0) >= SEEN_EVERY:
@@ -67,3 +70,13 @@ def navigation() -> dict:
     for fund_id, name, role in rows:
         funds.setdefault(fund_id, (name, []))[1].append(role)
     return {"nav_funds": [(fund_id, name, tuple(roles)) for fund_id, (name, roles) in funds.items()]}
+
+
+def _page_of(referrer: str | None) -> str | None:
+    """The path of a page of this site that sent a form, or None."""
+    if not referrer:
+        return None
+    address = urlsplit(referrer)
+    if address.netloc and address.netloc != request.host:
+        return None
+    return address.path + (f"?{address.query}" if address.query else "")
