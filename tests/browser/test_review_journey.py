@@ -69,8 +69,9 @@ def test_pitch_review_and_decision(db, visitor):
     page.get_by_label("Stage").select_option("idea")
     page.set_input_files("#deck", files=[{"name": "second.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes()}])
     page.get_by_role("button", name="Save and submit").click()
+    page.get_by_text("Withdraw the application…").click()        # opens what a withdrawal means
     page.get_by_label("Why do you withdraw?").fill("We will apply next year.")
-    page.get_by_role("button", name="Withdraw the application").click()
+    page.get_by_role("button", name="Withdraw the application", exact=True).click()
     expect(page.get_by_text("Your application is withdrawn.")).to_be_visible()
     expect(page.get_by_text("We will apply next year.")).to_be_visible()
 
