@@ -30,6 +30,7 @@ from fundapp.ledger import reversal as reversals
 from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CallAllocation, CapitalCall, Distribution, DistributionAllocation, Expense
+from fundapp.ledger.numbers import number_of, numbers
 from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.models import Investment
 
@@ -39,21 +40,23 @@ blp = Blueprint("api_capital", __name__, url_prefix="/api/v1",
 documented_errors = errors_of(blp)
 
 
-def with_allocations(entry, model, key) -> dict:
-    """A call or a distribution with its partners' shares, for its schema to write."""
+def with_allocations(entry, model, key, number: int | None = None) -> dict:
+    """A call or a distribution with its number in the fund and its partners' shares, for its schema to
+    write (the number given when the caller has them all at hand)."""
     shares = db.session.execute(select(model.partner_id, model.amount).where(key == entry.id)
                                 .order_by(model.partner_id)).mappings().all()
     return {column: getattr(entry, column) for column in ("id", "call_date", "due_date", "date", "amount",
                                                           "purpose") if hasattr(entry, column)} | {
-        "allocations": shares}
+        "number": number or number_of(entry), "allocations": shares}
 
 
-def call_with_allocations(call: CapitalCall) -> dict:
-    return with_allocations(call, CallAllocation, CallAllocation.call_id)
+def call_with_allocations(call: CapitalCall, number: int | None = None) -> dict:
+    return with_allocations(call, CallAllocation, CallAllocation.call_id, number)
 
 
-def distribution_with_allocations(distribution: Distribution) -> dict:
-    return with_allocations(distribution, DistributionAllocation, DistributionAllocation.distribution_id)
+def distribution_with_allocations(distribution: Distribution, number: int | None = None) -> dict:
+    return with_allocations(distribution, DistributionAllocation, DistributionAllocation.distribution_id,
+                            number)
 
 
 @blp.route("/funds/<int:fund_id>/capital-calls", methods=["GET"])
@@ -66,7 +69,8 @@ def list_calls(fund: Fund):
     calls = db.session.scalars(select(CapitalCall)
                                .where(CapitalCall.fund_id == fund.id, effective(CapitalCall))
                                .order_by(CapitalCall.call_date, CapitalCall.id))
-    return [call_with_allocations(call) for call in calls]
+    call_numbers = numbers(CapitalCall, fund.id)
+    return [call_with_allocations(call, call_numbers[call.id]) for call in calls]
 
 
 @blp.route("/funds/<int:fund_id>/capital-calls", methods=["POST"])
@@ -104,7 +108,8 @@ def list_distributions(fund: Fund):
     """The fund's distributions in force, oldest first."""
     rows = db.session.scalars(select(Distribution).where(Distribution.fund_id == fund.id,
                                                           effective(Distribution)).order_by(Distribution.date))
-    return [distribution_with_allocations(row) for row in rows]
+    distribution_numbers = numbers(Distribution, fund.id)
+    return [distribution_with_allocations(row, distribution_numbers[row.id]) for row in rows]
 
 
 @blp.route("/funds/<int:fund_id>/distributions", methods=["POST"])

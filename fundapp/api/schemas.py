@@ -184,6 +184,7 @@ class AllocationSchema(Schema):
 
 class CapitalCallSchema(Schema):
     id = fields.Integer(dump_only=True)
+    number = fields.Integer(dump_only=True, metadata={"description": "1, 2, 3… within the fund"})
     call_date = Date(required=True)
     due_date = Date(required=True)
     amount = Money(required=True)
@@ -200,6 +201,7 @@ class PaymentSchema(Schema):
 
 class DistributionSchema(Schema):
     id = fields.Integer(dump_only=True)
+    number = fields.Integer(dump_only=True, metadata={"description": "1, 2, 3… within the fund"})
     date = Date(required=True)
     amount = Money(required=True)
     allocations = fields.List(fields.Nested(AllocationSchema), dump_only=True)

@@ -15,6 +15,7 @@ from fundapp.ledger.models import (
     Expense,
     Payment,
 )
+from fundapp.ledger.numbers import numbers
 
 
 @dataclass
@@ -35,6 +36,7 @@ class CallLine:
     call: CapitalCall
     reversed: bool
     lines: list[AllocationLine] = field(default_factory=list)
+    number: int = 0                         # its number in the fund (ledger.numbers)
 
     @property
     def paid(self) -> int:
@@ -73,7 +75,9 @@ def calls_of(fund: Fund) -> list[CallLine]:
     for allocation, name in rows:
         by_call.setdefault(allocation.call_id, []).append(AllocationLine(
             allocation.id, allocation.partner_id, name, allocation.amount, paid.get(allocation.id, 0)))
-    return [CallLine(call, call.id in voided, by_call.get(call.id, [])) for call in calls]
+    call_numbers = numbers(CapitalCall, fund.id)
+    return [CallLine(call, call.id in voided, by_call.get(call.id, []), call_numbers[call.id])
+            for call in calls]
 
 
 def payments_of(fund: Fund) -> list[tuple]:
@@ -103,7 +107,7 @@ def entries_of(model, fund: Fund) -> list[tuple]:
 class StatementLine:
     date: date
     kind: str            # "call" | "payment" | "distribution"
-    reference: int
+    reference: int       # the number of the call (paid) or distribution in its fund (ledger.numbers)
     total: int           # the event's total for the fund
     share: int           # this partner's part
     due_date: date | None = None
@@ -126,10 +130,13 @@ def partner_events(fund: Fund, partner: Partner, as_of: date) -> list[StatementL
         .join(DistributionAllocation, DistributionAllocation.distribution_id == Distribution.id)
         .where(Distribution.fund_id == fund.id, DistributionAllocation.partner_id == partner.id,
                Distribution.date <= as_of, effective(Distribution))).all()
-    lines = [StatementLine(c.call_date, "call", c.id, c.amount, share, c.due_date, c.purpose)
+    call_numbers, distribution_numbers = numbers(CapitalCall, fund.id), numbers(Distribution, fund.id)
+    lines = [StatementLine(c.call_date, "call", call_numbers[c.id], c.amount, share, c.due_date, c.purpose)
              for c, share in calls]
-    lines += [StatementLine(p.date, "payment", call_id, p.amount, p.amount) for p, call_id in payments]
-    lines += [StatementLine(d.date, "distribution", d.id, d.amount, share) for d, share in distributions]
+    lines += [StatementLine(p.date, "payment", call_numbers[call_id], p.amount, p.amount)
+              for p, call_id in payments]
+    lines += [StatementLine(d.date, "distribution", distribution_numbers[d.id], d.amount, share)
+              for d, share in distributions]
     order = {"call": 0, "payment": 1, "distribution": 2}
     return sorted(lines, key=lambda line: (line.date, order[line.kind], line.reference))
 
@@ -139,18 +146,22 @@ def partner_events(fund: Fund, partner: Partner, as_of: date) -> list[StatementL
 def ledger_rows(fund: Fund) -> list[dict]:
     """Every capital ledger entry of the fund, reversals included, oldest first (minor units)."""
     rows = []
+    call_numbers, distribution_numbers = numbers(CapitalCall, fund.id), numbers(Distribution, fund.id)
     for line in calls_of(fund):
+        number = call_numbers[line.call.id]
         rows.append({"date": line.call.call_date, "entry": "capital_call", "reference": line.call.id,
-                     "partner": "", "amount": line.call.amount, "detail": line.call.purpose,
+                     "number": number, "partner": "", "amount": line.call.amount, "detail": line.call.purpose,
                      "reversed": line.reversed})
         rows += [{"date": line.call.call_date, "entry": "call_allocation", "reference": line.call.id,
-                  "partner": a.partner_name, "amount": a.amount, "detail": "", "reversed": line.reversed}
-                 for a in line.lines]
-    rows += [{"date": p.date, "entry": "payment", "reference": call_id, "partner": name, "amount": p.amount,
-              "detail": "", "reversed": reversed_} for p, name, call_id, reversed_ in payments_of(fund)]
+                  "number": number, "partner": a.partner_name, "amount": a.amount, "detail": "",
+                  "reversed": line.reversed} for a in line.lines]
+    rows += [{"date": p.date, "entry": "payment", "reference": call_id, "number": call_numbers[call_id],
+              "partner": name, "amount": p.amount, "detail": "", "reversed": reversed_}
+             for p, name, call_id, reversed_ in payments_of(fund)]
     for model, entry in ((Distribution, "distribution"), (Expense, "expense")):
-        rows += [{"date": row.date, "entry": entry, "reference": row.id, "partner": "", "amount": row.amount,
-                  "detail": getattr(row, "description", ""), "reversed": reversed_}
-                 for row, reversed_ in entries_of(model, fund)]
+        rows += [{"date": row.date, "entry": entry, "reference": row.id,
+                  "number": distribution_numbers.get(row.id) if model is Distribution else None,
+                  "partner": "", "amount": row.amount, "detail": getattr(row, "description", ""),
+                  "reversed": reversed_} for row, reversed_ in entries_of(model, fund)]
     order = {"capital_call": 0, "call_allocation": 1, "payment": 2, "distribution": 3, "expense": 4}
     return sorted(rows, key=lambda row: (row["date"], order[row["entry"]], row["reference"]))

@@ -14,6 +14,7 @@ from fundapp.ledger import capital, reversal, statements
 from fundapp.ledger.forms import CallForm, ConfirmedCallForm, DistributionForm, ExpenseForm, PaymentForm
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CapitalCall, Distribution, Expense
+from fundapp.ledger.numbers import numbers
 from fundapp.money import to_decimal, to_major
 from fundapp.web.exports import download
 from fundapp.web.files import pdf_response
@@ -27,7 +28,7 @@ blueprint = Blueprint("capital", __name__, url_prefix="/funds/<int:fund_id>")
 def _payment_choices(form: PaymentForm, calls, currency: str) -> None:
     form.allocation.choices = [
         (f"{line.call.id}:{allocation.partner_id}",
-         _("Call %(id)d of %(date)s — %(partner)s (outstanding %(amount)s)", id=line.call.id,
+         _("Call no. %(number)d of %(date)s — %(partner)s (outstanding %(amount)s)", number=line.number,
            date=line.call.call_date.isoformat(), partner=allocation.partner_name,
            amount=to_major(allocation.outstanding, currency)))
         for line in calls if not line.reversed for allocation in line.lines if allocation.outstanding > 0]
@@ -45,8 +46,9 @@ def _capital_page(fund, forms: dict | None = None, status: int = 200):
         "capital/index.html", fund=fund, metrics=metrics, calls=calls, today=date.today(),
         reasons=reversal.reasons(fund),
         partners={p.id: p for p in partners_of(fund)},
-        payments=statements.payments_of(fund),
+        payments=statements.payments_of(fund), call_numbers=numbers(CapitalCall, fund.id),
         distributions=statements.entries_of(Distribution, fund),
+        distribution_numbers=numbers(Distribution, fund.id),
         expenses=statements.entries_of(Expense, fund),
         call_form=forms.get("call") or CallForm(formdata=None, prefix="call"), payment_form=payment_form,
         distribution_form=forms.get("distribution") or DistributionForm(formdata=None, prefix="distribution"),
@@ -75,7 +77,8 @@ def export(fund_id: int, kind: str):
     """The capital ledger, every entry and reversal, as CSV or XLSX (amounts in major units)."""
     fund = fund_or_404(current_user, fund_id, "manage_capital")
     frame = pd.DataFrame(statements.ledger_rows(fund),
-                         columns=["date", "entry", "reference", "partner", "amount", "detail", "reversed"])
+                         columns=["date", "entry", "reference", "number", "partner", "amount", "detail",
+                                  "reversed"])
     frame["amount"] = [float(to_decimal(value, fund.currency)) for value in frame["amount"]]
     return download(frame, f"capital-ledger-fund-{fund.id}", kind)
 
@@ -97,6 +100,7 @@ def create_call(fund_id: int):
         return render_template("capital/call_confirm.html", fund=fund, form=form, terms=terms,
                                partners={p.id: p for p in partners_of(fund)},
                                twins=capital.recent_twins(fund, terms),
+                               twin_numbers=numbers(CapitalCall, fund.id),
                                abilities=abilities(current_user, fund.id))
     return _submit(fund_id, "call", ConfirmedCallForm, lambda fund, form: capital.record_call(
         current_user, fund, form.call_date.data, form.due_date.data, form.amount.data, form.purpose.data))

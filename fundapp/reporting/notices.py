@@ -12,6 +12,7 @@ from fundapp.ledger.constants import CALL_PURPOSES
 from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CallAllocation, CapitalCall, Distribution, DistributionAllocation
+from fundapp.ledger.numbers import number_of
 from fundapp.reporting.pdf import build, styles, table, text
 from fundapp.web.formatting import money
 
@@ -48,7 +49,7 @@ def call_notice(fund: Fund, partner: Partner, call_id: int) -> bytes | None:
             (_("Your commitment"), money(partner.commitment, fund.currency)),
             (_("Your unfunded commitment after this call"), money(account.unfunded, fund.currency)),
         ]
-        return _notice(fund, partner, _("Capital call notice no. %(id)d", id=call.id), rows,
+        return _notice(fund, partner, _("Capital call notice no. %(number)d", number=number_of(call)), rows,
                        _("Allocated pro-rata to commitments. Please pay the amount due by the due date."))
 
 
@@ -72,5 +73,6 @@ def distribution_notice(fund: Fund, partner: Partner, distribution_id: int) -> b
             (_("Your paid-in capital at that date"), money(account.paid_in, fund.currency)),
             (_("Your distributions to date"), money(account.distributed, fund.currency)),
         ]
-        return _notice(fund, partner, _("Distribution notice no. %(id)d", id=distribution.id), rows,
+        return _notice(fund, partner, _("Distribution notice no. %(number)d", number=number_of(distribution)),
+                       rows,
                        _("Allocated pro-rata to paid-in capital at the distribution date."))

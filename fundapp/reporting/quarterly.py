@@ -22,7 +22,8 @@ from fundapp.jobs.services import HOLDING_STATES, FundJobs, company_table, load_
 from fundapp.ledger.constants import CALL_PURPOSES
 from fundapp.ledger.entries import effective
 from fundapp.ledger.metrics import FundMetrics, fund_metrics
-from fundapp.ledger.models import CapitalCall
+from fundapp.ledger.models import CapitalCall, Distribution
+from fundapp.ledger.numbers import numbers
 from fundapp.ledger.verification import ledger_checkpoint
 from fundapp.portfolio.constants import INSTRUMENTS
 from fundapp.portfolio.models import Investment
@@ -177,17 +178,20 @@ def _quarter_flows(c: Contents, partners: list[Partner], ledger) -> list[ReportT
 
     calls = {call.id: call for call in db.session.scalars(select(CapitalCall).where(
         CapitalCall.fund_id == c.fund.id, CapitalCall.call_date.between(c.start, c.as_of)))}
+    call_numbers, distribution_numbers = numbers(CapitalCall, c.fund.id), numbers(Distribution, c.fund.id)
     names = [p.name for p in partners]
     return [
         ReportTable("calls", _("Capital calls this quarter"),
-                    [_("Call date"), _("Due date"), _("Purpose"), _("Amount"), *names],
-                    [[entry["date"], calls[ref].due_date, str(CALL_PURPOSES.get(calls[ref].purpose, "")),
-                      Money(sum(entry["shares"].values())), *(Money(entry["shares"][p.id]) for p in partners)]
-                     for ref, entry in grouped(ledger.call_allocations)], empty=_("None this quarter.")),
-        ReportTable("distributions", _("Distributions this quarter"), [_("Date"), _("Amount"), *names],
-                    [[entry["date"], Money(sum(entry["shares"].values())),
+                    [_("No."), _("Call date"), _("Due date"), _("Purpose"), _("Amount"), *names],
+                    [[call_numbers[ref], entry["date"], calls[ref].due_date,
+                      str(CALL_PURPOSES.get(calls[ref].purpose, "")), Money(sum(entry["shares"].values())),
                       *(Money(entry["shares"][p.id]) for p in partners)]
-                     for _ref, entry in grouped(ledger.distribution_allocations)],
+                     for ref, entry in grouped(ledger.call_allocations)], empty=_("None this quarter.")),
+        ReportTable("distributions", _("Distributions this quarter"),
+                    [_("No."), _("Date"), _("Amount"), *names],
+                    [[distribution_numbers[ref], entry["date"], Money(sum(entry["shares"].values())),
+                      *(Money(entry["shares"][p.id]) for p in partners)]
+                     for ref, entry in grouped(ledger.distribution_allocations)],
                     empty=_("None this quarter.")),
     ]
 
