@@ -284,6 +284,11 @@ def assign(body, application: Application, fund: Fund, part: str):
     return done
 
 
+def voter(part: str | None, application: Application) -> bool:
+    """Whether the caller, who may open the application, sits on its fund's investment committee."""
+    return part is not None and part != "founder" and sits_on_committee(g.api_user, application.fund_id)
+
+
 @blp.route("/applications/<int:application_id>/conflict", methods=["POST"])
 @authenticated
 @with_application(only=lambda part, application: part == "reviewer" or voter(part, application),
@@ -300,11 +305,6 @@ def conflict(body, application: Application, fund: Fund, part: str):
     return {"conflict": body["conflict"]}
 
 
-def voter(part: str | None, application: Application) -> bool:
-    """Whether the caller, who may open the application, sits on its fund's investment committee."""
-    return part is not None and part != "founder" and sits_on_committee(g.api_user, application.fund_id)
-
-
 def vote_json(seat, member) -> dict:
     return {"member_id": member.id, "member": member.name, "conflict": seat.conflict,
             "conflict_reason": seat.conflict_reason, "vote": seat.vote, "comment": seat.comment,
@@ -313,7 +313,7 @@ def vote_json(seat, member) -> dict:
 
 @blp.route("/applications/<int:application_id>/votes", methods=["POST"])
 @authenticated
-@with_application(only=lambda part, application: voter(part, application), otherwise=404)
+@with_application(only=voter, otherwise=404)
 @blp.arguments(VoteSchema)
 @blp.response(201, VoteSchema)
 @documented_errors

@@ -4,7 +4,6 @@ minutes say who sat, who was recused and why, who voted what, and what was decid
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
@@ -14,12 +13,12 @@ from fundapp.applications import workflow
 from fundapp.applications.models import Application, StateChange, Vote
 from fundapp.audit.services import record
 from fundapp.auth.models import Grant, User
-from fundapp.auth.services import holders
+from fundapp.auth.permissions import sits_on_committee
+from fundapp.auth.services import holders, tell_managers
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
-from fundapp.notifications.services import send
 
 VOTES = {"approve": _l("Approve"), "decline": _l("Decline"), "abstain": _l("Abstain")}
 
@@ -92,15 +91,26 @@ def seat_of(member, application: Application, lock: bool = False) -> Vote | None
 
 def count(fund: Fund, application: Application) -> Tally:
     """The committee's tally on the application as it stands."""
-    rows = db.session.execute(select(Vote.conflict, Vote.vote)
-                              .where(Vote.application_id == application.id)).all()
-    recused = sum(1 for conflict, _vote in rows if conflict)
-    return tally([vote for conflict, vote in rows if not conflict], recused,
-                 len(members_of(fund)), fund.committee_quorum)
+    return counts(fund, [application.id])[application.id]
+
+
+def counts(fund: Fund, application_ids: list[int]) -> dict[int, Tally]:
+    """The committee's tallies on several applications of the fund, in two queries whatever their number."""
+    members = db.session.scalar(select(func.count(Grant.id)).where(Grant.fund_id == fund.id,
+                                                                  Grant.role == "committee"))
+    seated: dict[int, list] = {application_id: [] for application_id in application_ids}
+    rows = db.session.execute(select(Vote.application_id, Vote.conflict, Vote.vote)
+                              .where(Vote.application_id.in_(application_ids)))
+    for application_id, conflict, vote in rows:
+        seated[application_id].append((conflict, vote))
+    return {application_id: tally([vote for conflict, vote in seats if not conflict],
+                                  sum(1 for conflict, _vote in seats if conflict), members,
+                                  fund.committee_quorum)
+            for application_id, seats in seated.items()}
 
 
 def _refuse_unless_member(member, fund: Fund, application: Application) -> None:
-    if member.id not in {m.id for m in members_of(fund)}:
+    if not sits_on_committee(member, fund.id):
         raise Refused({"application": _("You are not a member of this fund's investment committee.")},
                       status=403)
     if application.state != "committee":
@@ -128,12 +138,10 @@ def declare(member, fund: Fund, application: Application, conflict: bool, reason
     db.session.flush()
     record(member, "committee.conflict" if conflict else "committee.no_conflict", seat, fund_id=fund.id)
     if conflict:
-        for manager in holders(fund.id, "manager"):
-            with force_locale(manager.language):
-                send(manager.email, _("A committee member declared a conflict"),
-                     _("%(member)s declared a conflict of interest on application no. %(id)d and is recused "
-                       "from the committee's vote: %(reason)s", member=member.name, id=application.id,
-                       reason=reason), user_id=manager.id)
+        tell_managers(fund.id, lambda: (
+            _("A committee member declared a conflict"),
+            _("%(member)s declared a conflict of interest on application no. %(id)d and is recused from the "
+              "committee's vote: %(reason)s", member=member.name, id=application.id, reason=reason)))
     return seat
 
 

@@ -51,8 +51,7 @@ def index(fund_id: int):
         .order_by(Application.decided_at.desc().nulls_last(), Application.id.desc()).limit(100)).all()
     return render_template("review/committee.html", fund=fund, rows=rows, own=own, past=past,
                            states=workflow.STATES,
-                           tallies={application.id: committee.count(fund, application)
-                                    for application, _company in rows},
+                           tallies=committee.counts(fund, [application.id for application, _company in rows]),
                            members=committee.members_of(fund), vote_labels=committee.VOTES,
                            abilities=abilities(current_user, fund.id))
 

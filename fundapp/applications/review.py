@@ -15,7 +15,7 @@ from fundapp.applications.services import move, refuse_unless_movable
 from fundapp.audit.services import record, snapshot
 from fundapp.auth.models import User
 from fundapp.auth.permissions import recused
-from fundapp.auth.services import holders
+from fundapp.auth.services import holders, tell_managers
 from fundapp.columns import utcnow
 from fundapp.errors import Refused, input_message
 from fundapp.extensions import db
@@ -161,12 +161,10 @@ def declare(reviewer, fund: Fund, application: Application, conflict: bool, reas
     record(reviewer, "assignment.conflict" if conflict else "assignment.no_conflict", assignment,
            fund_id=fund.id)
     if conflict:
-        for manager in holders(fund.id, "manager"):
-            with force_locale(manager.language):
-                send(manager.email, _("A reviewer declared a conflict"),
-                     _("%(reviewer)s declared a conflict of interest on application no. %(id)d and is "
-                       "recused from it: %(reason)s", reviewer=reviewer.name, id=application.id,
-                       reason=reason), user_id=manager.id)
+        tell_managers(fund.id, lambda: (
+            _("A reviewer declared a conflict"),
+            _("%(reviewer)s declared a conflict of interest on application no. %(id)d and is "
+              "recused from it: %(reason)s", reviewer=reviewer.name, id=application.id, reason=reason)))
     return assignment
 
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -23,13 +22,12 @@ from fundapp.applications.models import (
 )
 from fundapp.audit.services import record
 from fundapp.auth.models import User
-from fundapp.auth.services import hold_account, holders
+from fundapp.auth.services import hold_account, tell_managers
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.money import AmountError, to_decimal
-from fundapp.notifications.services import send
 from fundapp.portfolio.models import Company
 from fundapp.web import files
 from fundapp.web.formatting import amount_from_text
@@ -194,10 +192,10 @@ def kept_deck(application: Application, filename: str, data: bytes) -> tuple[str
     name = f"{secrets.token_hex(16)}.pdf"
     (folder / name).write_bytes(data)
     files.written(folder / name)
-    previous = editing(application).deck_name
+    edited = editing(application)
     received = application.deck_name if application.state != "draft" else None
-    if previous and previous != received:                     # the deck the fund received stays
-        files.replaced(deck_path(editing(application)))
+    if edited.deck_name and edited.deck_name != received:     # the deck the fund received stays
+        files.replaced(deck_path(edited))
     _keep(application, {"deck_name": name, "deck_size": len(data),
                         "deck_filename": files.safe_name(filename)})
     return None
@@ -333,13 +331,11 @@ def resubmit(founder, application: Application, fund: Fund, company: Company) ->
         .order_by(StateChange.at.desc(), StateChange.id.desc()).limit(1))
     move(founder, application, asked_from, "resubmission")
     revision = _add_revision(application)
-    for manager in holders(fund.id, "manager"):
-        with force_locale(manager.language):
-            changed = ", ".join(field_label(field) for field in revision.changed) or _("nothing changed")
-            send(manager.email, _("An application was resubmitted"),
-                 _("The founder of application no. %(id)d sent it back with its changes (revision "
-                   "%(number)d): %(fields)s.", id=application.id, number=revision.number, fields=changed),
-                 user_id=manager.id)
+    tell_managers(fund.id, lambda: (
+        _("An application was resubmitted"),
+        _("The founder of application no. %(id)d sent it back with its changes (revision %(number)d): "
+          "%(fields)s.", id=application.id, number=revision.number,
+          fields=", ".join(map(field_label, revision.changed)) or _("nothing changed"))))
     return revision
 
 

@@ -263,3 +263,12 @@ def holders(fund_id: int, role: str) -> list[User]:
     """The users who hold a role in a fund, by name."""
     return list(db.session.scalars(select(User).join(Grant, Grant.user_id == User.id)
                                    .where(Grant.fund_id == fund_id, Grant.role == role).order_by(User.name)))
+
+
+def tell_managers(fund_id: int, compose) -> None:
+    """Mail the fund's managers, each in its own language: compose() gives the subject and the body, and
+    is called in each manager's language."""
+    for manager in holders(fund_id, "manager"):
+        with force_locale(manager.language):
+            subject, body = compose()
+            send(manager.email, subject, body, user_id=manager.id)
