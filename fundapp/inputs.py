@@ -11,6 +11,7 @@ MAX_PAGE = 10**6                    # a page number: its offset stays far inside
 YEARS_AHEAD = 10                    # no date of the fund's life lies further ahead than this
 EARLIEST = date(1900, 1, 1)         # nothing a fund records (a company's founding included) is older
 INTEGER_TEXT = 20                   # characters: longer "numbers" are refused before they are read
+MAX_INSTRUCTIONS = 2000            # characters of a fund's payment instructions
 MAX_MESSAGE = 5000                  # characters of a message to a founder (and of a fund's message templates)
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls; the line and paragraph

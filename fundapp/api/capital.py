@@ -19,13 +19,21 @@ from fundapp.api.schemas import (
     MetricsSchema,
     PaymentSchema,
     ReversalSchema,
+    StatementQuerySchema,
+    StatementSchema,
     ValuationSchema,
 )
-from fundapp.auth.permissions import can, fund_or_404, read_partner_account, visible_funds
+from fundapp.auth.permissions import (
+    can,
+    fund_or_404,
+    read_partner_account,
+    statement_partner_or_404,
+    visible_funds,
+)
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
-from fundapp.ledger import capital
+from fundapp.ledger import capital, statements
 from fundapp.ledger import reversal as reversals
 from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import metrics_as_of
@@ -33,6 +41,7 @@ from fundapp.ledger.models import CallAllocation, CapitalCall, Distribution, Dis
 from fundapp.ledger.numbers import number_of, numbers
 from fundapp.portfolio import services as portfolio
 from fundapp.portfolio.models import Investment
+from fundapp.reporting.statements import statement_download
 
 blp = Blueprint("api_capital", __name__, url_prefix="/api/v1",
                 description="Capital calls, payments, distributions, expenses, the portfolio and metrics.")
@@ -211,6 +220,33 @@ def metrics(query, fund: Fund):
     m = metrics_as_of(fund, query["as_of"] or date.today())
     return vars(m) | {"match_target": fund.match_target, "partners": [
         p for p in m.partners if read_partner_account(g.api_user, fund.id, p.partner_id)]}
+
+
+@blp.route("/funds/<int:fund_id>/partners/<int:partner_id>/statement", methods=["GET"])
+@authenticated
+@fund_scoped("view_performance")
+@blp.arguments(StatementQuerySchema, location="query")
+@blp.response(200, StatementSchema)
+@blp.alt_response(200, description="The statement as a PDF (format=pdf) or CSV (format=csv)",
+                  content_type="application/pdf", success=True)
+@documented_errors
+def statement(query, fund: Fund, partner_id: int):
+    """A partner's statement as of a date: what it owes (overdue and since when, the next amount due) and
+    each call's paid and outstanding parts; a partner reads its own only (others answer 404)."""
+    partner = statement_partner_or_404(g.api_user, fund.id, partner_id)
+    made = statements.statement(fund, partner, query["as_of"] or date.today())
+    answer = statement_download(fund, made, query["format"])
+    if answer is not None:
+        return answer
+    account, next_due = made.account, made.next_due
+    return {"as_of": made.as_of, "partner_id": partner.id, "outstanding": made.outstanding,
+            "overdue": made.overdue, "overdue_since": made.overdue_since, "calls": made.calls,
+            "next_due": next_due and {"number": next_due.number, "due_date": next_due.due_date,
+                                      "amount": next_due.outstanding},
+            "distributions": made.distributions} | {
+        name: getattr(account, name)
+        for name in ("commitment", "called", "paid_in", "unfunded", "distributed", "nav_share", "tvpi",
+                     "irr")}
 
 
 @blp.route("/companies", methods=["GET"])

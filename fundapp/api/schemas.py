@@ -166,6 +166,10 @@ class FundSchema(Schema):
                                       validate=validate.Range(min=1, max=100),
                                       metadata={"description": "Votes needed before a decision; null: a "
                                                                "majority of the members not recused"})
+    payment_instructions = fields.String(
+        load_default="", validate=validate.Length(max=inputs.MAX_INSTRUCTIONS),
+        metadata={"description": "Bank, account name, account number or IBAN: printed on call notices"})
+    contact_email = fields.String(load_default="", validate=validate.Length(max=254))
     approval_message = fields.String(load_default="", validate=validate.Length(max=inputs.MAX_MESSAGE))
     decline_message = fields.String(load_default="", validate=validate.Length(max=inputs.MAX_MESSAGE))
 
@@ -266,6 +270,53 @@ class PartnerMetricsSchema(Schema):
     rvpi = fields.Float(allow_none=True)
     tvpi = fields.Float(allow_none=True)
     irr = fields.Float(allow_none=True)
+
+
+class StatementQuerySchema(Schema):
+    as_of = Date(load_default=None)
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "pdf", "csv"]))
+
+
+class StatementCallSchema(Schema):
+    number = fields.Integer()
+    call_date = fields.Date()
+    due_date = fields.Date()
+    amount = Money(dump_only=True)                  # the partner's share of the call
+    paid = Money(dump_only=True)
+    outstanding = Money(dump_only=True)
+    overdue = Money(dump_only=True)                 # what is still owed after the due date
+
+
+class StatementDistributionSchema(Schema):
+    number = fields.Integer()
+    date = fields.Date()
+    amount = Money(dump_only=True)
+
+
+class NextDueSchema(Schema):
+    number = fields.Integer()
+    due_date = fields.Date()
+    amount = Money(dump_only=True)
+
+
+class StatementSchema(Schema):
+    as_of = fields.Date()
+    partner_id = fields.Integer()
+    commitment = Money(dump_only=True)
+    called = Money(dump_only=True)
+    paid_in = Money(dump_only=True)
+    unfunded = Money(dump_only=True)
+    outstanding = Money(dump_only=True)             # called and not yet paid
+    overdue = Money(dump_only=True)
+    overdue_since = fields.Date(allow_none=True, metadata={"description": "The due date of the oldest call "
+                                                                         "still owed after it"})
+    next_due = fields.Nested(NextDueSchema, allow_none=True)
+    distributed = Money(dump_only=True)
+    nav_share = Money(dump_only=True)
+    tvpi = fields.Float(allow_none=True)
+    irr = fields.Float(allow_none=True)
+    calls = fields.List(fields.Nested(StatementCallSchema))
+    distributions = fields.List(fields.Nested(StatementDistributionSchema))
 
 
 class CompanyMetricsSchema(Schema):

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DecimalField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -12,10 +13,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
-from fundapp.inputs import MAX_MESSAGE
+from fundapp.inputs import MAX_INSTRUCTIONS, MAX_MESSAGE
 from fundapp.web.forms import Form
 
 
@@ -54,6 +55,12 @@ class FundForm(Form):
                                     validators=[Optional(), NumberRange(min=1, max=100)],
                                     description=_l("Votes needed before a decision. Leave empty for a "
                                                    "majority of the members not recused."))
+    payment_instructions = TextAreaField(
+        _l("Payment instructions"), render_kw={"rows": 4}, validators=[Length(max=MAX_INSTRUCTIONS)],
+        description=_l("Printed on every capital call notice: bank, account name, account number or IBAN. "
+                       "The notice adds the payment reference."))
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(), Length(max=254)],
+                               description=_l("Whom partners write to about a call; printed on notices."))
     approval_message = TextAreaField(_l("Message to founders on approval"), render_kw={"rows": 3},
                                      validators=[Length(max=MAX_MESSAGE)],
                                      description=_l("What a manager starts from when it tells a founder "

@@ -45,6 +45,10 @@ class Fund(db.Model):
     # How many votes the investment committee needs before a decision; None: a majority of the members
     # who may vote on the application (those not recused).
     committee_quorum: Mapped[int | None]
+    # What a partner's treasury needs to pay a call (SPEC 11): bank, account name, account number or IBAN;
+    # and whom to ask. Printed on every call notice.
+    payment_instructions: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     # Moved when a change commits (fundapp.revisions): figures and whole pages are kept per revision.
     figures_revision: Mapped[int] = mapped_column(default=0, server_default="0")
     activity_revision: Mapped[int] = mapped_column(default=0, server_default="0")

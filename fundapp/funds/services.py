@@ -3,6 +3,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -88,6 +89,17 @@ def _fund_values(values: dict, fund: Fund | None) -> dict:
         clean[field] = str(values.get(field) or "").strip()
         if len(clean[field]) > inputs.MAX_MESSAGE:
             errors[field] = _("Keep the message under %(count)d characters.", count=inputs.MAX_MESSAGE)
+    clean["payment_instructions"] = str(values.get("payment_instructions") or "").strip()
+    if len(clean["payment_instructions"]) > inputs.MAX_INSTRUCTIONS:
+        errors["payment_instructions"] = _("Keep the payment instructions under %(count)d characters.",
+                                           count=inputs.MAX_INSTRUCTIONS)
+    clean["contact_email"] = str(values.get("contact_email") or "").strip()
+    if clean["contact_email"]:
+        try:
+            clean["contact_email"] = validate_email(clean["contact_email"],
+                                                    check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors["contact_email"] = _("Enter an email address such as fund@example.org.")
     quorum = values.get("committee_quorum")
     if quorum in (None, ""):
         clean["committee_quorum"] = None
@@ -106,7 +118,7 @@ def _fund_values(values: dict, fund: Fund | None) -> dict:
 FUND_MESSAGES = ("approval_message", "decline_message")   # what managers start from to tell founders
 FUND_FIELDS = ("name", "currency", "language", "vintage_year", "target_size", "min_ticket",
                "max_ticket", "sectors", "employee_cap", "match_target", "open_for_applications",
-               "blind_review", "committee_quorum", *FUND_MESSAGES)
+               "blind_review", "committee_quorum", "payment_instructions", "contact_email", *FUND_MESSAGES)
 
 
 def create_fund(actor: User, country: Country, values: dict) -> Fund:

@@ -2,7 +2,6 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -33,7 +32,7 @@ from fundapp.ledger.models import (
 )
 from fundapp.ledger.reversal import Reversible, reversible
 from fundapp.money import to_major
-from fundapp.web.formatting import money
+from fundapp.web.formatting import money, short_day
 
 
 def _commitments(fund: Fund) -> dict[int, int]:
@@ -47,7 +46,7 @@ def refuse_beyond_cash(fund: Fund, field: str, day: date, outflow: int, reversal
     lowest, when = lowest_cash(load_ledger(fund), day)
     if outflow <= lowest:
         return
-    figures = {"date": format_date(when, "medium"), "cash": money(max(lowest, 0), fund.currency),
+    figures = {"date": short_day(when), "cash": money(max(lowest, 0), fund.currency),
                "short": money(outflow - lowest, fund.currency)}
     if reversal:
         raise Refused({field: _("Reversing this entry would leave the fund's cash below zero on %(date)s, by "

@@ -24,6 +24,12 @@ def numbers(model, fund_id: int) -> dict[int, int]:
     return ranks | {entry_id: ranks[reversed_id] for entry_id, reversed_id in reversals}
 
 
+def payment_reference(fund_id: int, call_number: int, partner_id: int) -> str:
+    """What a partner quotes when it pays a call: the fund, the call's number and the partner, so the fund
+    matches every transfer to one allocation (SPEC 11)."""
+    return f"F{fund_id}-C{call_number}-P{partner_id}"
+
+
 def number_of(entry) -> int:
     """The number of one call or distribution (of a reversal: of the entry it reverses)."""
     model = type(entry)

@@ -7,6 +7,8 @@ from sqlalchemy import func, select
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
 from fundapp.ledger.entries import effective, original
+from fundapp.ledger.loader import metrics_as_of
+from fundapp.ledger.metrics import PartnerMetrics
 from fundapp.ledger.models import (
     CallAllocation,
     CapitalCall,
@@ -141,6 +143,92 @@ def partner_events(fund: Fund, partner: Partner, as_of: date) -> list[StatementL
     return sorted(lines, key=lambda line: (line.date, order[line.kind], line.reference))
 
 
+@dataclass
+class CallPart:
+    """The partner's part of one capital call as of a date: what it was asked, paid and still owes."""
+    call_id: int
+    number: int
+    call_date: date
+    due_date: date
+    purpose: str
+    amount: int
+    paid: int
+    as_of: date
+
+    @property
+    def outstanding(self) -> int:
+        return self.amount - self.paid
+
+    @property
+    def overdue(self) -> int:
+        """What is still owed after the due date (0 while the call is not yet due)."""
+        return self.outstanding if self.due_date < self.as_of else 0
+
+
+@dataclass
+class DistributionPart:
+    distribution_id: int
+    number: int
+    date: date
+    amount: int
+
+
+@dataclass
+class Statement:
+    """A partner's statement (SPEC 11): its account, each call with its paid and outstanding parts, its
+    distributions, what it owes, what is overdue and since when, and the next amount due."""
+    as_of: date
+    partner: Partner
+    account: PartnerMetrics
+    calls: list[CallPart]
+    distributions: list[DistributionPart]
+
+    @property
+    def outstanding(self) -> int:
+        return sum(call.outstanding for call in self.calls)
+
+    @property
+    def overdue(self) -> int:
+        return sum(call.overdue for call in self.calls)
+
+    @property
+    def overdue_since(self) -> date | None:
+        """The due date of the oldest call still owed after it."""
+        return min((call.due_date for call in self.calls if call.overdue), default=None)
+
+    @property
+    def next_due(self) -> CallPart | None:
+        """The call owed soonest that is not yet overdue."""
+        owed = [call for call in self.calls if call.outstanding > 0 and not call.overdue]
+        return min(owed, key=lambda call: (call.due_date, call.number), default=None)
+
+
+def statement(fund: Fund, partner: Partner, as_of: date) -> Statement:
+    """The partner's statement as of a date, oldest call first (calls and payments in force)."""
+    calls = db.session.execute(
+        select(CapitalCall, CallAllocation.id, CallAllocation.amount)
+        .join(CallAllocation, CallAllocation.call_id == CapitalCall.id)
+        .where(CapitalCall.fund_id == fund.id, CallAllocation.partner_id == partner.id,
+               CapitalCall.call_date <= as_of, effective(CapitalCall))
+        .order_by(CapitalCall.call_date, CapitalCall.id)).all()
+    paid = dict(db.session.execute(
+        select(Payment.allocation_id, func.sum(Payment.amount))
+        .join(CallAllocation, Payment.allocation_id == CallAllocation.id)
+        .where(CallAllocation.partner_id == partner.id, Payment.date <= as_of, effective(Payment))
+        .group_by(Payment.allocation_id)).all())
+    distributions = db.session.execute(
+        select(Distribution, DistributionAllocation.amount)
+        .join(DistributionAllocation, DistributionAllocation.distribution_id == Distribution.id)
+        .where(Distribution.fund_id == fund.id, DistributionAllocation.partner_id == partner.id,
+               Distribution.date <= as_of, effective(Distribution))
+        .order_by(Distribution.date, Distribution.id)).all()
+    call_numbers, distribution_numbers = numbers(CapitalCall, fund.id), numbers(Distribution, fund.id)
+    account = next(p for p in metrics_as_of(fund, as_of).partners if p.partner_id == partner.id)
+    return Statement(
+        as_of, partner, account,
+        [CallPart(call.id, call_numbers[call.id], call.call_date, call.due_date, call.purpose, share,
+                  int(paid.get(allocation_id, 0)), as_of) for call, allocation_id, share in calls],
+        [DistributionPart(d.id, distribution_numbers[d.id], d.date, share) for d, share in distributions])
 
 
 def ledger_rows(fund: Fund) -> list[dict]:

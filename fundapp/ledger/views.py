@@ -16,6 +16,8 @@ from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CapitalCall, Distribution, Expense
 from fundapp.ledger.numbers import numbers
 from fundapp.money import to_decimal, to_major
+from fundapp.reporting.statements import statement_download
+from fundapp.reporting.statements import summary as statement_summary
 from fundapp.web.exports import download
 from fundapp.web.files import pdf_response
 from fundapp.web.forms import show_refusal
@@ -141,14 +143,20 @@ def reverse(fund_id: int, kind: str, entry_id: int):
 @blueprint.get("/partners/<int:partner_id>/statement")
 @login_required
 def statement(fund_id: int, partner_id: int):
+    """A partner's statement: what it owes, each call's paid and outstanding parts, its history; as a page,
+    or as a PDF or CSV (?format=)."""
     fund = fund_or_404(current_user, fund_id, "view_performance")
     partner = statement_partner_or_404(current_user, fund_id, partner_id)
     as_of = query_date()
-    metrics = metrics_as_of(fund, as_of)
-    account = next(p for p in metrics.partners if p.partner_id == partner.id)
-    return render_template("capital/statement.html", fund=fund, partner=partner, metrics=metrics,
-                           account=account, as_of=as_of,
+    statement = statements.statement(fund, partner, as_of)
+    answer = statement_download(fund, statement, request.args.get("format"))
+    if answer is not None:
+        return answer
+    return render_template("capital/statement.html", fund=fund, partner=partner, statement=statement,
+                           account=statement.account, as_of=as_of, abilities=abilities(current_user, fund.id),
+                           summary=statement_summary(fund, statement),
                            events=statements.partner_events(fund, partner, as_of))
+
 
 
 @blueprint.get("/partners/<int:partner_id>/<kind>/<int:event_id>/notice.pdf")

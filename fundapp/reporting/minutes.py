@@ -1,7 +1,7 @@
 """The investment committee's minutes on one application, as a PDF in the fund's language: who sat, who was
 recused and why, who voted what and why, who reviewed it, what was decided, by whom, and what the founder
 was told."""
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.platypus import Spacer
 from sqlalchemy import select
@@ -13,11 +13,11 @@ from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.portfolio.models import Company
 from fundapp.reporting.pdf import build, styles, table, text
-from fundapp.web.formatting import money
+from fundapp.web.formatting import day, money, short_day
 
 
 def _day(moment) -> str:
-    return format_date(moment.date(), "medium") if moment is not None else "—"
+    return short_day(moment.date()) if moment is not None else "—"
 
 
 def minutes(fund: Fund, application: Application, today) -> bytes:
@@ -81,10 +81,10 @@ def minutes(fund: Fund, application: Application, today) -> bytes:
 
 
 def _dates(before_committee, today) -> str:
-    drawn_up = _("Drawn up on %(today)s.", today=format_date(today, "long"))
+    drawn_up = _("Drawn up on %(today)s.", today=day(today))
     if before_committee is None:
         return drawn_up
-    return _("Before the committee since %(date)s.", date=format_date(before_committee.date(), "long")) + \
+    return _("Before the committee since %(date)s.", date=day(before_committee.date())) + \
         " " + drawn_up
 
 

@@ -1,7 +1,7 @@
 """Capital call and distribution notices: one PDF per partner and event, in the fund's language."""
 from decimal import Decimal
 
-from flask_babel import force_locale, format_date, format_percent
+from flask_babel import force_locale, format_percent
 from flask_babel import gettext as _
 from reportlab.platypus import Spacer
 from sqlalchemy import select
@@ -12,18 +12,21 @@ from fundapp.ledger.constants import CALL_PURPOSES
 from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CallAllocation, CapitalCall, Distribution, DistributionAllocation
-from fundapp.ledger.numbers import number_of
-from fundapp.reporting.pdf import build, styles, table, text
-from fundapp.web.formatting import money
+from fundapp.ledger.numbers import number_of, payment_reference
+from fundapp.reporting.pdf import build, lines, styles, table, text
+from fundapp.web.formatting import day, money
 
 
 def _notice(fund: Fund, partner: Partner, title: str, rows: list[list[str]], note: str) -> bytes:
     style = styles()
     story = [text(fund.name, style["small"]), text(title, style["title"]),
              text(_("To: %(partner)s", partner=partner.name), style["body"]), Spacer(1, 8),
-             table([[text(label, style["body"]), text(value, style["body"])]
-                    for label, value in rows], widths=[220, 250], header=False),
+             table([[text(label, style["body"]), lines(value, style["body"])]
+                    for label, value in rows], widths=[200, 270], header=False),
              Spacer(1, 10), text(note, style["small"])]
+    if fund.contact_email:
+        story.append(text(_("Questions about this notice: %(email)s", email=fund.contact_email),
+                          style["small"]))
     return build(story, title, f"{fund.name} · fundapp")
 
 
@@ -38,19 +41,23 @@ def call_notice(fund: Fund, partner: Partner, call_id: int) -> bytes | None:
         return None
     call, share = row
     account = next(p for p in metrics_as_of(fund, call.call_date).partners if p.partner_id == partner.id)
+    number = number_of(call)
     with force_locale(fund.language):
         rows = [
-            (_("Call date"), format_date(call.call_date, "long")),
+            (_("Call date"), day(call.call_date)),
             (_("Purpose"), str(CALL_PURPOSES[call.purpose])),
             (_("Total called from all partners"), money(call.amount, fund.currency)),
             (_("Your share"), format_percent(Decimal(share) / Decimal(call.amount), "#,##0.00 %")),
             (_("Amount due from you"), money(share, fund.currency)),
-            (_("Due date"), format_date(call.due_date, "long")),
+            (_("Due date"), day(call.due_date)),
             (_("Your commitment"), money(partner.commitment, fund.currency)),
             (_("Your unfunded commitment after this call"), money(account.unfunded, fund.currency)),
+            (_("Pay to"), fund.payment_instructions or _("The fund will send its payment instructions.")),
+            (_("Payment reference"), payment_reference(fund.id, number, partner.id)),
         ]
-        return _notice(fund, partner, _("Capital call notice no. %(number)d", number=number_of(call)), rows,
-                       _("Allocated pro-rata to commitments. Please pay the amount due by the due date."))
+        return _notice(fund, partner, _("Capital call notice no. %(number)d", number=number), rows,
+                       _("Allocated pro-rata to commitments. Please pay the amount due by the due date and "
+                         "quote the payment reference with your transfer."))
 
 
 def distribution_notice(fund: Fund, partner: Partner, distribution_id: int) -> bytes | None:
@@ -66,7 +73,7 @@ def distribution_notice(fund: Fund, partner: Partner, distribution_id: int) -> b
     account = next(p for p in metrics_as_of(fund, distribution.date).partners if p.partner_id == partner.id)
     with force_locale(fund.language):
         rows = [
-            (_("Distribution date"), format_date(distribution.date, "long")),
+            (_("Distribution date"), day(distribution.date)),
             (_("Total distributed to all partners"), money(distribution.amount, fund.currency)),
             (_("Your share"), format_percent(Decimal(share) / Decimal(distribution.amount), "#,##0.00 %")),
             (_("Amount distributed to you"), money(share, fund.currency)),

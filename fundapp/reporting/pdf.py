@@ -129,6 +129,11 @@ def build(story: list, title: str, footer: str) -> bytes:
     return buffer.getvalue()
 
 
+def lines(value, style: ParagraphStyle) -> Paragraph:
+    """Plain text of several lines (an address, payment instructions), escaped as text() does."""
+    return Paragraph("<br/>".join(escape(line) for line in str(value).splitlines()), style)
+
+
 class Heading(Paragraph):
     """A section heading that the table of contents lists; made by heading()."""
 

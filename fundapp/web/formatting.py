@@ -18,6 +18,7 @@ from fundapp import inputs
 from fundapp.auth.constants import role_label
 from fundapp.funds.constants import LANGUAGES, PARTNER_KINDS, SECTORS
 from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
+from fundapp.ledger.numbers import payment_reference
 from fundapp.money import AmountError, exponent, parse_amount, to_decimal
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 from fundapp.quarters import period_of, quarter_of
@@ -125,9 +126,20 @@ def country_name(country) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _date(day, locale) -> str:
-    """A date as its readers write it (a table repeats the same quarter ends and dates many times)."""
-    return format_date(day, "medium", locale=locale)
+def _date(value, locale) -> str:
+    """A date as its readers write it, day, month in words, year ("26 Nov 2026", "26 nov. 2026"): never
+    ambiguous (a table repeats the same quarter ends and dates many times)."""
+    return format_date(value, "d MMM y", locale=locale)
+
+
+def short_day(value) -> str:
+    """A date as tables show it ("26 Nov 2026")."""
+    return _date(value, get_locale()) if value else "—"
+
+
+def day(value) -> str:
+    """A date in full words, day first ("26 November 2026", "26 novembre 2026"), for documents."""
+    return format_date(value, "d MMMM y", locale=get_locale()) if value else "—"
 
 
 def native_language_name(code: str) -> str:
@@ -142,6 +154,14 @@ def moment(value) -> str:
     return f"{_date(to_user_timezone(value).date(), get_locale())}, {format_time(value, 'short')}"
 
 
+def own_partner(fund_id: int) -> int | None:
+    """The partner entity the signed-in user speaks for in the fund (its "My statement" tab), if any."""
+    from flask_login import current_user
+
+    from fundapp.auth.permissions import partner_of
+    return partner_of(current_user, fund_id) if current_user.is_authenticated else None
+
+
 def register_filters(app) -> None:
     app.jinja_env.globals.update(get_locale=get_locale, role_label=role_label, sector_label=sector_label,
                                  languages=LANGUAGES, language_name=lambda code: str(LANGUAGES[code]),
@@ -150,7 +170,8 @@ def register_filters(app) -> None:
                                  call_purpose_label=label_of(CALL_PURPOSES),
                                  expense_category_label=label_of(EXPENSE_CATEGORIES),
                                  instrument_label=label_of(INSTRUMENTS), exit_kind_label=label_of(EXIT_KINDS),
-                                 earliest_date=lambda: inputs.EARLIEST,
+                                 earliest_date=lambda: inputs.EARLIEST, own_partner=own_partner,
+                                 payment_reference=payment_reference,
                                  latest_date=lambda: inputs.latest_date(date.today()))
     app.jinja_env.filters.update(
         money=money,
@@ -164,6 +185,6 @@ def register_filters(app) -> None:
         sector_label=sector_label,
         country_name=country_name,
         word_diff=word_diff,
-        date=lambda value: _date(value, get_locale()) if value else "—",
+        date=short_day,
         datetime=moment,
     )

@@ -85,6 +85,7 @@ MATRIX = {
     "api_capital.create_valuation": "api_fund_manager",
     "api_capital.create_exit": "api_fund_manager",
     "api_capital.metrics": "api_fund_performance",
+    "api_capital.statement": "api_own_statement",
     "api_capital.list_companies": "api_signed_in",
     "api_capital.create_company": "api_signed_in",
     "api_capital.create_reversal": "api_fund_manager",

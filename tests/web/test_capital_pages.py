@@ -105,7 +105,7 @@ def test_partner_reads_its_statement_and_notice_but_not_the_other_partners(app, 
     assert "attachment" in notice.headers["Content-Disposition"]
     text = PdfReader(io.BytesIO(notice.data)).pages[0].extract_text()
     for expected in ("Capital call notice no.", "OpenAI", "KES1,000,000.00", "50.00%", "KES500,000.00",
-                     "February 15, 2024", "Investment", "KES3,249,500,000.00"):
+                     "15 February 2024", "Investment", "KES3,249,500,000.00"):
         assert expected in text.replace("\xa0", " ").replace(" %", "%"), expected
 
 
