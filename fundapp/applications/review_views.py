@@ -1,5 +1,6 @@
 """Pages of review: the rubric, the queue, an application, assignments, declarations, scoring, steps."""
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -33,10 +34,10 @@ from fundapp.auth.permissions import (
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.constants import SECTORS
-from fundapp.money import AmountError, to_decimal
+from fundapp.money import AmountError, exponent, to_decimal
 from fundapp.portfolio.models import Company
-from fundapp.web.exports import download
-from fundapp.web.formatting import amount_from_text
+from fundapp.web.exports import download, money_format
+from fundapp.web.formatting import amount_from_text, labels
 from fundapp.web.forms import show_refusal
 from fundapp.web.pages import kept_page
 from fundapp.web.pagination import paginate
@@ -108,6 +109,28 @@ def _filters(fund) -> Filters:
                    reviewer_id=query_number("reviewer"), sort=args.get("sort", "normalized"))
 
 
+def _rounded(value, places: int = 2) -> Decimal | None:
+    return None if value is None else round(Decimal(str(value)), places)
+
+
+def _queue_frame(fund, rows) -> pd.DataFrame:
+    """The queue as a table of data: codes beside their labels in the reader's language, exact amounts,
+    scores rounded for reading (the exact normalized score kept beside), dates as dates."""
+    sectors, states = labels(SECTORS), labels(workflow.STATES)
+    return pd.DataFrame([{
+        "id": a.id, "company": c.name, "sector": c.sector, "sector_label": sectors.get(c.sector, c.sector),
+        "region": c.region, "state": a.state, "state_label": states.get(a.state, a.state),
+        "currency": fund.currency,
+        "requested_amount": (to_decimal(a.requested_amount, fund.currency)
+                             if a.requested_amount is not None else None),
+        "score": _rounded(a.score), "normalized_score": _rounded(a.normalized_score),
+        "normalized_score_exact": a.normalized_score,
+        "disagreement": _rounded(a.disagreement),
+        "failing_criteria": len(a.failing_criteria or []), "reviews": a.review_count,
+        "submitted_at": a.submitted_at.replace(tzinfo=None, microsecond=0) if a.submitted_at else None}
+        for a, c in rows])
+
+
 @blueprint.get("/applications")
 @login_required
 @kept_page
@@ -116,15 +139,9 @@ def applications(fund_id: int):
     filters = _filters(fund)
     query = queue(fund.id, filters)
     if request.args.get("format") in ("csv", "xlsx"):
-        rows = db.session.execute(query).all()
-        frame = pd.DataFrame([{
-            "id": a.id, "company": c.name, "sector": c.sector, "region": c.region, "state": a.state,
-            "requested_amount": (float(to_decimal(a.requested_amount, fund.currency))
-                                 if a.requested_amount is not None else None),
-            "score": a.score, "normalized_score": a.normalized_score, "disagreement": a.disagreement,
-            "failing_criteria": len(a.failing_criteria or []), "reviews": a.review_count,
-            "submitted_at": a.submitted_at.isoformat() if a.submitted_at else ""} for a, c in rows])
-        return download(frame, f"applications-fund-{fund.id}", request.args["format"])
+        frame = _queue_frame(fund, db.session.execute(query).all())
+        return download(frame, f"applications-fund-{fund.id}", request.args["format"],
+                        formats={"requested_amount": money_format(exponent(fund.currency))})
     page = paginate(query, query_page(), rows=True,
                     count=queue_size(fund.id, filters))
     reviewers = review.reviewers_of(fund)

@@ -1,6 +1,8 @@
 """The fund's overview: its partners and commitments, and for those who may see them its figures as of
 any date, the schedule of investments, and the charts the quarterly report draws too. It reads the
 ledger, the jobs and the reporting features; nothing reads it."""
+from decimal import Decimal
+
 import pandas as pd
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -15,11 +17,12 @@ from fundapp.funds import services
 from fundapp.funds.forms import PartnerForm
 from fundapp.jobs.services import load_jobs
 from fundapp.ledger.loader import history, metrics_as_of
-from fundapp.money import to_decimal
+from fundapp.money import exponent, to_decimal
+from fundapp.portfolio.constants import HOLDING_STATES
 from fundapp.portfolio.models import Company
 from fundapp.reporting import figures
 from fundapp.reporting.charts import to_svg
-from fundapp.web.exports import download
+from fundapp.web.exports import download, money_format
 from fundapp.web.formatting import sector_label
 from fundapp.web.forms import show_refusal
 from fundapp.web.pagination import page_of
@@ -79,12 +82,18 @@ def schedule(fund_id: int, kind: str):
         company = companies[row.company_id]
         return {_("Company"): company.name, _("Sector"): sector_label(company.sector),
                 _("Region"): company.region, _("First investment"): row.first_investment,
+                _("Currency"): fund.currency,
                 _("Cost"): major(row.cost), _("Fair value"): major(row.fair_value),
                 _("Proceeds"): major(row.proceeds),
-                _("MOIC"): float(row.moic) if row.moic is not None else None, _("Gross IRR"): row.gross_irr,
-                _("Ownership"): float(row.ownership), _("Exited on"): row.exited_on}
+                _("MOIC"): row.moic.quantize(Decimal("0.0001")) if row.moic is not None else None,
+                _("Gross IRR"): round(Decimal(row.gross_irr), 6) if row.gross_irr is not None else None,
+                _("Ownership"): row.ownership, _("Status"): str(HOLDING_STATES[row.state]),
+                _("Status code"): row.state,
+                _("Exited on"): row.exited_on, _("Sector code"): company.sector}
     frame = pd.DataFrame([line(row) for row in metrics.companies])
-    return download(frame, f"schedule-{fund.id}-{as_of.isoformat()}", kind)
+    amounts = money_format(exponent(fund.currency))
+    return download(frame, f"schedule-{fund.id}-{as_of.isoformat()}", kind,
+                    formats={_("Cost"): amounts, _("Fair value"): amounts, _("Proceeds"): amounts})
 
 
 @blueprint.get("/<int:fund_id>/charts/<name>.svg")

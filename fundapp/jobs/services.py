@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundapp.applications.models import Application
@@ -31,8 +30,10 @@ from fundapp.jobs.models import HeadcountReport
 from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import load_ledger
 from fundapp.ledger.metrics import FundMetrics, fund_metrics
+from fundapp.portfolio.constants import HOLDING_STATES
 from fundapp.portfolio.models import Company, Exit, Investment
 from fundapp.quarters import ends_between, last_ended, parse_period, period_of
+from fundapp.reporting.closing import refuse_closed
 from fundapp.revisions import cached, touch
 from fundapp.web.formatting import sector_label
 
@@ -129,6 +130,7 @@ def file_report(actor, company: Company, values: dict, *, by_manager: bool,
     if values.get("verified") and not by_manager:
         raise Refused({"verified": _("Only the fund's managers verify reports.")}, status=403)
     period, period_end, counts = checked(values, today or date.today())
+    refuse_closed(funds_of(company.id), "period", period_end)
     report = report_of(company, period_end)
     if report is not None and report.verified and not by_manager:
         raise Refused({"period": _("The fund has verified this quarter's report; ask its managers to "
@@ -153,10 +155,15 @@ def file_report(actor, company: Company, values: dict, *, by_manager: bool,
     return report
 
 
+def funds_of(company_id: int) -> list[int]:
+    """The funds invested in a company: its headcount counts in each one's job figures."""
+    return list(db.session.scalars(select(Investment.fund_id).where(Investment.company_id == company_id)
+                                   .distinct()))
+
+
 def _touch_funds_of(company_id: int) -> None:
     """A company's headcount moves the job figures of every fund invested in it."""
-    for fund_id in db.session.scalars(select(Investment.fund_id).where(Investment.company_id == company_id)
-                                      .distinct()):
+    for fund_id in funds_of(company_id):
         touch(fund_id, figures=True)
 
 
@@ -349,7 +356,6 @@ def _load_jobs(fund: Fund) -> FundJobs:
 
 # --- the tables of the jobs page ---------------------------------------------------------------------------
 
-HOLDING_STATES = {"held": _l("In portfolio"), "exited": _l("Exited"), "written_off": _l("Written off")}
 
 
 @dataclass

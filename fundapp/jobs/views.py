@@ -54,12 +54,14 @@ def export(fund_id: int, kind: str):
     data = services.load_jobs(fund)
     frame = pd.DataFrame([{
         _("Company"): row.company.name, _("Sector"): sector_label(row.company.sector),
-        _("Region"): row.company.region, _("Baseline FTE"): float(row.figures.baseline_fte),
-        _("Current FTE"): float(row.figures.current_fte),
-        _("Net jobs created"): float(row.figures.net_created),
-        _("Attributed to the fund"): float(round(row.figures.attributed, 2)),
+        _("Region"): row.company.region, _("Baseline FTE"): row.figures.baseline_fte,
+        _("Current FTE"): row.figures.current_fte,
+        _("Net jobs created"): row.figures.net_created,
+        _("Attributed to the fund"): round(row.figures.attributed, 2),
         _("Latest report"): quarter(row.report_day) if row.report_day else "",
+        _("Latest report's quarter end"): row.report_day,
         _("Verified"): _("yes") if row.figures.verified else _("no"), _("Status"): row.status,
+        _("Status code"): row.state, _("Sector code"): row.company.sector,
     } for row in services.company_table(data, data.figures(as_of))])
     return download(frame, f"jobs-{fund.id}-{as_of.isoformat()}", kind)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.money import AmountError
+from fundapp.reporting.closing import refuse_closed
 from fundapp.web.formatting import amount_from_text
 
 
@@ -32,6 +33,7 @@ def dated_within_fund(field: str, value: date | None, fund) -> date:
                                 year=fund.vintage_year)})
     if value > date.today():
         raise Refused({field: _("The date is in the future.")})
+    refuse_closed([fund.id], field, value)
     return value
 
 

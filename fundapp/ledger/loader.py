@@ -48,7 +48,7 @@ def load_ledger(fund: Fund) -> Ledger:
         select(Valuation.date, Valuation.fair_value, Valuation.investment_id)
         .join(Investment, Valuation.investment_id == Investment.id)
         .where(Investment.fund_id == fund.id, effective(Valuation), effective(Investment))).all()
-    exits = db.session.execute(select(Exit.date, Exit.proceeds, Exit.company_id)
+    exits = db.session.execute(select(Exit.date, Exit.proceeds, Exit.company_id, Exit.kind)
                                .where(Exit.fund_id == fund.id, effective(Exit))).all()
     return Ledger(
         commitments={pid: commitment for pid, _kind, commitment in partners},
@@ -60,7 +60,8 @@ def load_ledger(fund: Fund) -> Ledger:
         investments=[Flow(d, a, company_id=c, ref=i) for d, a, c, i, _o in investments],
         ownership={i: o for _d, _a, _c, i, o in investments},
         valuations=[Flow(d, v, ref=i) for d, v, i in valuations],
-        exits=[Flow(d, p, company_id=c) for d, p, c in exits],
+        exits=[Flow(d, p, company_id=c) for d, p, c, _kind in exits],
+        written_off={c for _d, _p, c, kind in exits if kind == "write_off"},
     )
 
 

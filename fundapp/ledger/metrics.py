@@ -38,6 +38,7 @@ class Ledger:
     ownership: dict[int, Decimal] = field(default_factory=dict)     # investment id -> fraction
     valuations: list[Flow] = field(default_factory=list)            # ref=investment, amount=fair value
     exits: list[Flow] = field(default_factory=list)                 # company_id, amount=proceeds
+    written_off: set[int] = field(default_factory=set)              # companies whose exit is a write-off
 
 
 @dataclass
@@ -66,6 +67,14 @@ class CompanyMetrics:
     ownership: Decimal
     first_investment: date
     exited_on: date | None
+    written_off: bool = False
+
+    @property
+    def state(self) -> str:
+        """Where the fund stands in the company at the date: held, exited or written_off."""
+        if self.exited_on is None:
+            return "held"
+        return "written_off" if self.written_off else "exited"
 
 
 @dataclass
@@ -208,7 +217,8 @@ def company_metrics(ledger: Ledger, as_of: date, irr: bool = True) -> list[Compa
             moic=ratio(proceeds + fair_value, cost), gross_irr=xirr(flows) if irr else None,
             ownership=ownership,
             first_investment=min(i.date for i in held),
-            exited_on=exit_flow.date if exit_flow else None))
+            exited_on=exit_flow.date if exit_flow else None,
+            written_off=bool(exit_flow) and company_id in ledger.written_off))
     return results
 
 

@@ -14,6 +14,7 @@ from fundapp.audit.services import record, snapshot
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.ledger.entries import enter, hold_ledger, is_effective
+from fundapp.reporting.closing import refuse_closed
 
 MAX_REASON = 500                            # characters of a reversal's reason
 # the columns a reversing row never copies: its own identity, seals and entry
@@ -62,6 +63,8 @@ def reverse(actor, fund, kind: str, entry, reason: str):
     hold_ledger(fund)
     if entry.reverses_id is not None or not is_effective(spec.model, entry.id):
         raise Refused({"entry": _("This entry is already reversed, or is itself a reversal.")})
+    # a reversal voids the entry from its own date: never inside a quarter a published report closed
+    refuse_closed([fund.id], "entry", getattr(entry, "date", None) or entry.call_date)
     if spec.first is not None:
         spec.first(fund, entry)
     reversal = enter(_mirror(entry, spec.amounts, reverses_id=entry.id), actor)

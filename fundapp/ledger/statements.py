@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from fundapp.extensions import db
@@ -229,6 +230,10 @@ def statement(fund: Fund, partner: Partner, as_of: date) -> Statement:
         [CallPart(call.id, call_numbers[call.id], call.call_date, call.due_date, call.purpose, share,
                   int(paid.get(allocation_id, 0)), as_of) for call, allocation_id, share in calls],
         [DistributionPart(d.id, distribution_numbers[d.id], d.date, share) for d, share in distributions])
+
+
+LEDGER_ENTRIES = {"capital_call": _l("Capital call"), "call_allocation": _l("Call allocation"),
+                  "payment": _l("Payment"), "distribution": _l("Distribution"), "expense": _l("Expense")}
 
 
 def ledger_rows(fund: Fund) -> list[dict]:

@@ -15,11 +15,12 @@ from fundapp.ledger.forms import CallForm, ConfirmedCallForm, DistributionForm, 
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CapitalCall, Distribution, Expense
 from fundapp.ledger.numbers import numbers
-from fundapp.money import to_decimal, to_major
+from fundapp.money import exponent, to_decimal, to_major
 from fundapp.reporting.statements import statement_download
 from fundapp.reporting.statements import summary as statement_summary
-from fundapp.web.exports import download
+from fundapp.web.exports import download, money_format
 from fundapp.web.files import pdf_response
+from fundapp.web.formatting import labels
 from fundapp.web.forms import show_refusal
 from fundapp.web.query import query_date
 
@@ -76,13 +77,19 @@ def _submit(fund_id: int, name: str, form_class, action):
 @blueprint.get("/capital/ledger.<any(csv, xlsx):kind>")
 @login_required
 def export(fund_id: int, kind: str):
-    """The capital ledger, every entry and reversal, as CSV or XLSX (amounts in major units)."""
+    """The capital ledger, every entry and reversal, as CSV or XLSX: each entry's code beside its label in
+    the reader's language, exact amounts in major units."""
     fund = fund_or_404(current_user, fund_id, "manage_capital")
     frame = pd.DataFrame(statements.ledger_rows(fund),
                          columns=["date", "entry", "reference", "number", "partner", "amount", "detail",
                                   "reversed"])
-    frame["amount"] = [float(to_decimal(value, fund.currency)) for value in frame["amount"]]
-    return download(frame, f"capital-ledger-fund-{fund.id}", kind)
+    entries = labels(statements.LEDGER_ENTRIES)
+    frame.insert(2, "entry_label", [entries[entry] for entry in frame["entry"]])
+    frame.insert(7, "currency", fund.currency)
+    frame["amount"] = [to_decimal(value, fund.currency) for value in frame["amount"]]
+    frame["reversed"] = [_("yes") if value else _("no") for value in frame["reversed"]]
+    return download(frame, f"capital-ledger-fund-{fund.id}", kind,
+                    formats={"amount": money_format(exponent(fund.currency))})
 
 
 @blueprint.post("/capital/calls")

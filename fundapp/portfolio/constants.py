@@ -8,6 +8,9 @@ INSTRUMENTS = {
     "loan": _l("Loan"),
 }
 
+# Where the fund stands in a company at a date: "companies in the portfolio" are the held ones (SPEC 11).
+HOLDING_STATES = {"held": _l("In portfolio"), "exited": _l("Exited"), "written_off": _l("Written off")}
+
 EXIT_KINDS = {
     "acquisition": _l("Acquisition"),
     "ipo": _l("IPO"),

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fundapp.columns import UTCDateTime, utcnow
 from fundapp.extensions import db
 
+ADDED_LATER = frozenset({"tables", "content_sha256"})
+
 
 class QuarterlyReport(db.Model):
     """One version of a fund's report for a quarter. Once published, the database refuses any change."""
@@ -34,10 +36,17 @@ class QuarterlyReport(db.Model):
     ledger_checkpoint: Mapped[str | None] = mapped_column(String(64))
     seal: Mapped[str | None] = mapped_column(String(64))
     previous_seal: Mapped[str | None] = mapped_column(String(64))
+    # Stored as it is published (SPEC 11): its tables as typed cells in JSON (quarterly.stored_tables),
+    # which its downloads give from then on; and the digest of what it says apart from its version, so
+    # that a correction saying the same is refused.
+    tables: Mapped[dict | None] = mapped_column(JSON)
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
 
     def content(self) -> dict:
-        """The report's own values, as its seal reads them."""
-        return {column.key: getattr(self, column.key) for column in inspect(type(self)).columns}
+        """The report's own values, as its seal reads them (the columns added since the first reports
+        were published count once they hold a value, so that those reports' seals still hold)."""
+        return {column.key: getattr(self, column.key) for column in inspect(type(self)).columns
+                if column.key not in ADDED_LATER or getattr(self, column.key) is not None}
 
     @property
     def period(self) -> str:

@@ -1,5 +1,6 @@
 """PDF building blocks (reportlab platypus): a Unicode font, styles, tables and deterministic output."""
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -107,16 +108,38 @@ def _cell_style(font: str, size: float, alignment: str) -> CellStyle:
 MARGINS = {"leftMargin": 18 * mm, "rightMargin": 18 * mm, "topMargin": 18 * mm, "bottomMargin": 18 * mm}
 
 
-def _footer(text: str):
-    """A page decoration: the footer text on the left, the page number on the right."""
+def _footer(text: str, mark: str | None = None):
+    """A page decoration: the footer text on the left, the page number on the right; a mark (DRAFT)
+    across the page and at its head, when given."""
     def decorate(canvas, document):
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(18 * mm, 10 * mm, text)
         canvas.drawRightString(canvas._pagesize[0] - 18 * mm, 10 * mm, str(document.page))
+        if mark:
+            width, height = canvas._pagesize
+            canvas.setFillColor(colors.HexColor("#b00020"))
+            canvas.setFont(BOLD, 9)
+            canvas.drawCentredString(width / 2, height - 10 * mm, mark)
+            canvas.setFillColor(colors.Color(0.69, 0, 0.13, alpha=0.12))
+            canvas.setFont(BOLD, 96)
+            canvas.translate(width / 2, height / 2)
+            canvas.rotate(45 if width < height else 30)
+            canvas.drawCentredString(0, -34, mark.split(" ")[0])
         canvas.restoreState()
     return decorate
+
+
+class _Dated:
+    """A PDF's own dates (its metadata's CreationDate and ModDate), in UTC, instead of the constant that
+    invariant output writes: the same report always has the same bytes, and says when it was made."""
+
+    def __init__(self, moment: datetime):
+        moment = moment.astimezone(UTC) if moment.tzinfo else moment
+        self.t = moment.replace(tzinfo=UTC).timestamp()
+        self.YMDhms = moment.timetuple()[:6]
+        self.dhh = self.dmm = 0
 
 
 def build(story: list, title: str, footer: str) -> bytes:
@@ -146,15 +169,22 @@ def heading(value, style: ParagraphStyle) -> Heading:
 class _ContentsDocument(BaseDocTemplate):
     """A4 portrait pages, and landscape ones ("wide") for tables with many columns."""
 
-    def __init__(self, buffer, footer: str, **kwargs):
+    def __init__(self, buffer, footer: str, mark: str | None = None, dated: datetime | None = None,
+                 **kwargs):
         super().__init__(buffer, pagesize=A4, author="fundapp", creator="fundapp", **MARGINS, **kwargs)
+        self.dated = dated
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         wide = landscape(A4)
         wide_frame = Frame(self.leftMargin, self.bottomMargin, wide[0] - 36 * mm, wide[1] - 36 * mm,
                            id="wide")
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_footer(footer)),
-                               PageTemplate(id="wide", frames=[wide_frame], onPage=_footer(footer),
+        decorate = _footer(footer, mark)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=decorate),
+                               PageTemplate(id="wide", frames=[wide_frame], onPage=decorate,
                                             pagesize=wide)])
+
+    def beforeDocument(self):
+        if self.dated is not None:
+            self.canv._doc._timeStamp = _Dated(self.dated)
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Heading):
@@ -162,11 +192,13 @@ class _ContentsDocument(BaseDocTemplate):
             self.notify("TOCEntry", (0, escape(flowable.getPlainText()), self.page))
 
 
-def build_with_contents(story: list, title: str, footer: str) -> bytes:
-    """Like build, for a story holding a TableOfContents filled from its Heading paragraphs."""
+def build_with_contents(story: list, title: str, footer: str, mark: str | None = None,
+                        dated: datetime | None = None) -> bytes:
+    """Like build, for a story holding a TableOfContents filled from its Heading paragraphs; a mark
+    (DRAFT) on every page and the document's own date in its metadata, when given."""
     register_fonts()
     buffer = io.BytesIO()
-    _ContentsDocument(buffer, footer, title=title).multiBuild(story)
+    _ContentsDocument(buffer, footer, mark, dated, title=title).multiBuild(story)
     return buffer.getvalue()
 
 

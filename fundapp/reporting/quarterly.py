@@ -2,6 +2,8 @@
 fund's language and the downloads give them as CSV and XLSX. Every figure comes from the functions
 behind the dashboard, the jobs page and the API."""
 import gc
+import hashlib
+import json
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -292,3 +294,62 @@ def _sectors(c: Contents, data: FundJobs) -> ReportTable:
     sectors = sorted(set(c.pipeline.sectors) | set(held), key=lambda s: (-c.pipeline.sectors[s], s))
     return ReportTable("sectors", _("Sector mix"), [_("Sector"), _("Applications"), _("Portfolio companies")],
                        [[sector_label(s), c.pipeline.sectors[s], held[s]] for s in sectors])
+
+
+# --- a published report's tables, stored with it (SPEC 11) ------------------------------------------------
+# Each cell as [kind, value] in JSON: the same typed cells come back, to the unit, whenever the tables are
+# downloaded, and the seal of the report covers them.
+
+def _stored_cell(value) -> list:
+    if isinstance(value, Money):
+        return ["money", value.minor]
+    for kind, typed in (("ratio", Ratio), ("share", Share), ("fte", Fte)):
+        if isinstance(value, typed):
+            return [kind, None if value.value is None else str(value.value)]
+    if isinstance(value, date):
+        return ["date", value.isoformat()]
+    if isinstance(value, bool):
+        return ["text", str(value)]
+    if isinstance(value, int | Decimal):
+        return ["number", str(value)]
+    return ["text", str(value)]
+
+
+def _typed_cell(stored: list):
+    kind, value = stored
+    if kind == "money":
+        return Money(value)
+    if kind in ("ratio", "share", "fte"):
+        typed = {"ratio": Ratio, "share": Share, "fte": Fte}[kind]
+        return typed(None if value is None else Decimal(value))
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "number":
+        number = Decimal(value)
+        return int(number) if number == number.to_integral_value() and "." not in value else number
+    return value
+
+
+def stored_tables(tables: dict[str, ReportTable]) -> dict:
+    """The tables as JSON values, to be stored with the published report."""
+    return {name: {"title": t.title, "columns": list(t.columns), "empty": t.empty,
+                   "rows": [[_stored_cell(v) for v in row] for row in t.rows],
+                   "total": [_stored_cell(v) for v in t.total] if t.total else None}
+            for name, t in tables.items()}
+
+
+def tables_of(stored: dict) -> dict[str, ReportTable]:
+    """The typed tables of a published report, as it stored them."""
+    return {name: ReportTable(name, t["title"], t["columns"],
+                              [[_typed_cell(v) for v in row] for row in t["rows"]],
+                              [_typed_cell(v) for v in t["total"]] if t["total"] else None, t["empty"])
+            for name, t in stored.items()}
+
+
+def content_digest(c: Contents) -> str:
+    """What the report says, apart from which version it is: its tables and its charts' series. Two
+    versions with the same digest print the same figures."""
+    said = {"tables": stored_tables(c.tables),
+            "history": [[str(m.as_of), m.nav, m.paid_in, str(m.tvpi), str(m.dpi)] for m in c.history],
+            "jobs": [[str(f.as_of), str(f.current_fte), str(f.baseline_fte)] for f in c.jobs_history]}
+    return hashlib.sha256(json.dumps(said, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

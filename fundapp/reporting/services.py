@@ -22,9 +22,9 @@ from fundapp.ledger.models import CapitalCall
 from fundapp.ledger.rows import seal_key, take_chain_lock
 from fundapp.ledger.verification import broken_chains, checkpoint_problems
 from fundapp.quarters import quarter_end
-from fundapp.reporting.document import render
+from fundapp.reporting.document import Edition, render
 from fundapp.reporting.models import QuarterlyReport, ReportDownload
-from fundapp.reporting.quarterly import contents
+from fundapp.reporting.quarterly import ReportTable, content_digest, contents, stored_tables, tables_of
 
 
 def reports_dir() -> Path:
@@ -86,11 +86,23 @@ def generate(actor, fund: Fund, year, quarter, note: str = "", today: date | Non
 def pdf_of(fund: Fund, report: QuarterlyReport) -> bytes:
     """A draft's PDF from today's data; a published report's stored file, checked against its SHA-256."""
     if not report.published:
-        return render(contents(fund, report.year, report.quarter))
+        return render(contents(fund, report.year, report.quarter), edition_of(report))
     data = (reports_dir() / report.filename).read_bytes()
     if hashlib.sha256(data).hexdigest() != report.sha256:
         raise StoredReportAltered(f"published report {report.id} does not match its SHA-256")
     return data
+
+
+def edition_of(report: QuarterlyReport) -> Edition:
+    return Edition(report.version, not report.published, report.note, report.created_at)
+
+
+def tables_of_report(fund: Fund, report: QuarterlyReport) -> dict[str, ReportTable]:
+    """The report's tables: a published report's as it stored them, never recomputed; a draft's from
+    today's data (as are those of a report published before its tables were stored)."""
+    if report.published and report.tables is not None:
+        return tables_of(report.tables)
+    return contents(fund, report.year, report.quarter).tables
 
 
 class StoredReportAltered(RuntimeError):
@@ -105,7 +117,15 @@ def publish(actor, fund: Fund, report: QuarterlyReport) -> QuarterlyReport:
     if report.published:
         raise Refused({"report": _("This report is already published.")}, status=409)
     made = contents(fund, report.year, report.quarter)
-    data = render(made)
+    digest_of_content = content_digest(made)
+    corrected = next((r for r in reversed(versions_of(fund, report.year, report.quarter))
+                      if r.published and r.version < report.version), None)
+    if corrected is not None and corrected.content_sha256 == digest_of_content:
+        raise Refused({"report": _("This correction prints exactly what version %(version)d printed: "
+                                   "there is nothing to correct. Change the data it corrects first.",
+                                   version=corrected.version)})
+    report.state = "published"            # rendered as what it is about to be
+    data = render(made, edition_of(report))
     digest = hashlib.sha256(data).hexdigest()
     filename = f"fund-{fund.id}/{report.period}-v{report.version}-{digest[:12]}.pdf"
     path = reports_dir() / filename
@@ -113,7 +133,8 @@ def publish(actor, fund: Fund, report: QuarterlyReport) -> QuarterlyReport:
     if not path.exists():
         with open(path, "xb") as handle:   # never overwrite a stored report
             handle.write(data)
-    report.state, report.sha256, report.filename = "published", digest, filename
+    report.sha256, report.filename = digest, filename
+    report.tables, report.content_sha256 = stored_tables(made.tables), digest_of_content
     report.published_by_id = actor.id if actor else None
     report.ledger_positions, report.ledger_checkpoint = made.ledger_positions, made.checkpoint
     _seal(report)

@@ -2,6 +2,7 @@
 SHA-256, and each fund's open-data page for citizens."""
 import hashlib
 from datetime import date
+from decimal import Decimal
 
 import pandas as pd
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,13 +17,13 @@ from fundapp.database import write_transaction
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund, Partner
-from fundapp.money import to_decimal
+from fundapp.money import exponent, to_decimal
 from fundapp.quarters import ends_between, last_ended, parse_period, period_of, quarter_of
 from fundapp.reporting import services
 from fundapp.reporting.forms import GenerateForm, PublishForm, VerifyForm
 from fundapp.reporting.open_data import open_data
-from fundapp.reporting.quarterly import Fte, Money, Ratio, Share, contents
-from fundapp.web.exports import download
+from fundapp.reporting.quarterly import Fte, Money, Ratio, Share
+from fundapp.web.exports import download, money_format
 from fundapp.web.files import pdf_response
 from fundapp.web.formatting import quarter
 from fundapp.web.forms import show_refusal
@@ -104,11 +105,14 @@ def pdf(fund_id: int, report_id: int):
 
 
 def plain(value, currency: str):
-    """A typed cell as a plain value for spreadsheets: amounts in major units, ratios as numbers."""
+    """A typed cell as a plain value for spreadsheets, never a binary float: amounts exact in major units,
+    ratios and shares as decimals (a rate to six places)."""
     if isinstance(value, Money):
         return to_decimal(value.minor, currency) if value.minor is not None else None
     if isinstance(value, Ratio | Share | Fte):
-        return float(value.value) if value.value is not None else None
+        if value.value is None:
+            return None
+        return round(Decimal(value.value), 6) if isinstance(value.value, float) else value.value
     return value
 
 
@@ -128,10 +132,14 @@ def table(fund_id: int, report_id: int, name: str, kind: str):
     report = report_or_404(current_user, fund, report_id)
     if name not in TABLES:
         abort(404)
-    found = contents(fund, report.year, report.quarter).tables[name]
+    found = services.tables_of_report(fund, report)[name]
     rows = [*found.rows, *([found.total] if found.total else [])]
     frame = pd.DataFrame([[plain(v, fund.currency) for v in row] for row in rows], columns=found.columns)
-    return download(frame, f"report-{fund.id}-{report.period}-{name}", kind)
+    amounts = money_format(exponent(fund.currency))
+    money_columns = {found.columns[i] for row in rows for i, value in enumerate(row)
+                     if isinstance(value, Money)}
+    return download(frame, f"report-{fund.id}-{report.period}-v{report.version}-{name}", kind,
+                    title=str(TABLES[name]), formats=dict.fromkeys(money_columns, amounts))
 
 
 # --- public pages --------------------------------------------------------------------------------------

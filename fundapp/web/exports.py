@@ -3,6 +3,8 @@ headings and sheet names alike."""
 import io
 import math
 import re
+from datetime import date, datetime
+from decimal import Decimal
 
 import pandas as pd
 from flask import Response
@@ -30,26 +32,47 @@ def sheet_name(title: str) -> str:
     return name[:SHEET_NAME_LIMIT].rstrip("' ") or "Table"
 
 
-def _xlsx_cell(sheet, value):
-    """A value for an XLSX row: text is always a text cell (never a formula), as written; numbers and
-    dates stay what they are; a missing number is an empty cell."""
-    if isinstance(value, float) and math.isnan(value):
+def money_format(decimals: int) -> str:
+    """An XLSX number format showing an amount with its currency's decimals ("#,##0.00")."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _xlsx_cell(sheet, value, number_format: str | None = None):
+    """A value for an XLSX row: text is always a text cell (never a formula), as written; numbers stay
+    numbers (exact decimals written as they are, in the column's format), dates are dates; a missing
+    value is an empty cell."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=value)
         if value.startswith(FORMULA_STARTS):
             cell.data_type, cell.quotePrefix = "s", True
         return cell
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if number_format and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = number_format
+        return cell
     return value
 
 
-def xlsx(frame: pd.DataFrame, title: str = "Table") -> bytes:
-    """The frame as one sheet of a workbook, its column headings as the first row."""
+def xlsx(frame: pd.DataFrame, title: str = "Table", formats: dict | None = None) -> bytes:
+    """The frame as one sheet of a workbook, its column headings as the first row; formats names the
+    number format of columns (amounts with their currency's decimals)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name(title))
     sheet.append([_xlsx_cell(sheet, str(column)) for column in frame.columns])
+    column_formats = [(formats or {}).get(column) for column in frame.columns]
     for row in frame.itertuples(index=False, name=None):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value, number_format)
+                      for value, number_format in zip(row, column_formats, strict=True)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -62,10 +85,12 @@ def csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
-def download(frame: pd.DataFrame, name: str, kind: str, title: str | None = None) -> Response:
-    """The frame as an attachment: kind is "csv" or "xlsx" (one sheet named after title or name)."""
+def download(frame: pd.DataFrame, name: str, kind: str, title: str | None = None,
+             formats: dict | None = None) -> Response:
+    """The frame as an attachment: kind is "csv" or "xlsx" (one sheet named after title or name, with
+    the columns' number formats)."""
     if kind == "xlsx":
-        body, mimetype = xlsx(frame, title or name), XLSX
+        body, mimetype = xlsx(frame, title or name, formats), XLSX
     else:
         body, mimetype = csv(frame), "text/csv"
     return Response(body, mimetype=mimetype,

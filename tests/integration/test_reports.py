@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 
 from fundapp.errors import Refused
+from fundapp.jobs import services as jobs
 from fundapp.jobs.services import load_jobs
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.reporting import services as reports
@@ -95,7 +96,7 @@ def test_names_and_currencies_print_right(app, db, portfolio_):
 
 
 def test_draft_publish_and_a_corrected_version(app, db, portfolio_):
-    fund, manager, *_ = portfolio_
+    fund, manager, _founder, companies = portfolio_
     with app.test_request_context():
         draft = reports.generate(manager, fund, 2025, 2, today=D(2026, 11, 24))
         assert reports.generate(manager, fund, 2025, 2) is draft               # one open draft
@@ -104,17 +105,23 @@ def test_draft_publish_and_a_corrected_version(app, db, portfolio_):
         db.session.commit()
         stored = Path(app.config["REPORTS_DIR"]) / published.filename
         assert hashlib.sha256(stored.read_bytes()).hexdigest() == published.sha256
-        assert stored.read_bytes() == render(contents(fund, 2025, 2))           # regeneration is identical
+        assert stored.read_bytes() == render(contents(fund, 2025, 2), reports.edition_of(published))  # again
         with pytest.raises(Refused) as again:
             reports.publish(manager, fund, published)
         assert again.value.status == 409
         with pytest.raises(Refused) as unexplained:
             reports.generate(manager, fund, 2025, 2)
         assert "note" in unexplained.value.fields
-        correction = reports.generate(manager, fund, 2025, 2, "Beta's 2025 Q2 headcount corrected.")
+        correction = reports.generate(manager, fund, 2025, 2, "Beta's 2025 Q2 headcount verified.")
         db.session.commit()
         assert correction.version == 2
-        reports.publish(manager, fund, correction)
+        with pytest.raises(Refused) as identical:                 # it would print what version 1 printed
+            reports.publish(manager, fund, correction)
+        assert identical.value.status == 422 and "version 1" in identical.value.fields["report"]
+        db.session.rollback()
+        jobs.verify(manager, jobs.report_of(companies["B"], D(2025, 6, 30)))   # the data quality moves
+        db.session.commit()
+        reports.publish(manager, fund, db.session.get(QuarterlyReport, correction.id))
         db.session.commit()
         found, found_fund, later = reports.verification(published.sha256)
         assert (found.id, found_fund.id, later.id) == (published.id, fund.id, correction.id)

@@ -164,12 +164,12 @@ def test_the_fund_reads_what_was_submitted_until_the_founder_resubmits(client, d
         deck.close()
 
     sign_in(client, manager)
-    fund_reads("Pilots with 3 co-ops", "2500000.0", 2)          # what it received, not the founder's unsent changes
+    fund_reads("Pilots with 3 co-ops", "2500000.00", 2)          # what it received, not the founder's unsent changes
     assert "Half-written" not in client.get(f"/api/v1/funds/{fund.id}/applications",
                                             headers=bearer(manager)).data.decode()
     assert client.get(f"/api/v1/applications/{application_id}", headers=me).json["traction"] == "Half-written answ"
     assert client.post(f"/api/v1/applications/{application_id}/resubmit", headers=me).status_code == 200
-    fund_reads("Half-written answ", "3000000.0", 5)
+    fund_reads("Half-written answ", "3000000.00", 5)
 
 
 def test_leaving_without_resubmitting_drops_the_unsent_changes(client, db, screened):

@@ -80,13 +80,13 @@ def test_anyone_checks_a_file_against_the_published_record(client, db, people, a
         data, digest = services.pdf_of(fund, report), report.sha256
     by_file = client.post("/reports/verify", data={"report": (io.BytesIO(data), "report.pdf")},
                           content_type="multipart/form-data")
-    assert by_file.status_code == 200 and b"This file is the published report." in by_file.data
+    assert by_file.status_code == 200 and b"This file is version 1 of a published report: its latest version." in by_file.data
     tampered = data[:2000] + bytes([data[2000] ^ 1]) + data[2001:]     # one bit changed
     assert tampered != data
     altered = client.post("/reports/verify", data={"report": (io.BytesIO(tampered), "report.pdf")},
                           content_type="multipart/form-data")
     assert b"does not match any published report" in altered.data
-    assert b"This file is the published report." in client.post("/reports/verify",
+    assert b"This file is version 1 of a published report: its latest version." in client.post("/reports/verify",
                                                               data={"sha256": digest.upper()}).data
     bad = client.post("/reports/verify", data={"sha256": "not-a-digest"})
     assert bad.status_code == 422 and b"64 hexadecimal characters" in bad.data

@@ -1,0 +1,33 @@
+"""Closed quarters (SPEC 11): publishing a quarter's report closes that quarter, and every one before it,
+for the fund's ledger and its companies' headcount. An entry or a headcount report dated in a closed
+quarter is refused, naming the quarter; a correction is entered in an open quarter, as accountants do.
+So the figures a published report printed can never move under it."""
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.quarters import quarter_end
+from fundapp.reporting.models import QuarterlyReport
+from fundapp.web.formatting import quarter
+
+
+def closed_through(fund_ids) -> date | None:
+    """The last day of the latest quarter published for any of the funds (closed up to it), or None."""
+    latest = db.session.execute(
+        select(QuarterlyReport.year, QuarterlyReport.quarter)
+        .where(QuarterlyReport.fund_id.in_(list(fund_ids)), QuarterlyReport.state == "published")
+        .order_by(QuarterlyReport.year.desc(), QuarterlyReport.quarter.desc()).limit(1)).first()
+    return quarter_end(*latest) if latest else None
+
+
+def refuse_closed(fund_ids, field: str, day: date) -> None:
+    """Refuse (422) a date in a quarter that a published report has closed, naming that quarter."""
+    closed = closed_through(fund_ids)
+    if closed is not None and day <= closed:
+        raise Refused({field: _("%(quarter)s is closed: its report is published. Enter the correction in "
+                                "an open quarter, after %(closed)s.", quarter=quarter(day),
+                                closed=quarter(closed))})
+

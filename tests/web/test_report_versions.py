@@ -1,0 +1,136 @@
+"""Reports that cannot be confused and quarters that stay closed (SPEC 11): DRAFT on every page of a draft,
+the version and the correction's note printed, the PDF's own dates, an identical correction refused, the
+verify page naming the exact version; publishing closes the quarter for the ledger and the headcount, and
+a published report's tables are stored with it, never recomputed."""
+import csv
+import io
+from datetime import date as D
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.jobs import services as jobs
+from fundapp.reporting.models import QuarterlyReport
+from tests.conftest import sign_in
+from tests.factories import GrantFactory, api_token_for
+from tests.jobs_portfolio import report as headcount
+
+
+def _pages(data: bytes) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def _publish(client, fund, note=""):
+    assert client.post(f"/funds/{fund.id}/reports/", data={"period": "2025Q2", "note": note}).status_code == 302
+    report = fund_report(fund)
+    published = client.post(f"/funds/{fund.id}/reports/{report.id}/publish")
+    assert published.status_code == 302
+    return fund_report(fund)
+
+
+def fund_report(fund) -> QuarterlyReport:
+    return db.session.scalar(select(QuarterlyReport).where(QuarterlyReport.fund_id == fund.id)
+                             .order_by(QuarterlyReport.version.desc()).limit(1))
+
+
+def test_every_version_says_which_it_is_and_the_verify_page_tells_them_apart(client, portfolio_):
+    fund, manager, _founder, companies = portfolio_
+    GrantFactory(user=manager, fund=fund, role="manager")
+    db.session.commit()
+    sign_in(client, manager)
+    assert client.post(f"/funds/{fund.id}/reports/", data={"period": "2025Q2"}).status_code == 302
+    draft = fund_report(fund)
+    draft_pdf = client.get(f"/funds/{fund.id}/reports/{draft.id}.pdf").data
+    pages = _pages(draft_pdf)
+    assert len(pages) >= 8 and all("DRAFT" in page for page in pages)
+    assert "DRAFT: this is not a published report" in pages[0] and "Version 1" in pages[0]
+    created = draft.created_at.strftime("D:%Y%m%d")
+    assert PdfReader(io.BytesIO(draft_pdf)).metadata["/CreationDate"].startswith(created)
+
+    first = client.post(f"/funds/{fund.id}/reports/{draft.id}/publish")
+    assert first.status_code == 302
+    first = fund_report(fund)
+    first_pdf = client.get(f"/funds/{fund.id}/reports/{first.id}.pdf").data
+    pages = _pages(first_pdf)
+    assert not any("DRAFT" in page for page in pages) and "Version 1" in pages[0]
+    assert all("version 1" in page for page in pages)                         # the footer of every page
+    assert PdfReader(io.BytesIO(first_pdf)).metadata["/CreationDate"].startswith(created)
+    assert client.post("/reports/verify", data={"report": (io.BytesIO(draft_pdf), "draft.pdf")},
+                       content_type="multipart/form-data").data.count(b"does not match any published") == 1
+
+    # a correction that would print the same figures is refused, and nothing is published
+    assert client.post(f"/funds/{fund.id}/reports/", data={"period": "2025Q2",
+                                                           "note": "Beta's headcount verified."}).status_code == 302
+    correction = fund_report(fund)
+    refused = client.post(f"/funds/{fund.id}/reports/{correction.id}/publish", follow_redirects=True)
+    assert b"prints exactly what version 1 printed" in refused.data
+    assert not db.session.get(QuarterlyReport, correction.id).published
+    token = api_token_for(manager)
+    answer = client.post(f"/api/v1/reports/{correction.id}/publish", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 422
+
+    jobs.verify(manager, jobs.report_of(companies["B"], D(2025, 6, 30)))
+    db.session.commit()
+    assert client.post(f"/funds/{fund.id}/reports/{correction.id}/publish").status_code == 302
+    second_pdf = client.get(f"/funds/{fund.id}/reports/{correction.id}.pdf").data
+    assert "Version 2, correcting version 1: Beta's headcount verified." in _pages(second_pdf)[0]
+
+    older = client.post("/reports/verify", data={"report": (io.BytesIO(first_pdf), "q2.pdf")},
+                        content_type="multipart/form-data").data.decode()
+    assert "This file is version 1 of a published report, and a later version exists." in older
+    assert "Version 2, published" in older and "Beta&#39;s headcount verified." in older
+    latest = client.post("/reports/verify", data={"report": (io.BytesIO(second_pdf), "q2.pdf")},
+                         content_type="multipart/form-data").data.decode()
+    assert "This file is version 2 of a published report: its latest version." in latest
+    assert "It corrects version 1" in latest
+
+
+def test_publishing_closes_the_quarter_and_freezes_its_tables(client, portfolio_):
+    fund, manager, _founder, companies = portfolio_
+    GrantFactory(user=manager, fund=fund, role="manager")
+    db.session.commit()
+    sign_in(client, manager)
+    before = client.get(f"/funds/{fund.id}/reports/0/tables/jobs_by_company.csv")
+    assert before.status_code == 404
+    report = _publish(client, fund)
+    stored = client.get(f"/funds/{fund.id}/reports/{report.id}/tables/jobs_by_company.csv").data
+
+    headers = {"Authorization": f"Bearer {api_token_for(manager)}"}
+    for path, body, field in (
+            (f"/api/v1/funds/{fund.id}/expenses",
+             {"date": "2025-05-02", "amount": "10.00", "category": "legal"}, "date"),
+            (f"/api/v1/funds/{fund.id}/distributions", {"date": "2024-12-31", "amount": "10.00"}, "date")):
+        refused = client.post(path, json=body, headers=headers)
+        assert refused.status_code == 422, refused.json
+        assert "2025 Q2 is closed" in refused.json["error"]["fields"][field] or \
+            "2024 Q4 is closed" in refused.json["error"]["fields"][field]
+    page = client.post(f"/funds/{fund.id}/capital/expenses", data={
+        "expense-date": "2025-06-30", "expense-amount": "10", "expense-category": "legal",
+        "expense-description": "Audit"})
+    assert page.status_code == 422 and "2025 Q2 is closed: its report is published." in page.data.decode()
+    investment = client.get(f"/api/v1/funds/{fund.id}/investments", headers=headers).json[0]
+    reversal = client.post(f"/api/v1/funds/{fund.id}/reversals", headers=headers, json={
+        "kind": "investment", "entry_id": investment["id"], "reason": "Entered twice"})
+    assert reversal.status_code == 422 and "is closed" in reversal.json["error"]["fields"]["entry"]
+    # headcount of a closed quarter is refused; the next quarter is open
+    with pytest.raises(Refused, match="2025 Q2 is closed"):
+        headcount(manager, companies["A"], "2025Q2", 25)
+    db.session.rollback()
+    headcount(manager, companies["A"], "2025Q3", 25)
+    assert client.post(f"/api/v1/funds/{fund.id}/expenses", headers=headers, json={
+        "date": "2025-07-01", "amount": "10.00", "category": "legal"}).status_code == 201
+
+    # B's report verified after publication: the live figures move, the published table does not
+    jobs.verify(manager, jobs.report_of(companies["B"], D(2025, 6, 30)))
+    db.session.commit()
+    again = client.get(f"/funds/{fund.id}/reports/{report.id}/tables/jobs_by_company.csv").data
+    assert again == stored
+    rows = {row["Company"]: row for row in csv.DictReader(io.StringIO(again.decode("utf-8-sig")))}
+    assert rows["Beta"]["Verified"] == "no"
+    sheet = client.get(f"/funds/{fund.id}/reports/{report.id}/tables/capital_accounts.xlsx")
+    cells = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(min_row=2, max_row=2))[0]
+    assert cells[0].value == "Commitment" and cells[1].value == 6000 and cells[1].number_format == "#,##0.00"
