@@ -46,9 +46,9 @@ from fundapp.web.formatting import amount, country_name, day, fte, percent, rati
 WIDTH = 174 * mm
 WIDE = 261 * mm      # a landscape page's text width
 # The schedule's columns: company, sector, region, first investment, instrument, cost, fair value,
-# proceeds, MOIC, ownership. Sector names and amounts in the billions fit on one line, and no heading
-# breaks inside a word, in English and in French (larger figures widen their columns: see _fitted).
-SCHEDULE_SHARES = (0.15, 0.135, 0.065, 0.085, 0.1, 0.115, 0.115, 0.115, 0.04, 0.08)
+# proceeds, MOIC, ownership, status. Sector names and amounts in the billions fit on one line, and no
+# heading breaks inside a word, in English and in French (larger figures widen their columns: see _fitted).
+SCHEDULE_SHARES = (0.14, 0.12, 0.065, 0.08, 0.09, 0.105, 0.105, 0.105, 0.04, 0.07, 0.08)
 DIGITS = str.maketrans("123456789", "000000000")     # a text's shape, for measuring it
 
 

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile
+from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile, quarterly_counts
 from fundapp.applications.workflow import LISTED, STATES
 from fundapp.extensions import db
 from fundapp.funds.constants import SECTORS
@@ -132,7 +132,29 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
 def _tables(c: Contents, partners: list[Partner], data: FundJobs) -> list[ReportTable]:
     return [_summary(c), _capital_accounts(c, partners), *_quarter_flows(c, partners, data.ledger),
             _co_investment(c), _schedule(c, data), _jobs_by_company(c, data), _jobs_totals(c),
-            _pipeline_summary(c), _pipeline_states(c), _scores(c), _sectors(c, data)]
+            _pipeline_summary(c), _pipeline_states(c), _scores(c), _sectors(c, data),
+            _open_figures(c, partners)]
+
+
+OPEN_FIGURES = ("committed_government", "committed_co_investors", "invested", "companies",
+                "net_jobs_created_fte", "applications_received", "applications_approved")
+
+
+def _open_figures(c: Contents, partners: list[Partner]) -> ReportTable:
+    """The figures the fund's open-data page shows for the quarter, by code: once the report is
+    published, the page shows these, stored with it, and never recomputes them (SPEC 11)."""
+    received, approved = quarterly_counts(c.fund.id, [c.as_of])[0]
+    government = sum(p.commitment for p in partners if p.kind == "government")
+    values = [Money(government), Money(sum(p.commitment for p in partners) - government),
+              Money(c.metrics.invested), held_companies(c.metrics), Fte(c.jobs.net_created), received,
+              approved]
+    return ReportTable("open_data", _("Open data"), [_("Figure"), _("Value")],
+                       [[code, value] for code, value in zip(OPEN_FIGURES, values, strict=True)])
+
+
+def held_companies(metrics: FundMetrics) -> int:
+    """Companies in the portfolio: held at the date, neither exited nor written off (SPEC 11)."""
+    return sum(1 for company in metrics.companies if company.state == "held")
 
 
 def _summary(c: Contents) -> ReportTable:
@@ -142,7 +164,7 @@ def _summary(c: Contents) -> ReportTable:
         [_("Paid-in"), Money(m.paid_in)], [_("Distributed"), Money(m.distributed)],
         [_("Invested"), Money(m.invested)], [_("Net asset value (NAV)"), Money(m.nav)],
         [_("TVPI"), Ratio(m.tvpi)], [_("DPI"), Ratio(m.dpi)], [_("Net IRR"), Share(m.net_irr)],
-        [_("Companies in the portfolio"), sum(1 for company in m.companies if company.exited_on is None)],
+        [_("Companies in the portfolio"), held_companies(m)],
         [_("Net jobs created (FTE)"), Fte(j.net_created)],
         [_("Jobs attributed to the fund (FTE)"), Fte(j.attributed)],
         [_("Applications received this quarter"), p.received_in_quarter],
@@ -216,7 +238,7 @@ def _schedule(c: Contents, data: FundJobs) -> ReportTable:
             select(Investment.company_id, Investment.instrument)
             .where(Investment.fund_id == c.fund.id, effective(Investment), Investment.date <= c.as_of)):
         instruments[company_id].add(instrument)
-    sectors, instrument_names = labels(SECTORS), labels(INSTRUMENTS)
+    sectors, instrument_names, states = labels(SECTORS), labels(INSTRUMENTS), labels(HOLDING_STATES)
     rows = []
     for row in sorted(c.metrics.companies, key=lambda r: data.companies[r.company_id].name.lower()):
         company = data.companies[row.company_id]
@@ -224,13 +246,13 @@ def _schedule(c: Contents, data: FundJobs) -> ReportTable:
                      row.first_investment,
                      ", ".join(sorted(instrument_names.get(i, i) for i in instruments[row.company_id])),
                      Money(row.cost), Money(row.fair_value), Money(row.proceeds), Ratio(row.moic),
-                     Share(row.ownership)])
+                     Share(row.ownership), states[row.state]])
     m = c.metrics
     return ReportTable("schedule", _("Schedule of investments"),
                        [_("Company"), _("Sector"), _("Region"), _("First investment"), _("Instrument"),
-                        _("Cost"), _("Fair value"), _("Proceeds"), _("MOIC"), _("Ownership")], rows,
-                       total=[_("Total"), "", "", "", "", Money(sum(r.cost for r in m.companies)),
-                              Money(m.fair_value), Money(m.exit_proceeds), "", ""])
+                        _("Cost"), _("Fair value"), _("Proceeds"), _("MOIC"), _("Ownership"), _("Status")],
+                       rows, total=[_("Total"), "", "", "", "", Money(sum(r.cost for r in m.companies)),
+                                    Money(m.fair_value), Money(m.exit_proceeds), "", "", ""])
 
 
 def _jobs_by_company(c: Contents, data: FundJobs) -> ReportTable:
@@ -289,10 +311,12 @@ def _scores(c: Contents) -> ReportTable:
 
 def _sectors(c: Contents, data: FundJobs) -> ReportTable:
     held = defaultdict(int)
-    for row in c.jobs.companies:
-        held[data.companies[row.company_id].sector] += 1
+    for row in c.metrics.companies:
+        if row.state == "held":
+            held[data.companies[row.company_id].sector] += 1
     sectors = sorted(set(c.pipeline.sectors) | set(held), key=lambda s: (-c.pipeline.sectors[s], s))
-    return ReportTable("sectors", _("Sector mix"), [_("Sector"), _("Applications"), _("Portfolio companies")],
+    return ReportTable("sectors", _("Sector mix"),
+                       [_("Sector"), _("Applications"), _("Companies in the portfolio")],
                        [[sector_label(s), c.pipeline.sectors[s], held[s]] for s in sectors])
 
 

@@ -187,25 +187,34 @@ def open_data_page(fund_id: int):
     return render_template("reports/open_data.html", fund=fund, data=open_data(fund, partners))
 
 
+OPEN_LABELS = {"committed_government": _l("Committed by the government"),
+               "committed_co_investors": _l("Committed by co-investors"), "invested": _l("Invested"),
+               "companies": _l("Companies in the portfolio"),
+               "net_jobs_created_fte": _l("Net jobs created (FTE)"),
+               "applications_received": _l("Applications received"),
+               "applications_approved": _l("Applications approved")}
+
+
 @public.get("/open-data/<int:fund_id>.csv")
 def open_data_csv(fund_id: int):
+    """Every quarter's public figures, one per row, with whether they are published (and by which
+    version of the report) or provisional (and when they were read)."""
     fund, partners = _public_fund(fund_id)
-    data = open_data(fund, partners)
-    latest = period_of(data.as_of)
-    rows = [
-        {"figure": "committed_government", "period": "",
-         "value": to_decimal(data.committed_government, fund.currency)},
-        {"figure": "committed_co_investors", "period": "",
-         "value": to_decimal(data.committed_co_investors, fund.currency)},
-        {"figure": "invested", "period": latest, "value": to_decimal(data.invested, fund.currency)},
-        {"figure": "companies", "period": latest, "value": data.companies},
-        {"figure": "net_jobs_created_fte", "period": latest, "value": data.jobs.net_created},
-        *({"figure": "applications_received", "period": period_of(row.end), "value": row.received}
-          for row in data.quarters),
-        *({"figure": "applications_approved", "period": period_of(row.end), "value": row.approved}
-          for row in data.quarters),
-    ]
-    frame = pd.DataFrame(rows, columns=["figure", "period", "value"])
-    frame.insert(0, "currency", fund.currency)
+    money = {"committed_government", "committed_co_investors", "invested"}
+    rows = []
+    for row in open_data(fund, partners).quarters:
+        values = dict(zip(OPEN_LABELS, (row.committed_government, row.committed_co_investors, row.invested,
+                                        row.companies, row.net_jobs_created, row.received, row.approved),
+                          strict=True))
+        rows += [{"period": period_of(row.end), "quarter_end": row.end, "figure": code,
+                  "figure_label": str(OPEN_LABELS[code]), "currency": fund.currency if code in money else "",
+                  "value": (to_decimal(value, fund.currency) if code in money
+                            else Decimal(value).quantize(Decimal("0.1")) if code == "net_jobs_created_fte"
+                            else value),
+                  "status": "provisional" if row.provisional else "published",
+                  "report_version": row.version, "figures_of": row.read_on if row.provisional else row.end}
+                 for code, value in values.items()]
+    frame = pd.DataFrame(rows, columns=["period", "quarter_end", "figure", "figure_label", "currency",
+                                        "value", "status", "report_version", "figures_of"])
+    frame["report_version"] = frame["report_version"].astype("Int64")
     return download(frame, f"open-data-{fund.id}", "csv")
-

@@ -134,3 +134,35 @@ def test_publishing_closes_the_quarter_and_freezes_its_tables(client, portfolio_
     sheet = client.get(f"/funds/{fund.id}/reports/{report.id}/tables/capital_accounts.xlsx")
     cells = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(min_row=2, max_row=2))[0]
     assert cells[0].value == "Commitment" and cells[1].value == 6000 and cells[1].number_format == "#,##0.00"
+
+
+def test_published_figures_stay_published_on_the_open_data_page(client, portfolio_):
+    fund, manager, _founder, companies = portfolio_
+    GrantFactory(user=manager, fund=fund, role="manager")
+    db.session.commit()
+    sign_in(client, manager)
+
+    def quarter_rows():
+        exported = client.get(f"/open-data/{fund.id}.csv").data.decode("utf-8-sig")
+        return {(row["period"], row["figure"]): row for row in csv.DictReader(io.StringIO(exported))}
+    before = quarter_rows()
+    assert before["2025Q2", "net_jobs_created_fte"]["status"] == "provisional"
+    report = _publish(client, fund)
+    published = quarter_rows()
+    q2 = published["2025Q2", "net_jobs_created_fte"]
+    assert (q2["value"], q2["status"], q2["report_version"], q2["figures_of"]) == ("12.0", "published", "1",
+                                                                                   "2025-06-30")
+    assert published["2025Q2", "companies"]["value"] == "2"          # held: Gamma written off, Delta sold
+    assert published["2025Q2", "invested"]["value"] == "6500.00"
+    assert published["2025Q2", "invested"]["figure_label"] == "Invested"
+
+    headcount(manager, companies["A"], "2025Q3", 40)                # a late report for an open quarter
+    db.session.commit()
+    after = quarter_rows()
+    assert after["2025Q2", "net_jobs_created_fte"] == q2
+    assert after["2025Q3", "net_jobs_created_fte"]["status"] == "provisional"
+    assert after["2025Q3", "net_jobs_created_fte"]["value"] != published["2025Q3", "net_jobs_created_fte"]["value"]
+    page = client.get(f"/open-data/{fund.id}").data.decode()
+    assert "report version 1" in page and "Provisional" in page and "the fund has not yet published its " \
+        "report for 2026 Q3" in page
+    assert report.published

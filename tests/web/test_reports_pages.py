@@ -101,8 +101,10 @@ def test_the_open_data_page_holds_aggregates_and_no_personal_data(client, db, pe
     for company in ("Alpha", "Beta", "Gamma", "Delta"):
         assert company not in page
     csv = client.get(f"/open-data/{fund.id}.csv").data.decode("utf-8-sig").splitlines()
-    assert csv[0] == "currency,figure,period,value"
-    assert "KES,committed_government,,6000.00" in csv and "KES,committed_co_investors,,4000.00" in csv
+    assert csv[0] == "period,quarter_end,figure,figure_label,currency,value,status,report_version,figures_of"
+    assert any(line.startswith("2026Q3,2026-09-30,committed_government,Committed by the government,KES,6000.00,"
+                               "provisional,,") for line in csv)
+    assert any(line.startswith("2026Q3,2026-09-30,net_jobs_created_fte,Net jobs created (FTE),,") for line in csv)
     assert client.get("/open-data/99999").status_code == 404
 
 
