@@ -21,7 +21,7 @@ from fundapp.money import exponent, to_decimal
 from fundapp.portfolio.constants import HOLDING_STATES
 from fundapp.portfolio.models import Company
 from fundapp.reporting import figures
-from fundapp.reporting.charts import to_svg
+from fundapp.reporting.charts import SCREEN, to_svg
 from fundapp.web.exports import download, money_format
 from fundapp.web.formatting import sector_label
 from fundapp.web.forms import show_refusal
@@ -106,13 +106,13 @@ def chart(fund_id: int, name: str):
     if name == "capital":
         fund_or_404(current_user, fund_id, "view_all_partners")
         names = {p.id: p.name for p in services.partners_of(fund)}
-        drawing = figures.capital_by_partner(fund, metrics_as_of(fund, as_of), names)
+        drawing = figures.capital_by_partner(fund, metrics_as_of(fund, as_of), names, SCREEN)
     elif name == "nav":
-        drawing = figures.nav_history(fund, history(fund, as_of))
+        drawing = figures.nav_history(fund, history(fund, as_of), SCREEN)
     elif name == "tvpi":
-        drawing = figures.tvpi_history(history(fund, as_of))
+        drawing = figures.tvpi_history(history(fund, as_of), SCREEN)
     elif name == "fte":
-        drawing = figures.fte_history(load_jobs(fund).history(as_of))
+        drawing = figures.fte_history(load_jobs(fund).history(as_of), SCREEN)
     else:
         abort(404)
     return Response(to_svg(drawing), mimetype="image/svg+xml")

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask_babel import force_locale, format_decimal
+from flask_babel import force_locale, format_decimal, ngettext
 from flask_babel import gettext as _
+from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -18,9 +19,11 @@ from reportlab.platypus import (
     PageBreak,
     Spacer,
     Table,
+    TableStyle,
 )
 
 from fundapp.reporting import figures
+from fundapp.reporting.charts import PRINT_HALF
 from fundapp.reporting.pdf import (
     BOLD,
     CELL_PADDING,
@@ -41,7 +44,7 @@ from fundapp.reporting.quarterly import (
     Share,
     without_cycle_collection,
 )
-from fundapp.web.formatting import amount, country_name, day, fte, percent, ratio, short_day
+from fundapp.web.formatting import amount, country_name, day, fte, money, percent, ratio, short_day
 
 WIDTH = 174 * mm
 WIDE = 261 * mm      # a landscape page's text width
@@ -115,7 +118,10 @@ def _table(report_table: ReportTable, currency: str, style, first: float = 0.3, 
     if not report_table.rows:
         nothing = report_table.empty or _("None.")
         rows.append([text(nothing, style["cell"])] + [""] * (columns - 1))
-    return table(rows, widths=widths, numeric=numeric, total=bool(report_table.total), size=8)
+    made = table(rows, widths=widths, numeric=numeric, total=bool(report_table.total), size=8)
+    if not report_table.rows:       # "None this quarter" across the whole row
+        made.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
+    return made
 
 
 def _fitted(widths: list[float], numeric: set[int], headings: list[str], body: list[list[str]],
@@ -148,20 +154,73 @@ def fits(text: str, width: float, bold: bool = False) -> bool:
     return "\n" not in text and stringWidth(text, BOLD if bold else FONT, 8) <= width - 2 * CELL_PADDING
 
 
-def scaled(drawing, factor: float = 0.68):
-    """The drawing shrunk, so that two charts fit side by side on a landscape page."""
-    drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
-    drawing.scale(factor, factor)
-    return drawing
+def _without_codes(report_table: ReportTable) -> ReportTable:
+    """The table without its first column of codes (kept in the downloads, not printed)."""
+    return ReportTable(report_table.name, report_table.title, report_table.columns[1:],
+                       [row[1:] for row in report_table.rows], empty=report_table.empty)
+
+
+def _moved(change, written: str) -> str:
+    """A figure's change from the previous quarter, in words."""
+    if change is None:
+        return _("not comparable with the previous quarter")
+    if change == 0:
+        return _("unchanged from the previous quarter")
+    if change > 0:
+        return _("up %(change)s from the previous quarter", change=written)
+    return _("down %(change)s from the previous quarter", change=written.lstrip("-\u2212"))
+
+
+def story_of(quarter: ReportTable, currency: str) -> list[str]:
+    """The quarter in sentences (SPEC 11), each figure with its change from the previous quarter: read
+    from the table of the quarter against the previous one, so words and table say the same."""
+    rows = {row[0]: row[2:] for row in quarter.rows}
+
+    def written(value):
+        """A figure as a sentence writes it: an amount with its currency."""
+        if isinstance(value, Money):
+            return money(abs(value.minor), currency)
+        return cell_text(value, currency)
+
+    def said(code):
+        current, earlier, change = rows[code]
+        value = change.minor if isinstance(change, Money) else getattr(change, "value", change)
+        return written(current), written(earlier), _moved(value, written(change))
+    called, _called_before, called_moved = said("called")
+    paid, _paid_before, paid_moved = said("paid_in")
+    invested, _invested_before, invested_moved = said("invested")
+    nav, _nav_before, nav_moved = said("nav")
+    tvpi, tvpi_before, _tvpi_moved = said("tvpi")
+    jobs, _jobs_before, jobs_moved = said("net_jobs")
+    made, made_before = rows["new_investments"][:2]
+    decided, decided_before = rows["decided"][:2]
+    return [
+        _("Partners have been called %(called)s to date (%(called_moved)s) and have paid in %(paid)s "
+          "(%(paid_moved)s).", called=called, called_moved=called_moved, paid=paid, paid_moved=paid_moved),
+        ngettext("The fund has invested %(invested)s to date (%(moved)s), with %(num)d investment made in "
+                 "the quarter against %(before)d in the previous one.",
+                 "The fund has invested %(invested)s to date (%(moved)s), with %(num)d investments made in "
+                 "the quarter against %(before)d in the previous one.", made,
+                 invested=invested, moved=invested_moved, before=made_before),
+        _("Its net asset value is %(nav)s (%(moved)s) and its TVPI %(tvpi)s, against %(before)s a quarter "
+          "earlier.", nav=nav, moved=nav_moved, tvpi=tvpi, before=tvpi_before),
+        _("Its portfolio companies count %(jobs)s net jobs created, in full-time equivalents (%(moved)s).",
+          jobs=jobs, moved=jobs_moved),
+        ngettext("%(num)d application was decided in the quarter, against %(before)d in the previous one.",
+                 "%(num)d applications were decided in the quarter, against %(before)d in the previous one.",
+                 decided, before=decided_before),
+    ]
 
 
 def _styles():
     style = styles()
+    style["edition"] = ParagraphStyle("edition", parent=style["h2"], textColor=colors.HexColor("#b00020"))
+    style["story"] = ParagraphStyle("story", parent=style["body"], fontSize=10.5, leading=15, spaceAfter=4)
     style["cell"] = ParagraphStyle("cell", parent=style["body"], fontSize=8, leading=10)
     style["cell_bold"] = ParagraphStyle("cell_bold", parent=style["cell"], fontName=BOLD)
     style["cell_number_bold"] = ParagraphStyle("cell_number_bold", parent=style["cell_bold"],
                                                alignment=TA_RIGHT)
-    style["cover"] = ParagraphStyle("cover", parent=style["title"], fontSize=24, leading=30)
+    style["cover"] = ParagraphStyle("cover", parent=style["title"], fontSize=21, leading=26)
     return style
 
 
@@ -181,17 +240,18 @@ def render(c: Contents, edition: Edition = Edition()) -> bytes:
         return _render(c, edition)
 
 
-def _edition_lines(edition: Edition) -> list[str]:
-    """What the cover says of the version: a draft is never taken for the published file, a correction
-    names the version it corrects and why."""
+def _edition_lines(edition: Edition) -> list[tuple[str, str]]:
+    """What the cover says of the version, with each line's style: a draft is never taken for the
+    published file, a correction names the version it corrects and why."""
     lines = []
     if edition.draft:
-        lines.append(_("DRAFT: this is not a published report, and its figures may still change."))
+        lines.append((_("DRAFT: this is not a published report, and its figures may still change."),
+                      "edition"))
     if edition.version > 1:
-        lines.append(_("Version %(version)d, correcting version %(previous)d: %(note)s",
-                       version=edition.version, previous=edition.version - 1, note=edition.note))
+        lines.append((_("Version %(version)d, correcting version %(previous)d: %(note)s",
+                        version=edition.version, previous=edition.version - 1, note=edition.note), "h2"))
     else:
-        lines.append(_("Version %(version)d", version=edition.version))
+        lines.append((_("Version %(version)d", version=edition.version), "h2"))
     return lines
 
 
@@ -219,51 +279,63 @@ def _render(c: Contents, edition: Edition) -> bytes:
     partners = {p.partner_id: c.partner_names[p.partner_id] for p in c.metrics.partners}
     m, j = c.metrics, c.jobs
     story = [
-        Spacer(1, 40 * mm), para(fund.name, "h2"),
+        Spacer(1, 6 * mm), para(fund.name, "h2"),
         para(_("Quarterly report to partners"), "cover"),
         para(_("%(quarter)s · %(start)s to %(end)s", quarter=quarter, start=day(c.start),
                end=day(c.as_of))),
         para(_("%(country)s · amounts in %(currency)s as of %(date)s", country=country_name(c.country),
                currency=currency, date=day(c.as_of))),
-        *(para(line, "h2") for line in _edition_lines(edition)),
-        Spacer(1, 10 * mm), section(_("1. Summary")), tab("summary", 0.6), Spacer(1, 6),
+        *(para(line, style) for line, style in _edition_lines(edition)),
+        Spacer(1, 4 * mm), para(_("The quarter in brief"), "h2"),
+        *(para(sentence, "story") for sentence in story_of(t["quarter"], currency)),
+        Spacer(1, 2 * mm), para(_("Contents"), "h2"), contents_table(s["body"]), Spacer(1, 4 * mm),
         para(_("This report is generated by fundapp from the fund's ledger, portfolio, headcount reports and "
                "applications; every figure is the one its dashboard shows for the same date. Section 7 "
                "defines each figure.") , "small"),
         para(_("Ledger checkpoint: %(checkpoint)s. It identifies the fund's ledger as this report was made, "
                "not this file; section 7 says how to check it.", checkpoint=c.checkpoint), "small"),
-        PageBreak(), *sub(_("Contents")), contents_table(s["body"]), PageBreak(),
+        CondPageBreak(150 * mm),       # a new page, unless the cover ran over onto one already
 
-        section(_("2. Capital accounts")),
+        section(_("1. Summary")), tab("summary", 0.6), Spacer(1, 8),
+        *sub(_("The quarter against the previous one")),
+        _table(_without_codes(t["quarter"]), currency, s, 0.4),
+
+        CondPageBreak(60 * mm), section(_("2. Capital accounts")),
         para(_("Each partner's account side by side with the fund's totals, as of %(date)s.",
                date=day(c.as_of))),
         tab("capital_accounts", 0.22), Spacer(1, 8),
         chart(figures.capital_by_partner(fund, m, partners),
               _("Committed, called and paid-in capital of each partner")),
         *sub(_("Capital calls this quarter")), tab("calls", 0.16), Spacer(1, 6),
-        *sub(_("Distributions this quarter")), tab("distributions", 0.2),
+        *sub(_("Distributions this quarter")), tab("distributions", 0.2), Spacer(1, 6),
+        *sub(_("Expenses by category")), tab("expenses", 0.4),
 
-        CondPageBreak(80 * mm), section(_("3. Co-investment")),
-        para(_("The co-investors have paid in %(ratio)s for each unit the government paid in; the fund's "
-               "target is %(target)s.", ratio=ratio(m.private_to_public), target=ratio(fund.match_target))),
-        tab("co_investment", 0.5),
+        KeepTogether([
+            section(_("3. Co-investment")),
+            para(_("The co-investors have paid in %(ratio)s for each unit the government paid in; the "
+                   "fund's target is %(target)s.", ratio=ratio(m.private_to_public),
+                   target=ratio(fund.match_target))),
+            tab("co_investment", 0.5)]),
 
         NextPageTemplate("wide"), PageBreak(), section(_("4. Schedule of investments")),
         tab("schedule", shares=SCHEDULE_SHARES, width=WIDE),
         Spacer(1, 8),
-        Table([[scaled(figures.nav_history(fund, c.history)), scaled(figures.tvpi_history(c.history))],
+        Table([[figures.nav_history(fund, c.history, PRINT_HALF),
+                figures.tvpi_history(c.history, PRINT_HALF)],
                [para(_("NAV and paid-in capital at each quarter end"), "small"),
                 para(_("TVPI and DPI at each quarter end"), "small")]], hAlign="LEFT"),
 
         NextPageTemplate("page"), PageBreak(), section(_("5. Jobs")), tab("jobs", 0.6), Spacer(1, 6),
-        para(_("Data quality: %(share)s of current FTE comes from reports the fund has verified; "
-               "%(missing)d quarterly reports are missing.", share=percent(j.verified_share),
-               missing=c.missing_reports)), Spacer(1, 6),
+        para(ngettext("Data quality: %(share)s of current FTE comes from reports the fund has verified; "
+                      "%(num)d quarterly report is missing.",
+                      "Data quality: %(share)s of current FTE comes from reports the fund has verified; "
+                      "%(num)d quarterly reports are missing.", c.missing_reports,
+                      share=percent(j.verified_share))), Spacer(1, 6),
         chart(figures.fte_history(c.jobs_history), _("Current FTE against the baseline at investment, for "
                                                      "the companies held at each quarter end")),
         tab("jobs_by_company", 0.25),
 
-        PageBreak(), section(_("6. Pipeline")), tab("pipeline", 0.6), Spacer(1, 8),
+        CondPageBreak(110 * mm), section(_("6. Pipeline")), tab("pipeline", 0.6), Spacer(1, 8),
         *sub(_("Applications by state")), tab("pipeline_states", 0.6), Spacer(1, 6),
         chart(figures.counts(t["pipeline_states"].rows, _("Applications")), _("Applications by state")),
         *sub(_("Score distribution")), tab("scores", 0.6), Spacer(1, 6),
@@ -271,8 +343,8 @@ def _render(c: Contents, edition: Edition) -> bytes:
         chart(figures.counts([[row[0], row[1]] for row in t["sectors"].rows], _("Applications")),
               _("Applications by sector")),
 
-        PageBreak(), section(_("7. Methodology")),
-        *(item for term, definition in methodology() for item in (*sub(term), para(definition))),
+        CondPageBreak(70 * mm), section(_("7. Methodology")),
+        *(KeepTogether([text(term, s["h2"]), para(definition)]) for term, definition in methodology()),
     ]
     title = _("%(fund)s — quarterly report %(quarter)s", fund=fund.name, quarter=quarter)
     version = _("DRAFT") if edition.draft else _("version %(version)d", version=edition.version)

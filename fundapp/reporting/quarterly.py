@@ -7,13 +7,14 @@ import json
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from fundapp.applications.models import Application
 from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile, quarterly_counts
 from fundapp.applications.workflow import LISTED, STATES
 from fundapp.extensions import db
@@ -21,10 +22,10 @@ from fundapp.funds.constants import SECTORS
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.jobs.figures import JobFigures
 from fundapp.jobs.services import HOLDING_STATES, FundJobs, company_table, load_jobs
-from fundapp.ledger.constants import CALL_PURPOSES
+from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
 from fundapp.ledger.entries import effective
 from fundapp.ledger.metrics import FundMetrics, fund_metrics
-from fundapp.ledger.models import CapitalCall, Distribution
+from fundapp.ledger.models import CapitalCall, Distribution, Expense
 from fundapp.ledger.numbers import numbers
 from fundapp.ledger.verification import ledger_checkpoint
 from fundapp.portfolio.constants import INSTRUMENTS
@@ -81,6 +82,8 @@ class Contents:
     missing_reports: int
     ledger_positions: dict[str, int | None]     # the fund's last row in each ledger table
     checkpoint: str                             # their seals' checkpoint, printed in the report
+    previous: FundMetrics | None = None         # the figures at the end of the quarter before
+    previous_jobs: JobFigures | None = None
     tables: dict[str, ReportTable] = field(default_factory=dict)
 
 
@@ -117,6 +120,8 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
     metrics = fund_metrics(data.ledger, as_of, company_irr=False)     # the schedule shows MOIC, not IRR
     partners = _partners(fund)
     positions, checkpoint = ledger_checkpoint(fund)
+    before = start - timedelta(days=1)
+    previous = fund_metrics(data.ledger, before, company_irr=False)
     result = Contents(
         fund=fund, country=db.session.get(Country, fund.country_id), year=year, quarter=quarter,
         start=start, as_of=as_of, metrics=metrics,
@@ -124,13 +129,15 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
                  for day in quarter_ends(fund.first_day, as_of)],
         jobs=data.figures(as_of, metrics), jobs_history=data.history(as_of),
         pipeline=counted(), partner_names={p.id: p.name for p in partners},
-        missing_reports=data.missing_reports(as_of), ledger_positions=positions, checkpoint=checkpoint)
+        missing_reports=data.missing_reports(as_of), ledger_positions=positions, checkpoint=checkpoint,
+        previous=previous, previous_jobs=data.figures(before, previous))
     result.tables = {table.name: table for table in _tables(result, partners, data)}
     return result
 
 
 def _tables(c: Contents, partners: list[Partner], data: FundJobs) -> list[ReportTable]:
-    return [_summary(c), _capital_accounts(c, partners), *_quarter_flows(c, partners, data.ledger),
+    return [_summary(c), _quarter_against_previous(c, data), _capital_accounts(c, partners),
+            *_quarter_flows(c, partners, data.ledger), _expenses(c),
             _co_investment(c), _schedule(c, data), _jobs_by_company(c, data), _jobs_totals(c),
             _pipeline_summary(c), _pipeline_states(c), _scores(c), _sectors(c, data),
             _open_figures(c, partners)]
@@ -169,6 +176,74 @@ def _summary(c: Contents) -> ReportTable:
         [_("Jobs attributed to the fund (FTE)"), Fte(j.attributed)],
         [_("Applications received this quarter"), p.received_in_quarter],
     ])
+
+
+QUARTER_FIGURES = ("called", "paid_in", "invested", "new_investments", "nav", "tvpi", "net_jobs", "decided")
+
+
+def _quarter_against_previous(c: Contents, data: FundJobs) -> ReportTable:
+    """The figures page 1 tells in words, this quarter against the one before (SPEC 11): the first column
+    holds each figure's code (QUARTER_FIGURES), which the report's sentences read."""
+    before = c.start - timedelta(days=1)
+    previous_start = start_of_quarter_holding(before)
+
+    def investments(start, end):
+        return sum(1 for flow in data.ledger.investments if start <= flow.date <= end)
+    now, then = c.metrics, c.previous
+    pairs = [
+        (_("Called to date"), Money(now.called), Money(then.called)),
+        (_("Paid-in to date"), Money(now.paid_in), Money(then.paid_in)),
+        (_("Invested to date"), Money(now.invested), Money(then.invested)),
+        (_("Investments made in the quarter"), investments(c.start, c.as_of),
+         investments(previous_start, before)),
+        (_("Net asset value (NAV)"), Money(now.nav), Money(then.nav)),
+        (_("TVPI"), Ratio(now.tvpi), Ratio(then.tvpi)),
+        (_("Net jobs created (FTE)"), Fte(c.jobs.net_created), Fte(c.previous_jobs.net_created)),
+        (_("Applications decided in the quarter"), decided_between(c.fund.id, c.start, c.as_of),
+         decided_between(c.fund.id, previous_start, before)),
+    ]
+    return ReportTable("quarter", _("The quarter against the previous one"),
+                       [_("Code"), _("Figure"), _("This quarter"), _("Previous quarter"), _("Change")],
+                       [[code, label, current, earlier, _change(current, earlier)]
+                        for code, (label, current, earlier) in zip(QUARTER_FIGURES, pairs, strict=True)])
+
+
+def _change(current, earlier):
+    """The change from the previous quarter, of the same kind as the figures (none when one is unknown)."""
+    if isinstance(current, Money):
+        return Money(current.minor - earlier.minor)
+    if isinstance(current, Ratio | Fte):
+        if current.value is None or earlier.value is None:
+            return type(current)(None)
+        return type(current)(Decimal(current.value) - Decimal(earlier.value))
+    return current - earlier
+
+
+def decided_between(fund_id: int, start: date, end: date) -> int:
+    """Applications approved or declined from the start to the end of those days."""
+    return db.session.scalar(select(func.count(Application.id)).where(
+        Application.fund_id == fund_id, Application.decision.in_(("approved", "declined")),
+        Application.decided_at >= datetime.combine(start, time.min, tzinfo=UTC),
+        Application.decided_at <= datetime.combine(end, time.max, tzinfo=UTC)))
+
+
+def _expenses(c: Contents) -> ReportTable:
+    """The fund's expenses by category: this quarter and to date."""
+    rows = db.session.execute(
+        select(Expense.category, Expense.date, Expense.amount)
+        .where(Expense.fund_id == c.fund.id, effective(Expense), Expense.date <= c.as_of)).all()
+    quarter, to_date = defaultdict(int), defaultdict(int)
+    for category, day, amount in rows:
+        to_date[category] += amount
+        if day >= c.start:
+            quarter[category] += amount
+    names = labels(EXPENSE_CATEGORIES)
+    return ReportTable("expenses", _("Expenses by category"),
+                       [_("Category"), _("This quarter"), _("To date")],
+                       [[names.get(category, category), Money(quarter[category]), Money(to_date[category])]
+                        for category in EXPENSE_CATEGORIES if to_date[category]],
+                       total=[_("Total"), Money(sum(quarter.values())), Money(sum(to_date.values()))],
+                       empty=_("No expenses yet."))
 
 
 def _capital_accounts(c: Contents, partners: list[Partner]) -> ReportTable:
@@ -210,13 +285,14 @@ def _quarter_flows(c: Contents, partners: list[Partner], ledger) -> list[ReportT
                     [[call_numbers[ref], entry["date"], calls[ref].due_date,
                       str(CALL_PURPOSES.get(calls[ref].purpose, "")), Money(sum(entry["shares"].values())),
                       *(Money(entry["shares"][p.id]) for p in partners)]
-                     for ref, entry in grouped(ledger.call_allocations)], empty=_("None this quarter.")),
+                     for ref, entry in grouped(ledger.call_allocations)],
+                    empty=_("No capital call this quarter.")),
         ReportTable("distributions", _("Distributions this quarter"),
                     [_("No."), _("Date"), _("Amount"), *names],
                     [[distribution_numbers[ref], entry["date"], Money(sum(entry["shares"].values())),
                       *(Money(entry["shares"][p.id]) for p in partners)]
                      for ref, entry in grouped(ledger.distribution_allocations)],
-                    empty=_("None this quarter.")),
+                    empty=_("No distribution this quarter.")),
     ]
 
 
@@ -252,7 +328,8 @@ def _schedule(c: Contents, data: FundJobs) -> ReportTable:
                        [_("Company"), _("Sector"), _("Region"), _("First investment"), _("Instrument"),
                         _("Cost"), _("Fair value"), _("Proceeds"), _("MOIC"), _("Ownership"), _("Status")],
                        rows, total=[_("Total"), "", "", "", "", Money(sum(r.cost for r in m.companies)),
-                                    Money(m.fair_value), Money(m.exit_proceeds), "", "", ""])
+                                    Money(m.fair_value), Money(m.exit_proceeds), "", "", ""],
+                       empty=_("No investment yet."))
 
 
 def _jobs_by_company(c: Contents, data: FundJobs) -> ReportTable:
@@ -266,7 +343,7 @@ def _jobs_by_company(c: Contents, data: FundJobs) -> ReportTable:
                        [_("Company"), _("Baseline FTE"), _("Current FTE"), _("Net created"), _("Attributed"),
                         _("Verified"), _("Status")], rows,
                        total=[_("Fund"), Fte(j.baseline_fte), Fte(j.current_fte), Fte(j.net_created),
-                              Fte(j.attributed), "", ""])
+                              Fte(j.attributed), "", ""], empty=_("No company invested in yet."))
 
 
 def _jobs_totals(c: Contents) -> ReportTable:
@@ -301,12 +378,13 @@ def _pipeline_summary(c: Contents) -> ReportTable:
 def _pipeline_states(c: Contents) -> ReportTable:
     counts = c.pipeline.by_state
     return ReportTable("pipeline_states", _("Applications by state"), [_("State"), _("Applications")],
-                       [[str(STATES[state]), counts[state]] for state in LISTED if counts[state]])
+                       [[str(STATES[state]), counts[state]] for state in LISTED if counts[state]],
+                       empty=_("No application yet."))
 
 
 def _scores(c: Contents) -> ReportTable:
     return ReportTable("scores", _("Score distribution"), [_("Normalized score"), _("Applications")],
-                       [[band, count] for band, count in c.pipeline.score_bands])
+                       [[band, count] for band, count in c.pipeline.score_bands], empty=_("No score yet."))
 
 
 def _sectors(c: Contents, data: FundJobs) -> ReportTable:
@@ -317,7 +395,8 @@ def _sectors(c: Contents, data: FundJobs) -> ReportTable:
     sectors = sorted(set(c.pipeline.sectors) | set(held), key=lambda s: (-c.pipeline.sectors[s], s))
     return ReportTable("sectors", _("Sector mix"),
                        [_("Sector"), _("Applications"), _("Companies in the portfolio")],
-                       [[sector_label(s), c.pipeline.sectors[s], held[s]] for s in sectors])
+                       [[sector_label(s), c.pipeline.sectors[s], held[s]] for s in sectors],
+                       empty=_("No application yet."))
 
 
 # --- a published report's tables, stored with it (SPEC 11) ------------------------------------------------

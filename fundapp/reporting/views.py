@@ -116,7 +116,8 @@ def plain(value, currency: str):
     return value
 
 
-TABLES = {"summary": _l("Key figures"), "capital_accounts": _l("Capital account of each partner"),
+TABLES = {"summary": _l("Key figures"), "quarter": _l("The quarter against the previous one"),
+          "capital_accounts": _l("Capital account of each partner"), "expenses": _l("Expenses by category"),
           "calls": _l("Capital calls this quarter"), "distributions": _l("Distributions this quarter"),
           "co_investment": _l("Co-investment"), "schedule": _l("Schedule of investments"),
           "jobs_by_company": _l("Jobs by company"), "jobs": _l("Job creation"), "pipeline": _l("Pipeline"),

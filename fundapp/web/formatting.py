@@ -22,6 +22,7 @@ from fundapp.ledger.numbers import payment_reference
 from fundapp.money import AmountError, exponent, parse_amount, to_decimal
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
 from fundapp.quarters import period_of, quarter_of
+from fundapp.reporting.charts import SCREEN
 from fundapp.web.diff import word_diff
 
 AMOUNT_MESSAGES = {
@@ -171,7 +172,7 @@ def register_filters(app) -> None:
                                  expense_category_label=label_of(EXPENSE_CATEGORIES),
                                  instrument_label=label_of(INSTRUMENTS), exit_kind_label=label_of(EXIT_KINDS),
                                  earliest_date=lambda: inputs.EARLIEST, own_partner=own_partner,
-                                 payment_reference=payment_reference,
+                                 payment_reference=payment_reference, chart_size=SCREEN,
                                  latest_date=lambda: inputs.latest_date(date.today()))
     app.jinja_env.filters.update(
         money=money,

@@ -179,3 +179,33 @@ def test_the_command_line_generates_and_publishes(runner, app, db, portfolio_):
     assert bad.exit_code == 2
     every = runner.invoke(args=["report", "generate", "--all", "--quarter", "2025Q3"])
     assert every.exit_code == 0 and "2025Q3 version 1 draft" in every.output
+
+
+def test_page_one_tells_the_quarter_against_the_previous_one(app, db, portfolio_):
+    """2025 Q2 against 2025 Q1, by hand: Delta sold on 30 April 2025 for 800.00, 200.00 under its cost
+    (NAV 8,500.00 to 8,300.00), no call,
+    payment or investment in Q2 (Alpha's follow-on was in Q1), Beta's and Alpha's Q2 headcount."""
+    fund, *_ = portfolio_
+    with app.test_request_context():
+        page_one = pdf_pages(render(contents(fund, 2025, 2)))[0]
+        now, then = metrics_as_of(fund, D(2025, 6, 30)), metrics_as_of(fund, D(2025, 3, 31))
+        jobs_now, jobs_then = load_jobs(fund).figures(D(2025, 6, 30)), load_jobs(fund).figures(D(2025, 3, 31))
+        with force_locale("en"):
+            from fundapp.web.formatting import money
+            expected = [
+                f"Partners have been called {money(now.called, 'KES')} to date (unchanged from the previous "
+                f"quarter) and have paid in {money(now.paid_in, 'KES')} (unchanged from the previous quarter).",
+                f"The fund has invested {money(now.invested, 'KES')} to date (unchanged from the previous "
+                "quarter), with 0 investments made in the quarter against 1 in the previous one.",
+                f"Its net asset value is {money(now.nav, 'KES')} (down {money(then.nav - now.nav, 'KES')} from "
+                f"the previous quarter) and its TVPI {ratio(now.tvpi)}, against {ratio(then.tvpi)} a quarter "
+                "earlier.",
+                f"Its portfolio companies count {fte(jobs_now.net_created)} net jobs created, in full-time "
+                f"equivalents (",
+            ]
+    assert now.nav == then.nav - 20_000 and jobs_now.net_created != jobs_then.net_created  # sold under its mark
+    for sentence in expected:
+        assert spaced(sentence) in page_one, sentence
+    moved = jobs_now.net_created - jobs_then.net_created
+    assert f"{'up' if moved > 0 else 'down'} {fte(abs(moved))} from the previous quarter" in page_one
+    assert "Contents" in page_one and "1. Summary" in page_one          # the contents before the sections
