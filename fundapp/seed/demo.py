@@ -36,6 +36,7 @@ DEMO_FUNDS = [
                       ("Kazi Logistics", "logistics", "Mombasa"), ("Savanna Solar", "climate", "Kisumu"),
                       ("Afya Connect", "health", "Nairobi"), ("Lugha AI", "ai", "Nairobi")],
         "founder_owns": "Afya Connect",
+        "people": ["Wanjiru Kamau", "Otieno Ochieng", "Amina Abdalla", "Dr. Kariuki Njoroge", "Sarah Lin"],
     },
     {
         "country": "SN", "slug": "senegal", "name": "Fonds national d'amorçage du Sénégal",
@@ -54,6 +55,7 @@ DEMO_FUNDS = [
                       ("Sahel Éducation", "education", "Saint-Louis"),
                       ("Casamance Tours", "tourism", "Ziguinchor"),
                       ("Wolof NLP", "ai", "Dakar")],
+        "people": ["Aminata Diop", "Moussa Ndiaye", "Fatou Sarr", "Ousmane Fall", "Claire Martin"],
     },
     {
         "country": "JO", "slug": "jordan", "name": "Jordan Innovation Fund",
@@ -66,6 +68,7 @@ DEMO_FUNDS = [
         "companies": [("Petra Health", "health", "Amman"), ("Aqaba Code Academy", "education", "Aqaba"),
                       ("Wadi Studios", "creative", "Irbid"), ("Zarqa Cloud", "software", "Zarqa"),
                       ("Nabataean AI", "ai", "Amman")],
+        "people": ["Lina Haddad", "Omar Khalil", "Rania Nasser", "Zaid Al-Masri", "David Park"],
     },
 ]
 
@@ -94,6 +97,7 @@ def seed() -> list[tuple[str, str, str]]:
         partners = [funds.create_partner(admin, fund, name, kind, commitment)
                     for name, kind, commitment in spec["partners"]]
         language, slug = spec["language"], spec["slug"]
+        names = spec["people"]
         people = [
             ("manager", f"manager.{slug}@fundapp.example", "Fund manager", None),
             ("reviewer", f"reviewer.{slug}@fundapp.example", "Reviewer", None),
@@ -102,9 +106,8 @@ def seed() -> list[tuple[str, str, str]]:
             ("partner", f"openai.{slug}@fundapp.example", "OpenAI partner", partners[1].id),
         ]
         manager = reviewer = None
-        for role, email, title, partner_id in people:
-            user, _link = accounts.create_staff(admin, email, f"{title} ({country.name})", language,
-                                                password=DEMO_PASSWORD)
+        for (role, email, title, partner_id), name in zip(people, names, strict=True):
+            user, _link = accounts.create_staff(admin, email, name, language, password=DEMO_PASSWORD)
             accounts.grant_role(admin, user, fund, role, partner_id)
             manager = manager or user
             reviewer = user if role == "reviewer" else reviewer

@@ -1,6 +1,7 @@
 """Three years of a demo fund's capital: calls, partial and late payments, fees, investments,
 follow-ons, marks, a write-off, an exit and a distribution, all through the real use cases."""
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from fundapp.ledger import capital
 from fundapp.money import to_major
@@ -15,12 +16,15 @@ def three_years(manager, fund, partners, companies, owners: dict | None = None) 
     total = sum(partner.commitment for partner in partners)
     government, openai = partners[0], partners[1]
 
-    def amount(percent: float) -> str:
-        return to_major(int(total * percent / 100), fund.currency)
+    def exact(minor: int, factor) -> int:
+        """A share of an amount in whole minor units, computed exactly (never through binary floats)."""
+        return int((Decimal(minor) * Decimal(str(factor))).to_integral_value(ROUND_HALF_EVEN))
 
-    def share(call, partner, fraction: float = 1.0) -> str:
-        allocation = capital.allocation_for(call, partner.id)
-        return to_major(int(allocation.amount * fraction), fund.currency)
+    def amount(percent) -> str:
+        return to_major(exact(total, Decimal(str(percent)) / 100), fund.currency)
+
+    def share(call, partner, fraction=1) -> str:
+        return to_major(exact(capital.allocation_for(call, partner.id).amount, fraction), fund.currency)
 
     held = [portfolio.register_company(manager, fund, {"name": name, "sector": sector, "region": region,
                                                        "country": fund.country.code},
@@ -41,7 +45,7 @@ def three_years(manager, fund, partners, companies, owners: dict | None = None) 
     def mark(day, key, multiple):
         investment = investments[key]
         portfolio.record_valuation(manager, fund, investment, day,
-                                   to_major(int(investment.amount * multiple), fund.currency))
+                                   to_major(exact(investment.amount, multiple), fund.currency))
 
     events = [
         (D(2024, 1, 15), lambda: calls.append(call(D(2024, 1, 15), D(2024, 2, 15), 15, "investment"))),
@@ -81,9 +85,9 @@ def three_years(manager, fund, partners, companies, owners: dict | None = None) 
                                                         "management_fee", "2026 management fee")),
         (D(2026, 3, 31), lambda: portfolio.record_exit(
             manager, fund, held[2].id, D(2026, 3, 31),
-            to_major(int(investments[2].amount * 2.5), fund.currency), "acquisition")),
+            to_major(exact(investments[2].amount, 2.5), fund.currency), "acquisition")),
         (D(2026, 4, 15), lambda: capital.record_distribution(
-            manager, fund, D(2026, 4, 15), to_major(int(investments[2].amount * 1.5), fund.currency))),
+            manager, fund, D(2026, 4, 15), to_major(exact(investments[2].amount, 1.5), fund.currency))),
         (D(2026, 6, 30), lambda: [mark(D(2026, 6, 30), 0, 2.2), mark(D(2026, 6, 30), 3, 1.1)]),
         (D(2026, 9, 30), lambda: calls.append(call(D(2026, 9, 30), D(2026, 12, 15), 5, "expenses"))),
         (D(2026, 10, 1), lambda: invest(D(2026, 10, 1), 4, 3, "convertible_note", "0.0500")),

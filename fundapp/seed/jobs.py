@@ -1,7 +1,7 @@
 """Quarterly headcount reports for a demo fund's companies, filed through the real use cases: a
 baseline before each investment, growth since, the latest quarter not yet verified, a few missing."""
 import random
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from fundapp.jobs import services as jobs
 from fundapp.quarters import ends_between, last_ended, period_of
@@ -32,10 +32,13 @@ def headcount_history(manager, fund, founder=None, today: date | None = None) ->
                 continue                                # a quarter the company never reported
             filer = founder if by_founder and position >= len(days) - 2 else manager
             headcount = full_time + part_time
-            jobs.file_report(filer, company, {
+            report = jobs.file_report(filer, company, {
                 "period": period_of(day), "full_time": full_time, "part_time": part_time,
                 "women": round(headcount * rng.uniform(0.3, 0.55)),
                 "under_35": round(headcount * rng.uniform(0.45, 0.75)),
                 "nationals": headcount - rng.randint(0, min(2, headcount)),
                 "verified": filer is manager and not (latest and index % 2)},
                 by_manager=filer is manager, today=today)
+            if report.verified:       # checked against the company's payroll some weeks after the quarter
+                report.verified_at = min(datetime.combine(day + timedelta(days=24), time(10), tzinfo=UTC),
+                                         datetime.now(UTC))
