@@ -31,7 +31,6 @@ from fundapp.ledger.models import (
     Payment,
 )
 from fundapp.ledger.reversal import Reversible, reversible
-from fundapp.money import to_major
 from fundapp.web.formatting import money, short_day
 
 
@@ -85,7 +84,7 @@ def call_terms(fund: Fund, call_date, due_date, amount_text, purpose: str) -> Ca
     metrics = fund_metrics(load_ledger(fund), date.max)
     if amount > metrics.unfunded:
         raise Refused({"amount": _("The call exceeds the unfunded commitment (%(unfunded)s).",
-                                   unfunded=to_major(metrics.unfunded, fund.currency))})
+                                   unfunded=money(metrics.unfunded, fund.currency))})
     shares = allocate(amount, commitments)
     unfunded = {p.partner_id: p.unfunded for p in metrics.partners}
     for partner_id, share in shares.items():
@@ -142,7 +141,7 @@ def record_payment(actor, fund: Fund, call: CapitalCall, partner_id, payment_dat
     outstanding = allocation.amount - paid_on(allocation.id)
     if amount > outstanding:
         raise Refused({"amount": _("The payment exceeds what is outstanding (%(outstanding)s).",
-                                   outstanding=to_major(outstanding, fund.currency))})
+                                   outstanding=money(outstanding, fund.currency))})
     payment = enter(Payment(allocation_id=allocation.id, date=payment_date, amount=amount), actor)
     record(actor, "payment.create", payment, fund_id=fund.id)
     return payment

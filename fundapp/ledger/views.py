@@ -15,12 +15,12 @@ from fundapp.ledger.forms import CallForm, ConfirmedCallForm, DistributionForm, 
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CapitalCall, Distribution, Expense
 from fundapp.ledger.numbers import numbers
-from fundapp.money import exponent, to_decimal, to_major
+from fundapp.money import exponent, to_decimal
 from fundapp.reporting.statements import statement_download
 from fundapp.reporting.statements import summary as statement_summary
 from fundapp.web.exports import download, money_format
 from fundapp.web.files import pdf_response
-from fundapp.web.formatting import labels
+from fundapp.web.formatting import labels, money, short_day
 from fundapp.web.forms import show_refusal
 from fundapp.web.query import query_date
 
@@ -32,8 +32,8 @@ def _payment_choices(form: PaymentForm, calls, currency: str) -> None:
     form.allocation.choices = [
         (f"{line.call.id}:{allocation.partner_id}",
          _("Call no. %(number)d of %(date)s — %(partner)s (outstanding %(amount)s)", number=line.number,
-           date=line.call.call_date.isoformat(), partner=allocation.partner_name,
-           amount=to_major(allocation.outstanding, currency)))
+           date=short_day(line.call.call_date), partner=allocation.partner_name,
+           amount=money(allocation.outstanding, currency)))
         for line in calls if not line.reversed for allocation in line.lines if allocation.outstanding > 0]
 
 

@@ -1,5 +1,6 @@
 """Pages of the portfolio: companies, investments, marks and exits, and the schedule of investments."""
 from flask import Blueprint, abort, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -13,8 +14,10 @@ from fundapp.ledger.statements import reversed_ids
 from fundapp.ledger.views import reverse_entry, submit_entry
 from fundapp.money import to_major
 from fundapp.portfolio import services
+from fundapp.portfolio.constants import INSTRUMENTS
 from fundapp.portfolio.forms import CompanyForm, ExitForm, InvestmentForm, ValuationForm
 from fundapp.portfolio.models import Exit, Investment, Valuation
+from fundapp.web.formatting import labels, money, short_day
 from fundapp.web.query import query_number
 
 blueprint = Blueprint("portfolio", __name__, url_prefix="/funds/<int:fund_id>/portfolio")
@@ -28,8 +31,11 @@ def _choices(fund, forms: dict) -> None:
     forms["exit"].company_id.choices = [(c.id, c.name) for c in companies]
     investments = db.session.scalars(select(Investment).where(
         Investment.fund_id == fund.id, effective(Investment)).order_by(Investment.date)).all()
+    instruments = labels(INSTRUMENTS)
     forms["valuation"].investment_id.choices = [
-        (i.id, f"{names.get(i.company_id, i.company_id)} — {i.date.isoformat()} ({i.instrument})")
+        (i.id, _("%(company)s — %(instrument)s of %(date)s (%(amount)s)", company=names.get(i.company_id, ""),
+                 instrument=instruments.get(i.instrument, i.instrument), date=short_day(i.date),
+                 amount=money(i.amount, fund.currency)))
         for i in investments]
 
 

@@ -1,4 +1,5 @@
-"""axe-core (WCAG 2.1 A and AA rules) on every page so far, as each role sees it, with zero violations."""
+"""axe-core (WCAG 2.1 A and AA rules) on every page so far, as each role sees it, with zero violations;
+and on a phone (390 px wide) no page scrolls sideways: tables scroll inside their own box."""
 import pytest
 from sqlalchemy import select
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.seeded("demo")
 
 
 ANONYMOUS_PAGES = ["/login", "/register", "/activate/no-such-link", "/no-such-page", "/reports/verify",
-                   "/open-data/", "/open-data/1"]
+                   "/open-data/", "/open-data/1", "/open-data/2"]
 PAGES_BY_ROLE = {
     "admin@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/new", "/funds/{fund}/edit",
                               "/admin/countries", "/admin/users", "/admin/users/{manager}",
@@ -32,9 +33,11 @@ PAGES_BY_ROLE = {
                                         "/funds/{fund}/applications/{before_committee}"],
     "chair.ke@fundapp.example": ["/funds/{fund}/applications/{before_committee}"],
     "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/partners/{partner}/statement",
+                                         "/funds/{fund}/partners/{partner}/statement?as_of=2025-06-30",
                                          "/funds/{fund}/jobs", "/funds/{fund}/reports/", "/account/tokens"],
     "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital",
                                         "/funds/{senegal}/jobs", "/funds/{senegal}/headcount",
+                                        "/funds/{senegal}/portfolio/", "/funds/{senegal}/applications",
                                         "/funds/{senegal}/reports/", "/account"],
     "founder@fundapp.example": ["/portal/", "/portal/companies/new", "/portal/applications/{application}",
                                 "/portal/companies/{owned}/headcount", "/account"],
@@ -64,9 +67,26 @@ def demo_world(database):
     return database.seeded("demo")
 
 
+PHONE = {"width": 390, "height": 844}
+
+
 def assert_accessible(visitor, path: str, name: str) -> None:
     visitor.page.goto(path)
     assert_no_violations(visitor, name)
+    assert_fits_a_phone(visitor, name)
+
+
+def assert_fits_a_phone(visitor, name: str) -> None:
+    """The page the visitor is on, at 390 px wide, does not scroll sideways."""
+    desktop = visitor.page.viewport_size
+    visitor.page.set_viewport_size(PHONE)
+    try:
+        width = visitor.page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            visitor.screenshot(name + "-390")
+        assert width <= PHONE["width"], f"{visitor.page.url} is {width} px wide on a 390 px phone"
+    finally:
+        visitor.page.set_viewport_size(desktop)
 
 
 def test_anonymous_pages(visitor, demo_world):
@@ -91,3 +111,12 @@ def test_the_scan_finds_a_planted_violation(visitor, demo_world):
                         "document.body.insertAdjacentHTML('beforeend', '<img src=\"/static/fundapp.css\">')")
     ids = {v["id"] for v in AXE.run(guest.page, options=WCAG).response["violations"]}
     assert {"html-has-lang", "image-alt"} <= ids
+
+
+def test_the_phone_check_catches_a_page_that_scrolls_sideways(visitor, demo_world):
+    guest = visitor()
+    guest.page.goto("/open-data/1")
+    guest.page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', "
+                        "'<p class=\"text-nowrap\">' + 'KES 1,000,000.00 '.repeat(40) + '</p>')")
+    with pytest.raises(AssertionError, match="wide on a 390 px phone"):
+        assert_fits_a_phone(guest, "planted-wide-line")
