@@ -46,12 +46,15 @@ def test_capital_call_seen_by_each_partner_only(db, visitor, live_server):
         partner.sign_in(email)
         partner.page.get_by_role("link", name="Kenya National Start-up Fund").first.click()
         expect(partner.page.get_by_role("link", name=stranger.name)).to_have_count(0)
-        partner.page.get_by_role("link", name=own.name).click()
-        expect(partner.page.get_by_role("heading", level=1)).to_have_text(f"Capital account of {own.name}")
+        partner.page.get_by_role("link", name="My statement").click()
+        expect(partner.page.get_by_role("heading", level=2)).to_have_text(f"Statement of {own.name}")
         expect(partner.page.get_by_role("cell", name=share).first).to_be_visible()
         partner.screenshot(f"statement-{own.kind}")
         with partner.page.expect_download() as download:
-            partner.page.get_by_role("link", name="PDF").first.click()
+            partner.page.get_by_role("link", name="Download PDF").click()
+        assert download.value.suggested_filename.startswith(f"statement-{fund.id}-{own.id}-")
+        with partner.page.expect_download() as download:
+            partner.page.get_by_role("link", name="PDF call no. 1").click()
         assert download.value.suggested_filename.endswith(f"-{own.id}.pdf")
         response = partner.page.goto(f"/funds/{fund.id}/partners/{stranger.id}/statement")
         assert response.status == 404
