@@ -27,7 +27,7 @@ from fundapp.jobs.figures import (
     job_figures,
 )
 from fundapp.jobs.models import HeadcountReport
-from fundapp.ledger.entries import effective
+from fundapp.ledger.entries import effective, hold_ledgers
 from fundapp.ledger.loader import load_ledger
 from fundapp.ledger.metrics import FundMetrics, fund_metrics
 from fundapp.portfolio.constants import HOLDING_STATES
@@ -130,7 +130,9 @@ def file_report(actor, company: Company, values: dict, *, by_manager: bool,
     if values.get("verified") and not by_manager:
         raise Refused({"verified": _("Only the fund's managers verify reports.")}, status=403)
     period, period_end, counts = checked(values, today or date.today())
-    refuse_closed(funds_of(company.id), "period", period_end)
+    funds = funds_of(company.id)
+    hold_ledgers(funds)             # as publishing a report does: a report is filed before it or refused
+    refuse_closed(funds, "period", period_end)
     report = report_of(company, period_end)
     if report is not None and report.verified and not by_manager:
         raise Refused({"period": _("The fund has verified this quarter's report; ask its managers to "
@@ -171,6 +173,9 @@ def verify(actor, report: HeadcountReport) -> None:
     """A manager's confirmation that the report matches the company's records (idempotent)."""
     if report.verified:
         return
+    funds = funds_of(report.company_id)
+    hold_ledgers(funds)
+    refuse_closed(funds, "report", report.period_end)     # a closed quarter keeps its published figures
     before = snapshot(report)
     report.verified_at, report.verified_by_id = utcnow(), actor.id
     record(actor, "headcount.verify", report, before=before)

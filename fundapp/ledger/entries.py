@@ -46,8 +46,14 @@ def hold_ledger(fund) -> None:
     requests at once can never both pass a check that one alone could not. PostgreSQL: an advisory
     lock per fund, held to the end of the transaction; SQLite: a writer holds the database's write
     lock from its first statement already (fundapp.database)."""
+    hold_ledgers([fund.id])
+
+
+def hold_ledgers(fund_ids) -> None:
+    """hold_ledger for several funds, in the order of their ids (two writers never wait on each other)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(func.pg_advisory_xact_lock(LEDGER_LOCK, fund.id)))
+        for fund_id in sorted(set(fund_ids)):
+            db.session.execute(select(func.pg_advisory_xact_lock(LEDGER_LOCK, fund_id)))
 
 
 def original(model):

@@ -18,6 +18,7 @@ from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.ledger import seals
+from fundapp.ledger.entries import hold_ledger
 from fundapp.ledger.models import CapitalCall
 from fundapp.ledger.rows import seal_key, take_chain_lock
 from fundapp.ledger.verification import broken_chains, checkpoint_problems
@@ -112,7 +113,10 @@ class StoredReportAltered(RuntimeError):
 
 def publish(actor, fund: Fund, report: QuarterlyReport) -> QuarterlyReport:
     """Render the draft once more, store it, record its SHA-256: from now on it never changes."""
-    # Locked first: a second publication at the same moment waits, then finds it published.
+    # The fund's ledger held first, as every entry holds it before it checks its date: an entry made
+    # meanwhile is either in the report or refused for its closed quarter, never written under it.
+    hold_ledger(fund)
+    # Locked then: a second publication at the same moment waits, then finds it published.
     db.session.refresh(report, with_for_update=True)
     if report.published:
         raise Refused({"report": _("This report is already published.")}, status=409)

@@ -4,6 +4,7 @@ one request alone could not pass, twin submissions give one result and a clear a
 and a conflict declared at the same moment as "no conflict" stays a conflict. Each race is run several
 times, on the database the suite runs on (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
 import threading
+import time
 from datetime import date
 
 import pytest
@@ -47,13 +48,16 @@ class Racers:
         """New clients, holding no session."""
         self.clients = [app.test_client() for app in self.apps]
 
-    def race(self, *requests) -> list[int]:
+    def race(self, *requests, stagger: float = 0) -> list[int]:
+        """The requests' statuses; with a stagger, each request leaves that many seconds after the one
+        before it (to land in the middle of a longer one)."""
         barrier = threading.Barrier(len(requests), timeout=30)
         statuses: list = [None] * len(requests)
 
         def send(index, client, request):
             method, path, kwargs = request
             barrier.wait()
+            time.sleep(index * stagger)
             statuses[index] = client.open(path, method=method, **kwargs).status_code
 
         threads = [threading.Thread(target=send, args=(index, self.clients[index], request), daemon=True)
@@ -326,3 +330,30 @@ def test_twin_companies_of_a_founder_are_one(racers, db):
         statuses = racers.race(*[("POST", "/portal/companies/new", {"data": form})] * 2)
         assert statuses == [302, 302], statuses
         assert db.session.scalar(select(func.count(Company.id)).where(Company.owner_id == founder.id)) == round_ + 1
+
+
+def test_an_entry_and_the_publication_of_its_quarter(racers, db, funded):
+    """An expense dated in a quarter whose report is published at the same moment is either in that report
+    or refused for its closed quarter: never written under a published report."""
+    from fundapp.ledger.entries import effective
+    from fundapp.ledger.models import Expense
+    from fundapp.quarters import quarter_end
+    from fundapp.reporting import services as reports
+    from fundapp.reporting.quarterly import tables_of
+    fund, manager, token, _company = funded
+    quarters = ((2024, 1), (2024, 2), (2024, 3), (2024, 4), (2025, 1), (2025, 2))
+    for (year, quarter), stagger in zip(quarters, (0, 0.02, 0.05, 0.1, 0.2, 0.3), strict=True):
+        draft = reports.generate(manager, fund, year, quarter)
+        db.session.commit()
+        end = quarter_end(year, quarter)
+        statuses = racers.race(
+            api("POST", f"/api/v1/reports/{draft.id}/publish", token),
+            api("POST", f"/api/v1/funds/{fund.id}/expenses", token,
+                json={"date": end.isoformat(), "amount": "1.00", "category": "audit"}), stagger=stagger)
+        assert statuses[0] == 200 and statuses[1] in (201, 422), statuses
+        db.session.expire_all()
+        published = db.session.get(QuarterlyReport, draft.id)
+        printed = tables_of(published.tables)["expenses"].total[2].minor
+        in_ledger = db.session.scalar(select(func.coalesce(func.sum(Expense.amount), 0)).where(
+            Expense.fund_id == fund.id, effective(Expense), Expense.date <= end))
+        assert printed == in_ledger, (statuses, printed, in_ledger)
