@@ -12,6 +12,7 @@ YEARS_AHEAD = 10                    # no date of the fund's life lies further ah
 EARLIEST = date(1900, 1, 1)         # nothing a fund records (a company's founding included) is older
 INTEGER_TEXT = 20                   # characters: longer "numbers" are refused before they are read
 MAX_INSTRUCTIONS = 2000            # characters of a fund's payment instructions
+MAX_INSTRUCTION_LINES = 20         # and lines: a bank's details, never a page of blank lines
 MAX_MESSAGE = 5000                  # characters of a message to a founder (and of a fund's message templates)
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls; the line and paragraph

@@ -93,6 +93,9 @@ def _fund_values(values: dict, fund: Fund | None) -> dict:
     if len(clean["payment_instructions"]) > inputs.MAX_INSTRUCTIONS:
         errors["payment_instructions"] = _("Keep the payment instructions under %(count)d characters.",
                                            count=inputs.MAX_INSTRUCTIONS)
+    elif len(clean["payment_instructions"].splitlines()) > inputs.MAX_INSTRUCTION_LINES:
+        errors["payment_instructions"] = _("Keep the payment instructions to %(count)d lines.",
+                                           count=inputs.MAX_INSTRUCTION_LINES)
     clean["contact_email"] = str(values.get("contact_email") or "").strip()
     if clean["contact_email"]:
         try:

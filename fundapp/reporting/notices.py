@@ -1,4 +1,5 @@
 """Capital call and distribution notices: one PDF per partner and event, in the fund's language."""
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import force_locale, format_percent
@@ -13,17 +14,26 @@ from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CallAllocation, CapitalCall, Distribution, DistributionAllocation
 from fundapp.ledger.numbers import number_of, payment_reference
+from fundapp.ledger.statements import statement
 from fundapp.reporting.pdf import build, lines, styles, table, text
 from fundapp.web.formatting import day, money
 
 
-def _notice(fund: Fund, partner: Partner, title: str, rows: list[list[str]], note: str) -> bytes:
+def _notice(fund: Fund, partner: Partner, title: str, dated: date, rows: list[list[str]], note: str,
+            pay_to: str | None = None) -> bytes:
+    """A notice: who sends it to whom and when, its figures, and for a call how to pay it (the fund's
+    instructions, below the figures, as long as they are)."""
     style = styles()
-    story = [text(fund.name, style["small"]), text(title, style["title"]),
-             text(_("To: %(partner)s", partner=partner.name), style["body"]), Spacer(1, 8),
-             table([[text(label, style["body"]), lines(value, style["body"])]
-                    for label, value in rows], widths=[200, 270], header=False),
-             Spacer(1, 10), text(note, style["small"])]
+    story = [text(_("From: %(fund)s", fund=fund.name), style["small"]), text(title, style["title"]),
+             text(_("To: %(partner)s", partner=partner.name), style["body"]),
+             text(_("Date of the notice: %(date)s", date=day(dated)), style["body"]), Spacer(1, 8),
+             table([[text(label, style["body"]), text(value, style["body"])]
+                    for label, value in rows], widths=[220, 250], header=False)]
+    if pay_to is not None:
+        story += [Spacer(1, 10), text(_("Pay to"), style["h2"]),
+                  lines(pay_to or _("The fund has not set its payment instructions yet: ask it for them "
+                                    "before paying."), style["body"])]
+    story += [Spacer(1, 10), text(note, style["small"])]
     if fund.contact_email:
         story.append(text(_("Questions about this notice: %(email)s", email=fund.contact_email),
                           style["small"]))
@@ -42,6 +52,8 @@ def call_notice(fund: Fund, partner: Partner, call_id: int) -> bytes | None:
     call, share = row
     account = next(p for p in metrics_as_of(fund, call.call_date).partners if p.partner_id == partner.id)
     number = number_of(call)
+    today = date.today()
+    paid = next((c.paid for c in statement(fund, partner, today).calls if c.call_id == call.id), 0)
     with force_locale(fund.language):
         rows = [
             (_("Call date"), day(call.call_date)),
@@ -52,12 +64,14 @@ def call_notice(fund: Fund, partner: Partner, call_id: int) -> bytes | None:
             (_("Due date"), day(call.due_date)),
             (_("Your commitment"), money(partner.commitment, fund.currency)),
             (_("Your unfunded commitment after this call"), money(account.unfunded, fund.currency)),
-            (_("Pay to"), fund.payment_instructions or _("The fund will send its payment instructions.")),
+            (_("Paid on this call by %(date)s", date=day(today)), money(paid, fund.currency)),
+            (_("Balance due"), money(share - paid, fund.currency)),
             (_("Payment reference"), payment_reference(fund.id, number, partner.id)),
         ]
-        return _notice(fund, partner, _("Capital call notice no. %(number)d", number=number), rows,
-                       _("Allocated pro-rata to commitments. Please pay the amount due by the due date and "
-                         "quote the payment reference with your transfer."))
+        return _notice(fund, partner, _("Capital call notice no. %(number)d", number=number),
+                       call.call_date, rows,
+                       _("Allocated pro-rata to commitments. Please pay the balance due by the due date and "
+                         "quote the payment reference with your transfer."), pay_to=fund.payment_instructions)
 
 
 def distribution_notice(fund: Fund, partner: Partner, distribution_id: int) -> bytes | None:
@@ -81,5 +95,5 @@ def distribution_notice(fund: Fund, partner: Partner, distribution_id: int) -> b
             (_("Your distributions to date"), money(account.distributed, fund.currency)),
         ]
         return _notice(fund, partner, _("Distribution notice no. %(number)d", number=number_of(distribution)),
-                       rows,
+                       distribution.date, rows,
                        _("Allocated pro-rata to paid-in capital at the distribution date."))

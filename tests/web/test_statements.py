@@ -101,6 +101,7 @@ def test_a_call_notice_carries_what_a_treasury_needs_to_pay(client, db):
                         headers={"Authorization": f"Bearer {api_token_for(manager)}"}).json[1]
     text = _pdf_text(client.get(f"/funds/{fund.id}/partners/{openai.id}/calls/{second['id']}/notice.pdf").data)
     for expected in ("Capital call notice no. 2", "Amount due from you KES800.00", "Due date 1 April 2024",
+                     "Date of the notice: 1 March 2024", "Balance due KES500.00",     # 300.00 paid late
                      "Central Bank of Kenya", "IBAN KE12 3456 7890", f"Payment reference F{fund.id}-C2-P{openai.id}",
                      "Questions about this notice: treasury@fund.example"):
         assert expected in text, expected
@@ -115,7 +116,8 @@ def test_payment_instructions_and_contact_are_fund_settings(client, db):
     assert 'name="payment_instructions"' in form and 'name="contact_email"' in form
     headers = {"Authorization": f"Bearer {api_token_for(admin)}"}
     answer = client.get(f"/api/v1/funds/{fund.id}", headers=headers)
-    for field, value in (("contact_email", "not an address"), ("payment_instructions", "x" * 2001)):
+    for field, value in (("contact_email", "not an address"), ("payment_instructions", "x" * 2001),
+                         ("payment_instructions", "line\n" * 56)):
         body = {key: value for key, value in answer.json.items() if key != "id"} | {field: value}
         refused = client.put(f"/api/v1/funds/{fund.id}", json=body, headers=headers)
         assert refused.status_code == 422 and field in refused.json["error"]["fields"], refused.json
@@ -124,3 +126,14 @@ def test_payment_instructions_and_contact_are_fund_settings(client, db):
     saved = client.put(f"/api/v1/funds/{fund.id}", json=body, headers=headers)
     assert (saved.json["contact_email"], saved.json["payment_instructions"]) == ("Treasury@fund.example",
                                                                                   "IBAN KE12")
+
+
+def test_the_longest_payment_instructions_still_print(client, db):
+    fund, _ministry, openai, manager, _person = _late_payer(db)
+    fund.payment_instructions = "\n".join(f"Line {n}: " + "IBAN KE12 3456 7890 " * 4 for n in range(20))
+    db.session.commit()
+    sign_in(client, manager)
+    first = client.get(f"/api/v1/funds/{fund.id}/capital-calls",
+                       headers={"Authorization": f"Bearer {api_token_for(manager)}"}).json[0]
+    notice = client.get(f"/funds/{fund.id}/partners/{openai.id}/calls/{first['id']}/notice.pdf")
+    assert notice.status_code == 200 and "Line 19" in _pdf_text(notice.data)
