@@ -132,17 +132,12 @@ def verify(fund_id: int):
     fund = fund_or_404(current_user, fund_id, "manage_capital")
     chosen = form_ids("only") or form_ids("report_ids")
     reports = [services.fund_report(fund, report_id) or abort(404) for report_id in chosen]
-    try:
-        for report in reports:
-            services.verify(current_user, report)
-    except Refused as refusal:      # a report of a closed quarter: none of those ticked is verified
-        db.session.rollback()
-        flash(" ".join(refusal.fields.values()), "danger")
+    for report in reports:
+        services.verify(current_user, report)
+    if reports:
+        flash(ngettext("%(num)d report verified.", "%(num)d reports verified.", len(reports)), "success")
     else:
-        if reports:
-            flash(ngettext("%(num)d report verified.", "%(num)d reports verified.", len(reports)), "success")
-        else:
-            flash(_("Tick the reports to verify first."), "warning")
+        flash(_("Tick the reports to verify first."), "warning")
     back = request.form.get("next", "")
     return redirect(back if back.startswith(f"/funds/{fund.id}/headcount") else
                     url_for("jobs.reports", fund_id=fund.id))

@@ -17,12 +17,13 @@ from fundapp.ledger.models import (
 )
 from fundapp.portfolio.models import Exit, Investment, Valuation
 from fundapp.quarters import quarter_ends
+from fundapp.reporting.closing import joining_days
 from fundapp.revisions import cached
 
 
 def load_ledger(fund: Fund) -> Ledger:
     """Every effective entry of the fund (reversed entries and their reversals left out)."""
-    partners = db.session.execute(select(Partner.id, Partner.kind, Partner.commitment)
+    partners = db.session.execute(select(Partner.id, Partner.kind, Partner.commitment, Partner.created_at)
                                   .where(Partner.fund_id == fund.id)).all()
     allocations = db.session.execute(
         select(CapitalCall.call_date, CallAllocation.amount, CallAllocation.partner_id, CapitalCall.id)
@@ -51,8 +52,9 @@ def load_ledger(fund: Fund) -> Ledger:
     exits = db.session.execute(select(Exit.date, Exit.proceeds, Exit.company_id, Exit.kind)
                                .where(Exit.fund_id == fund.id, effective(Exit))).all()
     return Ledger(
-        commitments={pid: commitment for pid, _kind, commitment in partners},
-        government={pid for pid, kind, _c in partners if kind == "government"},
+        commitments={pid: commitment for pid, _kind, commitment, _at in partners},
+        government={pid for pid, kind, _c, _at in partners if kind == "government"},
+        joining=joining_days(fund.id, {pid: at for pid, _kind, _c, at in partners}),
         call_allocations=[Flow(d, a, partner_id=p, ref=c) for d, a, p, c in allocations],
         payments=[Flow(d, a, partner_id=p, ref=c) for d, a, p, c in payments],
         distribution_allocations=[Flow(d, a, partner_id=p, ref=r) for d, a, p, r in distributions],

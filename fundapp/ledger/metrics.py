@@ -30,6 +30,9 @@ class Ledger:
 
     commitments: dict[int, int]                 # partner id -> commitment
     government: set[int]                        # ids of government partners
+    # partner id -> the first day its commitment counts (a partner that joined after a closed quarter);
+    # a partner not named here counts from the start
+    joining: dict[int, date] = field(default_factory=dict)
     call_allocations: list[Flow] = field(default_factory=list)      # partner_id, ref=call
     payments: list[Flow] = field(default_factory=list)              # partner_id
     distribution_allocations: list[Flow] = field(default_factory=list)  # partner_id, ref
@@ -230,7 +233,9 @@ def fund_metrics(ledger: Ledger, as_of: date, company_irr: bool = True) -> FundM
     distributions = _until(ledger.distribution_allocations, as_of)
     companies = company_metrics(ledger, as_of, company_irr)
 
-    committed = sum(ledger.commitments.values())
+    commitments = {pid: amount if ledger.joining.get(pid, date.min) <= as_of else 0
+                   for pid, amount in ledger.commitments.items()}
+    committed = sum(commitments.values())
     called = _sum(allocations)
     paid_in = _sum(payments)
     distributed = _sum(distributions)
@@ -256,8 +261,8 @@ def fund_metrics(ledger: Ledger, as_of: date, company_irr: bool = True) -> FundM
         flows.append((as_of, own_nav))
         dpi, rvpi = ratio(own_distributed, own_paid), ratio(own_nav, own_paid)
         partners.append(PartnerMetrics(
-            partner_id=pid, commitment=ledger.commitments[pid], called=called_by_partner.get(pid, 0),
-            unfunded=ledger.commitments[pid] - called_by_partner.get(pid, 0), paid_in=own_paid,
+            partner_id=pid, commitment=commitments[pid], called=called_by_partner.get(pid, 0),
+            unfunded=commitments[pid] - called_by_partner.get(pid, 0), paid_in=own_paid,
             distributed=own_distributed, nav_share=own_nav, dpi=dpi, rvpi=rvpi,
             tvpi=dpi + rvpi if dpi is not None else None, irr=xirr(flows)))
 

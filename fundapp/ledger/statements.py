@@ -167,6 +167,13 @@ class CallPart:
 
 
 @dataclass
+class PaymentPart:
+    call_number: int
+    date: date
+    amount: int
+
+
+@dataclass
 class DistributionPart:
     distribution_id: int
     number: int
@@ -183,6 +190,7 @@ class Statement:
     account: PartnerMetrics
     calls: list[CallPart]
     distributions: list[DistributionPart]
+    payments: list[PaymentPart] = field(default_factory=list)
 
     @property
     def outstanding(self) -> int:
@@ -199,8 +207,8 @@ class Statement:
 
     @property
     def next_due(self) -> CallPart | None:
-        """The call owed soonest that is not yet overdue."""
-        owed = [call for call in self.calls if call.outstanding > 0 and not call.overdue]
+        """The call to pay first: the one owed with the earliest due date (overdue ones are due now)."""
+        owed = [call for call in self.calls if call.outstanding > 0]
         return min(owed, key=lambda call: (call.due_date, call.number), default=None)
 
 
@@ -212,11 +220,14 @@ def statement(fund: Fund, partner: Partner, as_of: date) -> Statement:
         .where(CapitalCall.fund_id == fund.id, CallAllocation.partner_id == partner.id,
                CapitalCall.call_date <= as_of, effective(CapitalCall))
         .order_by(CapitalCall.call_date, CapitalCall.id)).all()
-    paid = dict(db.session.execute(
-        select(Payment.allocation_id, func.sum(Payment.amount))
+    payments = db.session.execute(
+        select(Payment.allocation_id, Payment.date, Payment.amount, CallAllocation.call_id)
         .join(CallAllocation, Payment.allocation_id == CallAllocation.id)
         .where(CallAllocation.partner_id == partner.id, Payment.date <= as_of, effective(Payment))
-        .group_by(Payment.allocation_id)).all())
+        .order_by(Payment.date, Payment.id)).all()
+    paid: dict[int, int] = {}
+    for allocation_id, _day, amount, _call in payments:
+        paid[allocation_id] = paid.get(allocation_id, 0) + amount
     distributions = db.session.execute(
         select(Distribution, DistributionAllocation.amount)
         .join(DistributionAllocation, DistributionAllocation.distribution_id == Distribution.id)
@@ -229,7 +240,8 @@ def statement(fund: Fund, partner: Partner, as_of: date) -> Statement:
         as_of, partner, account,
         [CallPart(call.id, call_numbers[call.id], call.call_date, call.due_date, call.purpose, share,
                   int(paid.get(allocation_id, 0)), as_of) for call, allocation_id, share in calls],
-        [DistributionPart(d.id, distribution_numbers[d.id], d.date, share) for d, share in distributions])
+        [DistributionPart(d.id, distribution_numbers[d.id], d.date, share) for d, share in distributions],
+        [PaymentPart(call_numbers[call_id], day, amount) for _allocation, day, amount, call_id in payments])
 
 
 LEDGER_ENTRIES = {"capital_call": _l("Capital call"), "call_allocation": _l("Call allocation"),

@@ -2,7 +2,7 @@
 for the fund's ledger and its companies' headcount. An entry or a headcount report dated in a closed
 quarter is refused, naming the quarter; a correction is entered in an open quarter, as accountants do.
 So the figures a published report printed can never move under it."""
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -21,6 +21,22 @@ def closed_through(fund_ids) -> date | None:
         .where(QuarterlyReport.fund_id.in_(list(fund_ids)), QuarterlyReport.state == "published")
         .order_by(QuarterlyReport.year.desc(), QuarterlyReport.quarter.desc()).limit(1)).first()
     return quarter_end(*latest) if latest else None
+
+
+def joining_days(fund_id: int, added: dict[int, datetime]) -> dict[int, date]:
+    """For partners added to the fund (id: when), the first day their commitment counts, when a quarter
+    was already closed as they were added: the day after it. A commitment made later never reaches back
+    into a quarter a published report closed; one made before any publication counts from the start."""
+    published = db.session.execute(select(QuarterlyReport.year, QuarterlyReport.quarter,
+                                          QuarterlyReport.published_at).where(
+        QuarterlyReport.fund_id == fund_id, QuarterlyReport.state == "published")).all()
+    joining = {}
+    for partner_id, when in added.items():
+        closed = [quarter_end(year, quarter) for year, quarter, at in published
+                  if at is not None and at <= when]
+        if closed:
+            joining[partner_id] = max(closed) + timedelta(days=1)
+    return joining
 
 
 def refuse_closed(fund_ids, field: str, day: date) -> None:

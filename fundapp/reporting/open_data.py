@@ -15,6 +15,7 @@ from fundapp.funds.models import Fund, Partner
 from fundapp.jobs.services import load_jobs
 from fundapp.ledger.metrics import fund_metrics
 from fundapp.quarters import ends_between, last_ended, quarter_end
+from fundapp.reporting.closing import closed_through
 from fundapp.reporting.models import QuarterlyReport
 from fundapp.reporting.quarterly import OPEN_FIGURES, Fte, Money, held_companies, tables_of
 from fundapp.revisions import cached
@@ -31,12 +32,21 @@ class QuarterFigures:
     net_jobs_created: object          # Decimal FTE
     received: int
     approved: int
-    version: int | None = None        # the published report's version; None: provisional
-    read_on: date | None = None       # when provisional figures were read
+    version: int | None = None        # the published report's version, when it has one
+    read_on: date | None = None       # when figures of a quarter without a report were read
+    closed_by: date | None = None     # the end of the later quarter whose published report closed it
+
+    @property
+    def status(self) -> str:
+        """published (its own report's figures), closed (no report of its own, but a later published
+        report closed it: its figures can no longer move) or provisional."""
+        if self.version is not None:
+            return "published"
+        return "closed" if self.closed_by is not None else "provisional"
 
     @property
     def provisional(self) -> bool:
-        return self.version is None
+        return self.status == "provisional"
 
 
 @dataclass
@@ -88,9 +98,9 @@ def _open_data(fund: Fund, partners: list[Partner], as_of: date, today: date,
     ends = ends_between(fund.first_day, as_of)
     if not ends:
         return OpenData(fund, None, [])
-    government = sum(p.commitment for p in partners if p.kind == "government")
-    co_investors = sum(p.commitment for p in partners if p.kind != "government")
+    government_ids = {p.id for p in partners if p.kind == "government"}
     counts = dict(zip(ends, quarterly_counts(fund.id, ends), strict=True))
+    closed = closed_through([fund.id])
     data = load_jobs(fund)
     quarters = []
     for end in ends:
@@ -99,7 +109,9 @@ def _open_data(fund: Fund, partners: list[Partner], as_of: date, today: date,
             continue
         metrics = fund_metrics(data.ledger, end, company_irr=False)
         received, approved = counts[end]
-        quarters.append(QuarterFigures(end, government, co_investors, metrics.invested,
+        government = sum(p.commitment for p in metrics.partners if p.partner_id in government_ids)
+        quarters.append(QuarterFigures(end, government, metrics.committed - government, metrics.invested,
                                        held_companies(metrics), data.figures(end, metrics).net_created,
-                                       received, approved, read_on=today))
+                                       received, approved, read_on=today,
+                                       closed_by=closed if closed and end <= closed else None))
     return OpenData(fund, quarters[-1], quarters)

@@ -151,8 +151,9 @@ def _open_figures(c: Contents, partners: list[Partner]) -> ReportTable:
     """The figures the fund's open-data page shows for the quarter, by code: once the report is
     published, the page shows these, stored with it, and never recomputes them (SPEC 11)."""
     received, approved = quarterly_counts(c.fund.id, [c.as_of])[0]
-    government = sum(p.commitment for p in partners if p.kind == "government")
-    values = [Money(government), Money(sum(p.commitment for p in partners) - government),
+    government_ids = {p.id for p in partners if p.kind == "government"}
+    government = sum(p.commitment for p in c.metrics.partners if p.partner_id in government_ids)
+    values = [Money(government), Money(c.metrics.committed - government),
               Money(c.metrics.invested), held_companies(c.metrics), Fte(c.jobs.net_created), received,
               approved]
     return ReportTable("open_data", _("Open data"), [_("Figure"), _("Value")],

@@ -212,8 +212,8 @@ def open_data_csv(fund_id: int):
                   "value": (to_decimal(value, fund.currency) if code in money
                             else Decimal(value).quantize(Decimal("0.1")) if code == "net_jobs_created_fte"
                             else value),
-                  "status": "provisional" if row.provisional else "published",
-                  "report_version": row.version, "figures_of": row.read_on if row.provisional else row.end}
+                  "status": row.status, "report_version": row.version,
+                  "figures_of": row.read_on if row.provisional else row.end}
                  for code, value in values.items()]
     frame = pd.DataFrame(rows, columns=["period", "quarter_end", "figure", "figure_label", "currency",
                                         "value", "status", "report_version", "figures_of"])

@@ -41,14 +41,16 @@ def _late_payer(db):
 #  distributed), all by hand from the docstring above
 EXPECTED = [
     ("2024-04-10", [(1, "400.00", "400.00", "0.00", "0.00"), (2, "800.00", "0.00", "800.00", "800.00")],
-     "800.00", "800.00", "2024-04-01", None, "400.00", "0.00"),
+     "800.00", "800.00", "2024-04-01", {"number": 2, "due_date": "2024-04-01", "amount": "800.00"}, "400.00",
+     "0.00"),
     ("2024-07-01", [(1, "400.00", "400.00", "0.00", "0.00"), (2, "800.00", "300.00", "500.00", "500.00"),
                     (3, "200.00", "0.00", "200.00", "0.00")],
-     "700.00", "500.00", "2024-04-01", {"number": 3, "due_date": "2024-07-15", "amount": "200.00"},
+     "700.00", "500.00", "2024-04-01", {"number": 2, "due_date": "2024-04-01", "amount": "500.00"},
      "700.00", "28.00"),
     ("2024-08-01", [(1, "400.00", "400.00", "0.00", "0.00"), (2, "800.00", "300.00", "500.00", "500.00"),
                     (3, "200.00", "0.00", "200.00", "200.00")],
-     "700.00", "700.00", "2024-04-01", None, "700.00", "28.00"),
+     "700.00", "700.00", "2024-04-01", {"number": 2, "due_date": "2024-04-01", "amount": "500.00"},
+     "700.00", "28.00"),
 ]
 
 
@@ -74,12 +76,15 @@ def test_a_partners_statement_says_what_it_owes_and_since_when(client, db):
     sign_in(client, person)
     page = client.get(f"/funds/{fund.id}/partners/{openai.id}/statement?as_of=2024-07-01").data.decode()
     assert "My statement" in page and "KES700.00" in page and "Since 1 Apr 2024" in page
-    assert "Call no. 3, due 15 Jul 2024" in page and f"F{fund.id}-C2-P{openai.id}" in page
+    assert "Call no. 2, due since 1 Apr 2024" in page and f"F{fund.id}-C2-P{openai.id}" in page
+    paid_up = client.get(f"/funds/{fund.id}/partners/{openai.id}/statement?as_of=2024-02-20").data.decode()
+    assert "Nothing due" in paid_up and "Nothing overdue" in paid_up
     pdf = client.get(f"/funds/{fund.id}/partners/{openai.id}/statement?as_of=2024-07-01&format=pdf")
     assert pdf.mimetype == "application/pdf"
     text = _pdf_text(pdf.data)
     for expected in ("Statement of OpenAI as of 1 July 2024", "KES500.00, overdue since 1 April 2024",
-                     "KES200.00 on 15 July 2024 (call no. 3)", f"F{fund.id}-C2-P{openai.id}",
+                     "KES500.00, due since 1 April 2024 (call no. 2)", f"F{fund.id}-C2-P{openai.id}",
+                     "2 1 Mar 2024 1 Apr 2024 800.00 300.00 500.00 Overdue", "20 Apr 2024 2 300.00",
                      "treasury@fund.example"):
         assert expected in text, expected
     exported = client.get(f"/funds/{fund.id}/partners/{openai.id}/statement?as_of=2024-07-01&format=csv")
@@ -89,6 +94,8 @@ def test_a_partners_statement_says_what_it_owes_and_since_when(client, db):
         ("capital_call", "Capital call", "1", "2024-01-10", "400.00", "400.00", "0.00", "0.00"),
         ("capital_call", "Capital call", "2", "2024-03-01", "800.00", "300.00", "500.00", "500.00"),
         ("capital_call", "Capital call", "3", "2024-06-01", "200.00", "0.00", "200.00", "0.00"),
+        ("payment", "Payment", "1", "2024-02-05", "400.00", "", "", ""),
+        ("payment", "Payment", "2", "2024-04-20", "300.00", "", "", ""),
         ("distribution", "Distribution", "1", "2024-05-01", "28.00", "", "", "")]
     assert client.get(f"/api/v1/funds/{fund.id}/partners/{openai.id}/statement?format=csv",
                       headers=headers).mimetype == "text/csv"
