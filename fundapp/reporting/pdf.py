@@ -65,7 +65,13 @@ def text(value, style: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text. Every paragraph of fundapp's PDFs is made here: what users wrote (a
     partner's or a company's name, a note) is escaped, so reportlab never reads it as markup, a link
     or an image."""
-    return Paragraph(escape(str(value)), style)
+    return Paragraph(unbroken(escape(str(value))), style)
+
+
+def unbroken(value: str) -> str:
+    """French amounts keep their narrow no-break spaces together ("1 500 000 F CFA"): reportlab breaks
+    lines at a narrow no-break space, never at a no-break space."""
+    return value.replace("\u202f", "\xa0")
 
 
 def table(rows: list[list], widths=None, numeric=None, header: bool = True, total: bool = False,
@@ -154,7 +160,7 @@ def build(story: list, title: str, footer: str) -> bytes:
 
 def lines(value, style: ParagraphStyle) -> Paragraph:
     """Plain text of several lines (an address, payment instructions), escaped as text() does."""
-    return Paragraph("<br/>".join(escape(line) for line in str(value).splitlines()), style)
+    return Paragraph("<br/>".join(unbroken(escape(line)) for line in str(value).splitlines()), style)
 
 
 class Heading(Paragraph):
@@ -163,7 +169,7 @@ class Heading(Paragraph):
 
 def heading(value, style: ParagraphStyle) -> Heading:
     """A section heading of plain text (escaped as text() does)."""
-    return Heading(escape(str(value)), style)
+    return Heading(unbroken(escape(str(value))), style)
 
 
 class _ContentsDocument(BaseDocTemplate):

@@ -23,7 +23,7 @@ from fundapp.reporting import services
 from fundapp.reporting.forms import GenerateForm, PublishForm, VerifyForm
 from fundapp.reporting.open_data import open_data
 from fundapp.reporting.quarterly import Fte, Money, Ratio, Share
-from fundapp.web.exports import download, money_format
+from fundapp.web.exports import Number, download, money_format
 from fundapp.web.files import pdf_response
 from fundapp.web.formatting import quarter
 from fundapp.web.forms import show_refusal
@@ -104,15 +104,22 @@ def pdf(fund_id: int, report_id: int):
     return pdf_response(data, f"report-{fund.id}-{report.period}-v{report.version}{suffix}.pdf")
 
 
+PLACES = {Ratio: (Decimal("0.0001"), "0.00"), Share: (Decimal("0.0001"), "0.0%"),
+          Fte: (Decimal("0.1"), "#,##0.0")}
+
+
 def plain(value, currency: str):
-    """A typed cell as a plain value for spreadsheets, never a binary float: amounts exact in major units,
-    ratios and shares as decimals (a rate to six places)."""
+    """A typed cell as a number for spreadsheets, never a binary float, with its XLSX format: an amount
+    exact in major units with its currency's decimals, a ratio to four places, a share as a fraction to
+    four places shown as a percentage, FTE to one decimal; counts and text as they are."""
     if isinstance(value, Money):
-        return to_decimal(value.minor, currency) if value.minor is not None else None
+        minor = value.minor
+        return Number(to_decimal(minor, currency) if minor is not None else None,
+                      money_format(exponent(currency)))
     if isinstance(value, Ratio | Share | Fte):
-        if value.value is None:
-            return None
-        return round(Decimal(value.value), 6) if isinstance(value.value, float) else value.value
+        places, number_format = PLACES[type(value)]
+        number = None if value.value is None else Decimal(str(value.value)).quantize(places)
+        return Number(number, number_format)
     return value
 
 
@@ -136,11 +143,10 @@ def table(fund_id: int, report_id: int, name: str, kind: str):
     found = services.tables_of_report(fund, report)[name]
     rows = [*found.rows, *([found.total] if found.total else [])]
     frame = pd.DataFrame([[plain(v, fund.currency) for v in row] for row in rows], columns=found.columns)
-    amounts = money_format(exponent(fund.currency))
-    money_columns = {found.columns[i] for row in rows for i, value in enumerate(row)
-                     if isinstance(value, Money)}
-    return download(frame, f"report-{fund.id}-{report.period}-v{report.version}-{name}", kind,
-                    title=str(TABLES[name]), formats=dict.fromkeys(money_columns, amounts))
+    suffix = "" if report.published else "-draft"
+    title = str(TABLES[name]) if report.published else _("DRAFT") + " " + str(TABLES[name])
+    return download(frame, f"report-{fund.id}-{report.period}-v{report.version}{suffix}-{name}", kind,
+                    title=title)
 
 
 # --- public pages --------------------------------------------------------------------------------------

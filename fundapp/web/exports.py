@@ -3,6 +3,7 @@ headings and sheet names alike."""
 import io
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,9 +18,19 @@ SHEET_NAME_LIMIT = 31
 NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
 
 
+@dataclass(frozen=True)
+class Number:
+    """A number with its own XLSX format, in a column that mixes kinds (an amount, a ratio, a share and
+    a count under one heading); CSV writes the number alone."""
+    value: Decimal | int | None
+    number_format: str
+
+
 def neutralise(value):
     """For CSV: text a spreadsheet would run as a formula gets a leading apostrophe; numbers stay
     numbers."""
+    if isinstance(value, Number):
+        return value.value
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -41,6 +52,8 @@ def _xlsx_cell(sheet, value, number_format: str | None = None):
     """A value for an XLSX row: text is always a text cell (never a formula), as written; numbers stay
     numbers (exact decimals written as they are, in the column's format), dates are dates; a missing
     value is an empty cell."""
+    if isinstance(value, Number):
+        value, number_format = value.value, value.number_format
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None
     if isinstance(value, str):

@@ -132,8 +132,13 @@ def test_publishing_closes_the_quarter_and_freezes_its_tables(client, portfolio_
     rows = {row["Company"]: row for row in csv.DictReader(io.StringIO(again.decode("utf-8-sig")))}
     assert rows["Beta"]["Verified"] == "no"
     sheet = client.get(f"/funds/{fund.id}/reports/{report.id}/tables/capital_accounts.xlsx")
-    cells = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(min_row=2, max_row=2))[0]
-    assert cells[0].value == "Commitment" and cells[1].value == 6000 and cells[1].number_format == "#,##0.00"
+    rows = {row[0].value: row for row in load_workbook(io.BytesIO(sheet.data)).active.iter_rows(min_row=2)}
+    assert rows["Commitment"][1].value == 6000 and rows["Commitment"][1].number_format == "#,##0.00"
+    tvpi, irr = rows["TVPI"][3], rows["IRR"][3]                    # the fund's column
+    assert tvpi.number_format == "0.00" and tvpi.value == round(tvpi.value, 4)
+    assert irr.number_format == "0.0%" and irr.value == round(irr.value, 4)
+    summary = client.get(f"/funds/{fund.id}/reports/{report.id}/tables/summary.csv").data.decode("utf-8-sig")
+    assert "TVPI,0.8300\n" in summary and "Net IRR,-0.1190\n" in summary and "DPI,0.0000\n" in summary
 
 
 def test_published_figures_stay_published_on_the_open_data_page(client, portfolio_):
@@ -166,3 +171,23 @@ def test_published_figures_stay_published_on_the_open_data_page(client, portfoli
     assert "report version 1" in page and "Provisional" in page and "the fund has not yet published its " \
         "report for 2026 Q3" in page
     assert report.published
+
+
+def test_a_partner_joining_after_a_closed_quarter_commits_from_the_next_day(client, portfolio_):
+    from fundapp.funds.services import create_partner
+    from fundapp.ledger.loader import metrics_as_of
+    fund, manager, *_ = portfolio_
+    GrantFactory(user=manager, fund=fund, role="manager")
+    db.session.commit()
+    sign_in(client, manager)
+    _publish(client, fund)                                       # closes 2025 Q2 and every quarter before it
+    before = metrics_as_of(fund, D(2025, 6, 30)).committed
+    late = create_partner(manager, fund, "Late Co-investor", "co_investor", "5000")
+    db.session.commit()
+    assert metrics_as_of(fund, D(2025, 6, 30)).committed == before == 1_000_000
+    assert metrics_as_of(fund, D(2025, 7, 1)).committed == before + 500_000
+    account = next(p for p in metrics_as_of(fund, D(2025, 6, 30)).partners if p.partner_id == late.id)
+    assert (account.commitment, account.unfunded) == (0, 0)
+    open_data = client.get(f"/open-data/{fund.id}.csv").data.decode("utf-8-sig")
+    rows = {(row["period"], row["figure"]): row["value"] for row in csv.DictReader(io.StringIO(open_data))}
+    assert rows["2025Q2", "committed_co_investors"] == "4000.00" and rows["2025Q3", "committed_co_investors"] == "9000.00"
