@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from fundapp.portfolio.forms import CompanyForm
 from fundapp.web.formatting import money
-from fundapp.web.forms import Form
+from fundapp.web.forms import Form, chosen_id
 
 STAGE_LABELS = {"": _l("Choose…"), "idea": _l("Idea"), "pre_seed": _l("Pre-seed"), "seed": _l("Seed"),
                 "series_a": _l("Series A"), "growth": _l("Growth")}
@@ -16,14 +16,10 @@ class FounderCompanyForm(CompanyForm):
     """The company form as a founder fills it in."""
 
 
-def _chosen_id(value) -> int | None:
-    return int(value) if value not in (None, "") else None
-
-
 class StartForm(Form):
-    fund_id = SelectField(_l("Fund"), coerce=_chosen_id,
+    fund_id = SelectField(_l("Fund"), coerce=chosen_id,
                           validators=[DataRequired(message=_l("Choose the fund you apply to."))])
-    company_id = SelectField(_l("Company"), coerce=_chosen_id,
+    company_id = SelectField(_l("Company"), coerce=chosen_id,
                              validators=[DataRequired(message=_l("Choose one of your companies."))])
     submit = SubmitField(_l("Start an application"))
 

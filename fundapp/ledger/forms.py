@@ -6,14 +6,15 @@ from wtforms import DateField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from fundapp.ledger.constants import CALL_PURPOSES, EXPENSE_CATEGORIES
-from fundapp.web.forms import Form
+from fundapp.web.forms import Form, chosen
 
 
 class CallForm(Form):
     call_date = DateField(_l("Call date"), validators=[InputRequired()], default=date.today)
     due_date = DateField(_l("Due date"), validators=[InputRequired()])
     amount = StringField(_l("Amount"), validators=[DataRequired()], description=_l("In the fund's currency."))
-    purpose = SelectField(_l("Purpose"), choices=lambda: list(CALL_PURPOSES.items()))
+    purpose = SelectField(_l("Purpose"), choices=lambda: chosen(CALL_PURPOSES.items()),
+                          validators=[DataRequired(message=_l("Choose what the call is for."))])
     submit = SubmitField(_l("Issue the call"))
 
 
@@ -24,7 +25,8 @@ class ConfirmedCallForm(CallForm):
 
 
 class PaymentForm(Form):
-    allocation = SelectField(_l("Call and partner"), coerce=str)
+    allocation = SelectField(_l("Call and partner"), coerce=str, validators=[
+        DataRequired(message=_l("Choose the call and the partner that pays."))])
     date = DateField(_l("Payment date"), validators=[InputRequired()], default=date.today)
     amount = StringField(_l("Amount paid"), validators=[DataRequired()])
     submit = SubmitField(_l("Record payment"))
@@ -39,6 +41,7 @@ class DistributionForm(Form):
 class ExpenseForm(Form):
     date = DateField(_l("Expense date"), validators=[InputRequired()], default=date.today)
     amount = StringField(_l("Amount"), validators=[DataRequired()])
-    category = SelectField(_l("Category"), choices=lambda: list(EXPENSE_CATEGORIES.items()))
+    category = SelectField(_l("Category"), choices=lambda: chosen(EXPENSE_CATEGORIES.items()),
+                           validators=[DataRequired(message=_l("Choose the expense's category."))])
     description = StringField(_l("Description"), validators=[Length(max=200)])
     submit = SubmitField(_l("Record expense"))

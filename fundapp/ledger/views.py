@@ -21,7 +21,7 @@ from fundapp.reporting.statements import summary as statement_summary
 from fundapp.web.exports import download, money_format
 from fundapp.web.files import pdf_response
 from fundapp.web.formatting import labels, money, short_day
-from fundapp.web.forms import show_refusal
+from fundapp.web.forms import chosen, show_refusal
 from fundapp.web.query import query_date
 
 blueprint = Blueprint("capital", __name__, url_prefix="/funds/<int:fund_id>")
@@ -29,12 +29,12 @@ blueprint = Blueprint("capital", __name__, url_prefix="/funds/<int:fund_id>")
 
 
 def _payment_choices(form: PaymentForm, calls, currency: str) -> None:
-    form.allocation.choices = [
+    form.allocation.choices = chosen(
         (f"{line.call.id}:{allocation.partner_id}",
          _("Call no. %(number)d of %(date)s — %(partner)s (outstanding %(amount)s)", number=line.number,
            date=short_day(line.call.call_date), partner=allocation.partner_name,
            amount=money(allocation.outstanding, currency)))
-        for line in calls if not line.reversed for allocation in line.lines if allocation.outstanding > 0]
+        for line in calls if not line.reversed for allocation in line.lines if allocation.outstanding > 0)
 
 
 def _capital_page(fund, forms: dict | None = None, status: int = 200):

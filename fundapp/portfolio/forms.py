@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from fundapp.funds.constants import SECTORS
 from fundapp.portfolio.constants import EXIT_KINDS, INSTRUMENTS
-from fundapp.web.forms import Form
+from fundapp.web.forms import Form, chosen, chosen_id
 
 
 def countries_by_name() -> list[tuple[str, str]]:
@@ -32,17 +32,20 @@ class CompanyForm(Form):
     country = SelectField(_l("Country"), choices=lambda: countries_by_name(),
                           validators=[DataRequired(message=_l("Choose the company's country."))])
     region = StringField(_l("Region"), validators=[Length(max=100)])
-    sector = SelectField(_l("Sector"), choices=lambda: list(SECTORS.items()))
+    sector = SelectField(_l("Sector"), choices=lambda: chosen(SECTORS.items()),
+                         validators=[DataRequired(message=_l("Choose the company's sector."))])
     founded_on = DateField(_l("Founded on"), validators=[Optional()])
     website = URLField(_l("Website"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Register company"))
 
 
 class InvestmentForm(Form):
-    company_id = SelectField(_l("Company"), coerce=int)
+    company_id = SelectField(_l("Company"), coerce=chosen_id,
+                             validators=[DataRequired(message=_l("Choose the company."))])
     date = DateField(_l("Investment date"), validators=[InputRequired()], default=date.today)
     amount = StringField(_l("Amount"), validators=[DataRequired()])
-    instrument = SelectField(_l("Instrument"), choices=lambda: list(INSTRUMENTS.items()))
+    instrument = SelectField(_l("Instrument"), choices=lambda: chosen(INSTRUMENTS.items()),
+                             validators=[DataRequired(message=_l("Choose the instrument."))])
     ownership = StringField(_l("Ownership acquired"), validators=[DataRequired()],
                             description=_l("A fraction, e.g. 0.1500 for 15 %."))
     pre_money_valuation = StringField(_l("Pre-money valuation"), validators=[Optional()])
@@ -51,16 +54,19 @@ class InvestmentForm(Form):
 
 
 class ValuationForm(Form):
-    investment_id = SelectField(_l("Investment"), coerce=int)
+    investment_id = SelectField(_l("Investment"), coerce=chosen_id,
+                                validators=[DataRequired(message=_l("Choose the investment."))])
     date = DateField(_l("Valuation date"), validators=[InputRequired()], default=date.today)
     fair_value = StringField(_l("Fair value"), validators=[DataRequired()])
     submit = SubmitField(_l("Record mark"))
 
 
 class ExitForm(Form):
-    company_id = SelectField(_l("Company"), coerce=int)
+    company_id = SelectField(_l("Company"), coerce=chosen_id,
+                             validators=[DataRequired(message=_l("Choose the company."))])
     date = DateField(_l("Exit date"), validators=[InputRequired()], default=date.today)
     proceeds = StringField(_l("Proceeds"), validators=[InputRequired()],
                            description=_l("0 for a write-off."))
-    kind = SelectField(_l("Kind of exit"), choices=lambda: list(EXIT_KINDS.items()))
+    kind = SelectField(_l("Kind of exit"), choices=lambda: chosen(EXIT_KINDS.items()),
+                       validators=[DataRequired(message=_l("Choose the kind of exit."))])
     submit = SubmitField(_l("Record exit"))

@@ -18,6 +18,7 @@ from fundapp.portfolio.constants import INSTRUMENTS
 from fundapp.portfolio.forms import CompanyForm, ExitForm, InvestmentForm, ValuationForm
 from fundapp.portfolio.models import Exit, Investment, Valuation
 from fundapp.web.formatting import labels, money, short_day
+from fundapp.web.forms import chosen
 from fundapp.web.query import query_number
 
 blueprint = Blueprint("portfolio", __name__, url_prefix="/funds/<int:fund_id>/portfolio")
@@ -27,16 +28,16 @@ blueprint = Blueprint("portfolio", __name__, url_prefix="/funds/<int:fund_id>/po
 def _choices(fund, forms: dict) -> None:
     companies = services.companies_of(fund)
     names = {c.id: c.name for c in companies}
-    forms["investment"].company_id.choices = [(c.id, c.name) for c in companies]
-    forms["exit"].company_id.choices = [(c.id, c.name) for c in companies]
+    forms["investment"].company_id.choices = chosen((c.id, c.name) for c in companies)
+    forms["exit"].company_id.choices = chosen((c.id, c.name) for c in companies)
     investments = db.session.scalars(select(Investment).where(
         Investment.fund_id == fund.id, effective(Investment)).order_by(Investment.date)).all()
     instruments = labels(INSTRUMENTS)
-    forms["valuation"].investment_id.choices = [
+    forms["valuation"].investment_id.choices = chosen([
         (i.id, _("%(company)s — %(instrument)s of %(date)s (%(amount)s)", company=names.get(i.company_id, ""),
                  instrument=instruments.get(i.instrument, i.instrument), date=short_day(i.date),
                  amount=money(i.amount, fund.currency)))
-        for i in investments]
+        for i in investments])
 
 
 def _blank_forms(fund) -> dict:

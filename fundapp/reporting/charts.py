@@ -105,7 +105,7 @@ def _value_axis_room(values: list[float], value_label, size: Size) -> float:
 
 
 def grouped_bars(categories: list[str], series: list[tuple[str, list[float]]], value_label,
-                 size: Size = PRINT, empty: str = "", counts: bool = False, unit: str = "") -> Drawing:
+                 size: Size = PRINT, empty: str = "", unit: str = "") -> Drawing:
     """Bars per category, one style per series (e.g. committed, called, paid-in by partner)."""
     if not categories:
         return _empty(size, empty)
@@ -116,9 +116,9 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float]]], v
     largest = max((max(values, default=0) for _name, values in series), default=0)
     chart.valueAxis.valueMin = 0
     chart.valueAxis.labelTextFormat = value_label
-    if counts:   # whole, round numbers on the axis, up to a tick above the tallest bar
-        step = _round_step(largest)
-        chart.valueAxis.valueStep, chart.valueAxis.valueMax = step, step * max(1, -(-largest // step))
+    # round numbers on the axis, up to a tick at or above the tallest bar (no bar runs past the axis)
+    step = _round_step(largest)
+    chart.valueAxis.valueStep, chart.valueAxis.valueMax = step, step * max(1, math.ceil(largest / step))
     left = _value_axis_room([0, largest, chart.valueAxis.valueMax or largest], value_label, size)
     plot_width = size.width - left - 6
     room = plot_width / len(categories)

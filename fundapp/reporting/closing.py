@@ -11,6 +11,7 @@ from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.quarters import quarter_end
 from fundapp.reporting.models import QuarterlyReport
+from fundapp.web.formatting import day as day_of
 from fundapp.web.formatting import quarter
 
 
@@ -43,7 +44,8 @@ def refuse_closed(fund_ids, field: str, day: date) -> None:
     """Refuse (422) a date in a quarter that a published report has closed, naming that quarter."""
     closed = closed_through(fund_ids)
     if closed is not None and day <= closed:
-        raise Refused({field: _("%(quarter)s is closed: its report is published. Enter the correction in "
-                                "an open quarter, after %(closed)s.", quarter=quarter(day),
-                                closed=quarter(closed))})
+        raise Refused({field: _("The books are closed up to %(closed)s: the report for %(quarter)s is "
+                                "published. Date this on %(next)s or later (a correction of an earlier "
+                                "entry too).", closed=day_of(closed), quarter=quarter(closed),
+                                next=day_of(closed + timedelta(days=1)))})
 

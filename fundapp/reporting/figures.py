@@ -66,5 +66,4 @@ def counts(rows: list[list], series: str, size: Size = PRINT):
     if not any(count for _label, count in rows):
         rows = []
     return grouped_bars([str(label) for label, _count in rows], [(series, [count for _label, count in rows])],
-                        lambda value: f"{value:,.0f}", size, empty=_("Nothing to show yet."), counts=True,
-                        unit=series)
+                        lambda value: f"{value:,.0f}", size, empty=_("Nothing to show yet."), unit=series)

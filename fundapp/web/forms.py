@@ -2,6 +2,7 @@
 service refusals shown on the fields they name."""
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, StringField
 from wtforms.validators import StopValidation
@@ -10,6 +11,17 @@ from fundapp import inputs
 from fundapp.errors import Refused, input_message
 
 DECIMAL_TEXT = 30       # characters of a decimal field (weights, targets): longer is refused unread
+CHOOSE = _l("Choose…")
+
+
+def chosen(choices) -> list:
+    """A picker's choices after an empty first one: nothing is chosen for the user."""
+    return [("", CHOOSE), *choices]
+
+
+def chosen_id(value) -> int | None:
+    """The id a picker sent, None while nothing is chosen (its DataRequired says so on the field)."""
+    return int(value) if value not in (None, "") else None
 
 
 def _bounded(_form, field) -> None:

@@ -208,3 +208,21 @@ def test_a_call_entered_twice_in_minutes_is_flagged_before_it_is_issued(client, 
     again = client.post(f"/funds/{fund.id}/capital/calls", data=call_form).data.decode()
     assert "is this the same call?" in again
     assert len(db.session.scalars(select(CapitalCall)).all()) == 1
+
+
+def test_nothing_is_chosen_for_the_manager(client, db, login_as, kenya):
+    """The purpose of a call, the call a payment settles and an expense's category are the manager's to
+    choose: the pickers start empty and an empty choice is refused on its field, nothing saved."""
+    from fundapp.ledger.models import Expense
+    fund, _government, _openai = kenya
+    login_as("manager", fund)
+    page = client.get(f"/funds/{fund.id}/capital").data.decode()
+    for field in ("call-purpose", "payment-allocation", "expense-category"):
+        select_html = page[page.index(f'name="{field}"'):]
+        select_html = select_html[:select_html.index("</select>")]
+        assert '><option value="">Choose…</option>' in select_html and "selected" not in select_html, field
+    refused = client.post(f"/funds/{fund.id}/capital/expenses", data={
+        "expense-date": "2024-03-01", "expense-amount": "10", "expense-category": "",
+        "expense-description": "Audit"})
+    assert refused.status_code == 422 and "Category</a>: Choose the expense" in refused.data.decode()
+    assert db.session.scalar(select(Expense)) is None
