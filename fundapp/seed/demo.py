@@ -36,10 +36,16 @@ DEMO_FUNDS = [
                       ("Kazi Logistics", "logistics", "Mombasa"), ("Savanna Solar", "climate", "Kisumu"),
                       ("Afya Connect", "health", "Nairobi"), ("Lugha AI", "ai", "Nairobi")],
         "founder_owns": "Afya Connect",
+        "payment_instructions": "Bank: Central Bank of Kenya, Nairobi\nAccount name: Kenya National Start-up "
+                                "Fund\nAccount number: 1000234567\nSWIFT: CBKEKENX",
+        "contact_email": "treasury@kenya-fund.example",
         "people": ["Wanjiru Kamau", "Otieno Ochieng", "Amina Abdalla", "Dr. Kariuki Njoroge", "Sarah Lin"],
     },
     {
         "country": "SN", "slug": "senegal", "name": "Fonds national d'amorçage du Sénégal",
+        "payment_instructions": "Banque : BCEAO, Dakar\nTitulaire : Fonds national d'amorçage du Sénégal\n"
+                                "IBAN : SN08 SN01 0015 2000 0123 4567 8901",
+        "contact_email": "tresorerie@fonds-senegal.example",
         "currency": "XOF", "language": "fr", "vintage_year": 2024,
         "target_size": "30000000000", "min_ticket": "15000000", "max_ticket": "600000000",
         "sectors": ["agriculture", "ai", "education", "fintech", "tourism"],
