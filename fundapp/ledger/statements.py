@@ -117,33 +117,6 @@ class StatementLine:
     purpose: str | None = None
 
 
-def partner_events(fund: Fund, partner: Partner, as_of: date) -> list[StatementLine]:
-    """The partner's calls, payments and distributions up to a date, oldest first."""
-    calls = db.session.execute(
-        select(CapitalCall, CallAllocation.amount)
-        .join(CallAllocation, CallAllocation.call_id == CapitalCall.id)
-        .where(CapitalCall.fund_id == fund.id, CallAllocation.partner_id == partner.id,
-               CapitalCall.call_date <= as_of, effective(CapitalCall))).all()
-    payments = db.session.execute(
-        select(Payment, CallAllocation.call_id)
-        .join(CallAllocation, Payment.allocation_id == CallAllocation.id)
-        .where(CallAllocation.partner_id == partner.id, Payment.date <= as_of, effective(Payment))).all()
-    distributions = db.session.execute(
-        select(Distribution, DistributionAllocation.amount)
-        .join(DistributionAllocation, DistributionAllocation.distribution_id == Distribution.id)
-        .where(Distribution.fund_id == fund.id, DistributionAllocation.partner_id == partner.id,
-               Distribution.date <= as_of, effective(Distribution))).all()
-    call_numbers, distribution_numbers = numbers(CapitalCall, fund.id), numbers(Distribution, fund.id)
-    lines = [StatementLine(c.call_date, "call", call_numbers[c.id], c.amount, share, c.due_date, c.purpose)
-             for c, share in calls]
-    lines += [StatementLine(p.date, "payment", call_numbers[call_id], p.amount, p.amount)
-              for p, call_id in payments]
-    lines += [StatementLine(d.date, "distribution", distribution_numbers[d.id], d.amount, share)
-              for d, share in distributions]
-    order = {"call": 0, "payment": 1, "distribution": 2}
-    return sorted(lines, key=lambda line: (line.date, order[line.kind], line.reference))
-
-
 @dataclass
 class CallPart:
     """The partner's part of one capital call as of a date: what it was asked, paid and still owes."""
@@ -155,6 +128,7 @@ class CallPart:
     amount: int
     paid: int
     as_of: date
+    total: int = 0                          # the call's total for the fund
 
     @property
     def outstanding(self) -> int:
@@ -179,6 +153,7 @@ class DistributionPart:
     number: int
     date: date
     amount: int
+    total: int = 0                          # the distribution's total for the fund
 
 
 @dataclass
@@ -204,6 +179,16 @@ class Statement:
     def overdue_since(self) -> date | None:
         """The due date of the oldest call still owed after it."""
         return min((call.due_date for call in self.calls if call.overdue), default=None)
+
+    def events(self) -> list[StatementLine]:
+        """The partner's calls, payments and distributions in the order they happened."""
+        lines = [StatementLine(c.call_date, "call", c.number, c.total, c.amount, c.due_date, c.purpose)
+                 for c in self.calls]
+        lines += [StatementLine(p.date, "payment", p.call_number, p.amount, p.amount) for p in self.payments]
+        lines += [StatementLine(d.date, "distribution", d.number, d.total, d.amount)
+                  for d in self.distributions]
+        order = {"call": 0, "payment": 1, "distribution": 2}
+        return sorted(lines, key=lambda line: (line.date, order[line.kind], line.reference))
 
     @property
     def next_due(self) -> CallPart | None:
@@ -239,8 +224,10 @@ def statement(fund: Fund, partner: Partner, as_of: date) -> Statement:
     return Statement(
         as_of, partner, account,
         [CallPart(call.id, call_numbers[call.id], call.call_date, call.due_date, call.purpose, share,
-                  int(paid.get(allocation_id, 0)), as_of) for call, allocation_id, share in calls],
-        [DistributionPart(d.id, distribution_numbers[d.id], d.date, share) for d, share in distributions],
+                  int(paid.get(allocation_id, 0)), as_of, call.amount)
+         for call, allocation_id, share in calls],
+        [DistributionPart(d.id, distribution_numbers[d.id], d.date, share, d.amount)
+         for d, share in distributions],
         [PaymentPart(call_numbers[call_id], day, amount) for _allocation, day, amount, call_id in payments])
 
 

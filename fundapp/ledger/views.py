@@ -162,7 +162,7 @@ def statement(fund_id: int, partner_id: int):
     return render_template("capital/statement.html", fund=fund, partner=partner, statement=statement,
                            account=statement.account, as_of=as_of, abilities=abilities(current_user, fund.id),
                            summary=statement_summary(fund, statement),
-                           events=statements.partner_events(fund, partner, as_of))
+                           events=statement.events())
 
 
 

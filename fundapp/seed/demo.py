@@ -90,8 +90,10 @@ def is_empty() -> bool:
     return not db.session.scalar(select(func.count(User.id)))
 
 
-def seed() -> list[tuple[str, str, str]]:
-    """Create the demo data in an empty database; returns (who, email, password) per login."""
+def seed(publish: bool = True) -> list[tuple[str, str, str]]:
+    """Create the demo data in an empty database; returns (who, email, password) per login. Each fund's
+    latest quarter is published (closing it), unless publish is False: synthetic data is then added in the
+    past quarters."""
     admin, _link = accounts.create_staff(None, "admin@fundapp.example", "Amina Admin", "en",
                                          is_admin=True, password=DEMO_PASSWORD)
     logins = [("admin", admin.email, DEMO_PASSWORD)]
@@ -123,7 +125,8 @@ def seed() -> list[tuple[str, str, str]]:
         history.three_years(manager, fund, partners, spec["companies"], owners)
         pipeline(manager, reviewer, fund, DEMO_PASSWORD)
         headcount_history(manager, fund, founder)
-        _publish_last_quarter(manager, fund)
+        if publish:
+            _publish_last_quarter(manager, fund)
     logins.append(("founder", founder.email, DEMO_PASSWORD))
     kenya = db.session.scalar(select(Fund).where(Fund.currency == "KES"))
     company = register_company(founder, None, {"name": "Mazao Data", "country": "KE", "sector": "agriculture",

@@ -102,7 +102,7 @@ def generate(applications: int, seed: int, step=lambda label: None, today: date 
     today = today or date.today()
     rng = random.Random(seed)  # noqa: S311  (repeatable synthetic data; session tokens use secrets)
     step("demo")
-    demo.seed()
+    demo.seed(publish=False)        # its quarters stay open: the synthetic history is entered in them
     db.session.commit()
     funds = list(db.session.scalars(select(Fund).order_by(Fund.id)))
     password_hash = hash_password(SYNTHETIC_PASSWORD)
