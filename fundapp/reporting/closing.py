@@ -45,7 +45,7 @@ def refuse_closed(fund_ids, field: str, day: date) -> None:
     closed = closed_through(fund_ids)
     if closed is not None and day <= closed:
         raise Refused({field: _("The books are closed up to %(closed)s: the report for %(quarter)s is "
-                                "published. Date this on %(next)s or later (a correction of an earlier "
-                                "entry too).", closed=day_of(closed), quarter=quarter(closed),
+                                "published. Date this on %(next)s or later; an earlier entry is corrected "
+                                "by an entry dated then too.", closed=day_of(closed), quarter=quarter(closed),
                                 next=day_of(closed + timedelta(days=1)))})
 

@@ -1,6 +1,6 @@
 """The fund's charts, from the same metrics as its pages and reports; drawn at the size of where they are
 read (charts.PRINT in a report, charts.SCREEN in a page)."""
-from babel.numbers import format_compact_decimal
+from babel.numbers import format_compact_decimal, format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -12,6 +12,12 @@ from fundapp.web.formatting import quarter
 def _compact():
     locale = get_locale() or "en"
     return lambda value: format_compact_decimal(value, locale=locale, fraction_digits=1)
+
+
+def _number(pattern: str):
+    """Axis labels as the reader writes numbers ("1.00", "1,00")."""
+    locale = get_locale() or "en"
+    return lambda value: format_decimal(value, pattern, locale=locale)
 
 
 def _unit(fund) -> str:
@@ -47,7 +53,7 @@ def tvpi_history(history, size: Size = PRINT):
         [quarter(m.as_of) for m in history],
         [(_("TVPI"), [float(m.tvpi) if m.tvpi is not None else None for m in history]),
          (_("DPI"), [float(m.dpi) if m.dpi is not None else None for m in history])],
-        lambda value: f"{value:.2f}", size, empty=_("Not enough history yet."),
+        _number("#,##0.00"), size, empty=_("Not enough history yet."),
         unit=_("Multiple of paid-in"))
 
 
@@ -57,7 +63,7 @@ def fte_history(history, size: Size = PRINT):
         [quarter(f.as_of) for f in history],
         [(_("Current FTE"), [float(f.current_fte) for f in history]),
          (_("Baseline FTE"), [float(f.baseline_fte) for f in history])],
-        lambda value: f"{value:,.0f}", size, empty=_("Not enough history yet."),
+        _number("#,##0"), size, empty=_("Not enough history yet."),
         unit=_("Full-time equivalents"))
 
 
@@ -66,4 +72,4 @@ def counts(rows: list[list], series: str, size: Size = PRINT):
     if not any(count for _label, count in rows):
         rows = []
     return grouped_bars([str(label) for label, _count in rows], [(series, [count for _label, count in rows])],
-                        lambda value: f"{value:,.0f}", size, empty=_("Nothing to show yet."), unit=series)
+                        _number("#,##0"), size, empty=_("Nothing to show yet."), unit=series)

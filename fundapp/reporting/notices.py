@@ -68,10 +68,17 @@ def call_notice(fund: Fund, partner: Partner, call_id: int) -> bytes | None:
             (_("Balance due"), money(share - paid, fund.currency)),
             (_("Payment reference"), payment_reference(fund.id, number, partner.id)),
         ]
-        return _notice(fund, partner, _("Capital call notice no. %(number)d", number=number),
-                       call.call_date, rows,
-                       _("Allocated pro-rata to commitments. Please pay the balance due by the due date and "
-                         "quote the payment reference with your transfer."), pay_to=fund.payment_instructions)
+        if share - paid <= 0:
+            note = _("Allocated pro-rata to commitments. This call is paid in full: nothing is due on it.")
+        elif call.due_date < today:
+            note = _("Allocated pro-rata to commitments. This call is overdue since %(date)s: please pay the "
+                     "balance due now and quote the payment reference with your transfer.",
+                     date=day(call.due_date))
+        else:
+            note = _("Allocated pro-rata to commitments. Please pay the balance due by the due date and "
+                     "quote the payment reference with your transfer.")
+        return _notice(fund, partner, _("Capital call notice no. %(number)d", number=number), call.call_date,
+                       rows, note, pay_to=fund.payment_instructions if share - paid > 0 else None)
 
 
 def distribution_notice(fund: Fund, partner: Partner, distribution_id: int) -> bytes | None:

@@ -85,7 +85,7 @@ def statement_pdf(fund: Fund, statement: Statement) -> bytes:
                    text(CALL_STATUS[call_status(call)], cell),
                    payment_reference(fund.id, call.number, statement.partner.id)]
                   for call in statement.calls]
-        story += [_rows(calls, _("No capital call yet."), [20, 58, 58, 70, 70, 70, 54, 90], (0, 3, 4, 5)),
+        story += [_rows(calls, _("No capital call yet."), [24, 58, 58, 70, 70, 70, 54, 84], (0, 3, 4, 5)),
                   Spacer(1, 10), text(_("Payments"), style["h2"]), unit]
         payments = [[_("Date"), _("Call no."), _("Amount")]]
         payments += [[short_day(p.date), str(p.call_number), amount(p.amount, currency)]
@@ -126,6 +126,7 @@ def statement_frame(fund: Fund, statement: Statement) -> pd.DataFrame:
     currency = fund.currency
     statuses = labels(CALL_STATUS)
     rows = [{"entry": "capital_call", "entry_label": _("Capital call"), "number": call.number,
+             "call_number": call.number,
              "date": call.call_date, "due_date": call.due_date, "purpose": call.purpose,
              "purpose_label": str(CALL_PURPOSES[call.purpose]), "currency": currency,
              "amount": to_decimal(call.amount, currency), "paid": to_decimal(call.paid, currency),
@@ -134,16 +135,20 @@ def statement_frame(fund: Fund, statement: Statement) -> pd.DataFrame:
              "status_label": statuses[call_status(call)],
              "payment_reference": payment_reference(fund.id, call.number, statement.partner.id)}
             for call in statement.calls]
-    rows += [{"entry": "payment", "entry_label": _("Payment"), "number": p.call_number, "date": p.date,
+    rows += [{"entry": "payment", "entry_label": _("Payment"), "call_number": p.call_number, "date": p.date,
               "currency": currency, "amount": to_decimal(p.amount, currency),
               "payment_reference": payment_reference(fund.id, p.call_number, statement.partner.id)}
              for p in statement.payments]
     rows += [{"entry": "distribution", "entry_label": _("Distribution"), "number": d.number, "date": d.date,
               "currency": currency, "amount": to_decimal(d.amount, currency)}
              for d in statement.distributions]
-    return pd.DataFrame(rows, columns=["entry", "entry_label", "number", "date", "due_date", "purpose",
-                                       "purpose_label", "currency", "amount", "paid", "outstanding",
-                                       "overdue", "status", "status_label", "payment_reference"])
+    frame = pd.DataFrame(rows, columns=["entry", "entry_label", "number", "call_number", "date", "due_date",
+                                        "purpose", "purpose_label", "currency", "amount", "paid",
+                                        "outstanding", "overdue", "status", "status_label",
+                                        "payment_reference"])
+    for column in ("number", "call_number"):        # whole numbers, empty where they do not apply
+        frame[column] = frame[column].astype("Int64")
+    return frame
 
 
 def statement_download(fund: Fund, statement: Statement, kind: str | None) -> Response | None:

@@ -89,14 +89,14 @@ def test_a_partners_statement_says_what_it_owes_and_since_when(client, db):
         assert expected in text, expected
     exported = client.get(f"/funds/{fund.id}/partners/{openai.id}/statement?as_of=2024-07-01&format=csv")
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
-    assert [(r["entry"], r["entry_label"], r["number"], r["date"], r["amount"], r["paid"], r["outstanding"],
-             r["overdue"]) for r in rows] == [
-        ("capital_call", "Capital call", "1", "2024-01-10", "400.00", "400.00", "0.00", "0.00"),
-        ("capital_call", "Capital call", "2", "2024-03-01", "800.00", "300.00", "500.00", "500.00"),
-        ("capital_call", "Capital call", "3", "2024-06-01", "200.00", "0.00", "200.00", "0.00"),
-        ("payment", "Payment", "1", "2024-02-05", "400.00", "", "", ""),
-        ("payment", "Payment", "2", "2024-04-20", "300.00", "", "", ""),
-        ("distribution", "Distribution", "1", "2024-05-01", "28.00", "", "", "")]
+    assert [(r["entry"], r["entry_label"], r["number"], r["call_number"], r["date"], r["amount"], r["paid"],
+             r["outstanding"], r["overdue"]) for r in rows] == [
+        ("capital_call", "Capital call", "1", "1", "2024-01-10", "400.00", "400.00", "0.00", "0.00"),
+        ("capital_call", "Capital call", "2", "2", "2024-03-01", "800.00", "300.00", "500.00", "500.00"),
+        ("capital_call", "Capital call", "3", "3", "2024-06-01", "200.00", "0.00", "200.00", "0.00"),
+        ("payment", "Payment", "", "1", "2024-02-05", "400.00", "", "", ""),
+        ("payment", "Payment", "", "2", "2024-04-20", "300.00", "", "", ""),
+        ("distribution", "Distribution", "1", "", "2024-05-01", "28.00", "", "", "")]
     assert client.get(f"/api/v1/funds/{fund.id}/partners/{openai.id}/statement?format=csv",
                       headers=headers).mimetype == "text/csv"
 
@@ -104,11 +104,14 @@ def test_a_partners_statement_says_what_it_owes_and_since_when(client, db):
 def test_a_call_notice_carries_what_a_treasury_needs_to_pay(client, db):
     fund, _ministry, openai, manager, _person = _late_payer(db)
     sign_in(client, manager)
-    second = client.get(f"/api/v1/funds/{fund.id}/capital-calls",
-                        headers={"Authorization": f"Bearer {api_token_for(manager)}"}).json[1]
+    first, second = client.get(f"/api/v1/funds/{fund.id}/capital-calls",
+                               headers={"Authorization": f"Bearer {api_token_for(manager)}"}).json[:2]
+    paid_up = _pdf_text(client.get(f"/funds/{fund.id}/partners/{openai.id}/calls/{first['id']}/notice.pdf").data)
+    assert "This call is paid in full" in paid_up and "Pay to" not in paid_up
     text = _pdf_text(client.get(f"/funds/{fund.id}/partners/{openai.id}/calls/{second['id']}/notice.pdf").data)
     for expected in ("Capital call notice no. 2", "Amount due from you KES800.00", "Due date 1 April 2024",
                      "Date of the notice: 1 March 2024", "Balance due KES500.00",     # 300.00 paid late
+                     "This call is overdue since 1 April 2024: please pay the balance due now",
                      "Central Bank of Kenya", "IBAN KE12 3456 7890", f"Payment reference F{fund.id}-C2-P{openai.id}",
                      "Questions about this notice: treasury@fund.example"):
         assert expected in text, expected
@@ -140,7 +143,7 @@ def test_the_longest_payment_instructions_still_print(client, db):
     fund.payment_instructions = "\n".join(f"Line {n}: " + "IBAN KE12 3456 7890 " * 4 for n in range(20))
     db.session.commit()
     sign_in(client, manager)
-    first = client.get(f"/api/v1/funds/{fund.id}/capital-calls",
-                       headers={"Authorization": f"Bearer {api_token_for(manager)}"}).json[0]
-    notice = client.get(f"/funds/{fund.id}/partners/{openai.id}/calls/{first['id']}/notice.pdf")
+    second = client.get(f"/api/v1/funds/{fund.id}/capital-calls",       # 500.00 still owed on it
+                        headers={"Authorization": f"Bearer {api_token_for(manager)}"}).json[1]
+    notice = client.get(f"/funds/{fund.id}/partners/{openai.id}/calls/{second['id']}/notice.pdf")
     assert notice.status_code == 200 and "Line 19" in _pdf_text(notice.data)
