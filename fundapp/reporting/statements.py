@@ -75,8 +75,11 @@ def statement_pdf(fund: Fund, statement: Statement) -> bytes:
         story = [text(_("From: %(fund)s", fund=fund.name), style["small"]), text(title, style["title"]),
                  Spacer(1, 6),
                  table([[text(label, style["body"]), text(value, style["body"])]
-                        for label, value in summary(fund, statement)], widths=[220, 250], header=False),
-                 Spacer(1, 10), text(_("Capital calls"), style["h2"]), unit]
+                        for label, value in summary(fund, statement)], widths=[220, 250], header=False)]
+        if fund.payment_instructions and statement.outstanding > 0:     # how to pay, beside what is owed
+            story += [Spacer(1, 8), text(_("Pay to"), style["h2"]),
+                      lines(fund.payment_instructions, style["body"])]
+        story += [Spacer(1, 10), text(_("Capital calls"), style["h2"]), unit]
         calls = [[_("No."), _("Call date"), _("Due date"), _("Share"), _("Paid"), _("Outstanding"),
                   _("Status"), _("Payment reference")]]
         calls += [[str(call.number), short_day(call.call_date), short_day(call.due_date),
@@ -96,9 +99,6 @@ def statement_pdf(fund: Fund, statement: Statement) -> bytes:
         rows += [[str(d.number), short_day(d.date), amount(d.amount, currency)]
                  for d in statement.distributions]
         story += [_rows(rows, _("No distribution yet."), [40, 80, 100], (0, 2))]
-        if fund.payment_instructions:
-            story += [Spacer(1, 10), text(_("Pay to"), style["h2"]),
-                      lines(fund.payment_instructions, style["body"])]
         if fund.contact_email:
             story += [Spacer(1, 10), text(_("Questions about this statement: %(email)s",
                                             email=fund.contact_email), style["small"])]

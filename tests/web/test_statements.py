@@ -77,6 +77,7 @@ def test_a_partners_statement_says_what_it_owes_and_since_when(client, db):
     page = client.get(f"/funds/{fund.id}/partners/{openai.id}/statement?as_of=2024-07-01").data.decode()
     assert "My statement" in page and "KES700.00" in page and "Since 1 Apr 2024" in page
     assert "Call no. 2, due since 1 Apr 2024" in page and f"F{fund.id}-C2-P{openai.id}" in page
+    assert "Pay to" in page and "IBAN KE12 3456 7890" in page
     paid_up = client.get(f"/funds/{fund.id}/partners/{openai.id}/statement?as_of=2024-02-20").data.decode()
     assert "Nothing due" in paid_up and "Nothing overdue" in paid_up
     pdf = client.get(f"/funds/{fund.id}/partners/{openai.id}/statement?as_of=2024-07-01&format=pdf")
