@@ -128,7 +128,7 @@ class CallPart:
     amount: int
     paid: int
     as_of: date
-    total: int = 0                          # the call's total for the fund
+    total: int                              # the call's total for the fund
 
     @property
     def outstanding(self) -> int:
@@ -153,7 +153,7 @@ class DistributionPart:
     number: int
     date: date
     amount: int
-    total: int = 0                          # the distribution's total for the fund
+    total: int                              # the distribution's total for the fund
 
 
 @dataclass
@@ -165,7 +165,7 @@ class Statement:
     account: PartnerMetrics
     calls: list[CallPart]
     distributions: list[DistributionPart]
-    payments: list[PaymentPart] = field(default_factory=list)
+    payments: list[PaymentPart]
 
     @property
     def outstanding(self) -> int:

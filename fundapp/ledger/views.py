@@ -17,7 +17,6 @@ from fundapp.ledger.models import CapitalCall, Distribution, Expense
 from fundapp.ledger.numbers import numbers
 from fundapp.money import exponent, to_decimal
 from fundapp.reporting.statements import statement_download
-from fundapp.reporting.statements import summary as statement_summary
 from fundapp.web.exports import download, money_format
 from fundapp.web.files import pdf_response
 from fundapp.web.formatting import labels, money, short_day
@@ -161,7 +160,6 @@ def statement(fund_id: int, partner_id: int):
         return answer
     return render_template("capital/statement.html", fund=fund, partner=partner, statement=statement,
                            account=statement.account, as_of=as_of, abilities=abilities(current_user, fund.id),
-                           summary=statement_summary(fund, statement),
                            events=statement.events())
 
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
+from fundapp.ledger.capital import paid_on
 from fundapp.ledger.constants import CALL_PURPOSES
 from fundapp.ledger.entries import effective
 from fundapp.ledger.loader import metrics_as_of
 from fundapp.ledger.models import CallAllocation, CapitalCall, Distribution, DistributionAllocation
 from fundapp.ledger.numbers import number_of, payment_reference
-from fundapp.ledger.statements import statement
 from fundapp.reporting.pdf import build, lines, styles, table, text
 from fundapp.web.formatting import day, money
 
@@ -43,17 +43,17 @@ def _notice(fund: Fund, partner: Partner, title: str, dated: date, rows: list[li
 def call_notice(fund: Fund, partner: Partner, call_id: int) -> bytes | None:
     """The partner's notice of one capital call, or None if the call is not one of the fund's."""
     row = db.session.execute(
-        select(CapitalCall, CallAllocation.amount)
+        select(CapitalCall, CallAllocation.id, CallAllocation.amount)
         .join(CallAllocation, CallAllocation.call_id == CapitalCall.id)
         .where(CapitalCall.id == call_id, CapitalCall.fund_id == fund.id,
                CallAllocation.partner_id == partner.id, effective(CapitalCall))).first()
     if row is None:
         return None
-    call, share = row
+    call, allocation_id, share = row
     account = next(p for p in metrics_as_of(fund, call.call_date).partners if p.partner_id == partner.id)
     number = number_of(call)
     today = date.today()
-    paid = next((c.paid for c in statement(fund, partner, today).calls if c.call_id == call.id), 0)
+    paid = paid_on(allocation_id)              # payments are never dated ahead: all are paid by today
     with force_locale(fund.language):
         rows = [
             (_("Call date"), day(call.call_date)),
