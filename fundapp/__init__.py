@@ -137,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.applications.committee_views import blueprint as committee
     from fundapp.applications.portal import blueprint as portal
     from fundapp.applications.review_views import blueprint as review
+    from fundapp.auth.account_views import blueprint as account
     from fundapp.auth.views import blueprint as auth
     from fundapp.dashboard.views import blueprint as dashboard
     from fundapp.funds.views import blueprint as funds
@@ -147,8 +148,8 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.reporting.views import blueprint as reports
     from fundapp.reporting.views import public
 
-    for blueprint in (main, auth, funds, dashboard, capital, portfolio, jobs, reports, public, portal, review,
-                      committee, admin):
+    for blueprint in (main, auth, account, funds, dashboard, capital, portfolio, jobs, reports, public,
+                      portal, review, committee, admin):
         app.register_blueprint(blueprint)
     register_api(app)
 
@@ -167,11 +168,12 @@ def register_commands(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from fundapp.auth.session import enforce_idle_timeout, navigation
+    from fundapp.auth.session import enforce_idle_timeout, navigation, require_second_factor
     from fundapp.extensions import db
     from fundapp.web.formatting import register_filters
 
     app.before_request(enforce_idle_timeout)
+    app.before_request(require_second_factor)
     app.context_processor(navigation)
     register_filters(app)
 

@@ -10,7 +10,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from fundapp.auth import services
+from fundapp.auth import credentials, services, tokens
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
@@ -72,9 +72,23 @@ def create_token(email: str, name: str) -> None:
     user = services.user_by_email(email)
     if user is None or not user.is_active:
         raise click.ClickException(f"No active user with email {email}.")
-    _token, secret = services.create_token(user, name)
+    _token, secret = tokens.create_token(user, name)
     db.session.commit()
     click.echo(secret)
+
+
+@click.command("reset-second-factor")
+@click.argument("email")
+@with_appcontext
+def reset_second_factor(email: str) -> None:
+    """Remove a user's second factors (an administrator who lost theirs): it sets up a new one at its next
+    sign-in. Check who is asking first."""
+    user = services.user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    credentials.reset_second_factor(None, user)
+    db.session.commit()
+    click.echo(f"The second factors of {user.email} are removed; its sessions are ended.")
 
 
 @click.command("verify-ledger")
@@ -214,4 +228,5 @@ def restore(path: str, yes: bool) -> None:
     click.echo(f"Restored {target} from {path}. Start the application servers again.")
 
 
-commands = [demo, create_admin, create_token, verify_ledger, report, generate_data, backup, restore]
+commands = [demo, create_admin, create_token, reset_second_factor, verify_ledger, report, generate_data,
+            backup, restore]

@@ -53,6 +53,11 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")))
     INVITATION_LIFETIME = timedelta(hours=72)
+    RESET_LIFETIME = timedelta(hours=1)
+    CONFIRMATION_LIFETIME = timedelta(hours=72)
+    SECOND_STEP_LIFETIME = timedelta(minutes=5)     # between the password and the second factor
+    # The host name passkeys are bound to (WebAuthn's relying party id); the request's host when unset.
+    WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID")
     FORCE_HTTPS = ENVIRONMENT == "production" and os.environ.get("FORCE_HTTPS", "1") == "1"
     BEHIND_PROXY = os.environ.get("BEHIND_PROXY", "0") == "1"
 
@@ -73,7 +78,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Off only for load and security scans on loopback; production always limits.
     RATELIMIT_ENABLED = ENVIRONMENT == "production" or os.environ.get("RATELIMIT_ENABLED", "1") == "1"
-    LOGIN_RATE_LIMIT = "10 per minute"
+    LOGIN_RATE_LIMIT = "10 per minute"              # per client
+    SIGN_IN_ACCOUNT_LIMIT = "10 per 15 minutes"     # failures per address (fundapp.auth.throttle)
+    SECOND_STEP_RATE_LIMIT = "20 per minute"        # per client; per account, the lock of the second step
+    RESET_RATE_LIMIT = "10 per hour"                # per client
+    RESET_ADDRESS_LIMIT = "3 per hour"              # per address: more are answered alike and send nothing
+    CONFIRMATION_RATE_LIMIT = "5 per hour"
     REGISTER_RATE_LIMIT = "10 per hour"
     TOKEN_RATE_LIMIT = "10 per minute"  # noqa: S105  (a rate, not a secret)
     DECK_UPLOAD_RATE_LIMIT = "30 per hour"

@@ -1,6 +1,7 @@
 """Fixtures: a database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL) copied from one built
 once per session, empty or seeded, the app, a client, login_as, query counting. In CI a skipped test fails the run."""
 import os
+import secrets
 import shutil
 import time
 from contextlib import contextmanager
@@ -214,10 +215,14 @@ def runner(app):
 
 
 def sign_in(client, user) -> None:
-    """Give the client a signed-in session for the user (as Flask-Login would after login)."""
+    """Give the client a signed-in session for the user, recorded as the sign-in would (its second step
+    passed, for a user holding a second factor)."""
+    secret = secrets.token_urlsafe(16)
+    factories.UserSessionFactory(user_id=user.id, secret_hash=factories.digest(secret))
     with client.session_transaction() as session:
         session["_user_id"] = user.session_token
         session["_fresh"] = True
+        session["sid"] = secret
         session["last_seen"] = time.time()
 
 

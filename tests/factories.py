@@ -7,13 +7,17 @@ from factory.alchemy import SQLAlchemyModelFactory
 from reportlab.pdfgen import canvas
 
 from fundapp.applications import committee
-from fundapp.auth.models import Grant, User
+from fundapp.auth.models import Grant, User, UserSession
 from fundapp.auth.passwords import hash_password
-from fundapp.auth.services import create_token
+from fundapp.auth.tokens import create_token
+from fundapp.columns import utcnow
 from fundapp.extensions import db
 from fundapp.funds.models import Country, Fund, Partner
 
 PASSWORD = "correct horse battery staple"
+# The authenticator-app secret of every staff account made here (staff who must hold a second factor
+# hold this one); a test computes codes from it with pyotp. Founders hold none.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class Factory(SQLAlchemyModelFactory):
@@ -69,10 +73,23 @@ class UserFactory(Factory):
     password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
     language = "en"
     account_type = "staff"
+    email_confirmed_at = factory.LazyFunction(utcnow)
+    totp_secret = TOTP_SECRET
+    second_factor_at = factory.LazyFunction(utcnow)
 
 
 class FounderFactory(UserFactory):
     account_type = "founder"
+    totp_secret = None
+    second_factor_at = None
+
+
+class UserSessionFactory(Factory):
+    """A signed-in session; the cookie's secret is its secret_hash's preimage (see conftest.sign_in)."""
+    class Meta:
+        model = UserSession
+
+    browser = "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36"
 
 
 class AdminFactory(UserFactory):

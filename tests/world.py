@@ -9,7 +9,7 @@ from sqlalchemy import select
 from fundapp.applications.models import Application, Assignment, Revision
 from fundapp.applications.review import add_criterion
 from fundapp.applications.services import store_deck
-from fundapp.auth.models import ApiToken, Grant, User
+from fundapp.auth.models import ApiToken, Grant, Passkey, User
 from fundapp.funds.services import partners_of
 from fundapp.jobs import services as jobs
 from fundapp.ledger import capital
@@ -21,6 +21,7 @@ from tests.factories import (
     FounderFactory,
     FundFactory,
     UserFactory,
+    UserSessionFactory,
     api_token_for,
     pdf_bytes,
     staff_with_role,
@@ -41,16 +42,22 @@ def build_world(db) -> dict:
     }
     outsider = UserFactory()
     api_token_for(outsider)
+    outsider_session = UserSessionFactory(user_id=outsider.id, secret_hash="0" * 64)
+    outsider_passkey = Passkey(user_id=outsider.id, name="key", credential_id=b"outsider", public_key=b"-")
+    db.session.add(outsider_passkey)
+    db.session.commit()
     params = {
         "fund_id": fund_a.id,
         "user_id": people["manager_a"].id,
         "grant_id": db.session.scalar(select(Grant.id).where(Grant.user_id == people["manager_a"].id)),
         "token_id": db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == outsider.id)),
         "token": "not-a-real-activation-link",
+        "session_id": outsider_session.id,
+        "passkey_id": outsider_passkey.id,
         "filename": "fundapp.css",
     }
     tokens = {name: api_token_for(user) for name, user in people.items()}
-    params.update(ledger_entries(db, fund_a, people))
+    params.update(ledger_entries(db, fund_a, {**people, "outsider": outsider}))
     return {"people": {name: user.id for name, user in people.items()}, "tokens": tokens, "params": params}
 
 
@@ -95,7 +102,8 @@ def ledger_entries(db, fund, people) -> dict:
     return {"application_id": application.id, "criterion_id": criterion.id, "partner_id": partner.id,
             "name": "nav", "call_id": call.id, "investment_id": investment.id,
             "company_id": held.id, "report_id": published.id,
-            "overrides": {"capital.reverse": {"kind": "capital_call", "entry_id": call.id},
+            "overrides": {"admin.revoke_token": {"user_id": people["outsider"].id},
+                          "capital.reverse": {"kind": "capital_call", "entry_id": call.id},
                           "capital.notice": {"kind": "calls", "event_id": call.id},
                           "capital.export": {"kind": "csv"},
                           "jobs.export": {"kind": "csv"}, "dashboard.schedule": {"kind": "xlsx"},

@@ -1,5 +1,5 @@
 """Platform administration: countries, staff, grants, the audit log and the outbox."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -7,9 +7,11 @@ from sqlalchemy.orm import joinedload
 
 from fundapp.admin.forms import GrantForm, StaffForm
 from fundapp.audit.models import AuditEntry
+from fundapp.auth import credentials, sessions, tokens
 from fundapp.auth import services as accounts
-from fundapp.auth.models import Grant, User
-from fundapp.auth.permissions import require_admin
+from fundapp.auth.models import ApiToken, Grant, User
+from fundapp.auth.permissions import require_admin, second_factor_required
+from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds import services as funds
@@ -102,7 +104,38 @@ def user(user_id: int):
         select(Grant).options(joinedload(Grant.fund), joinedload(Grant.partner))
         .where(Grant.user_id == person.id).order_by(Grant.id)
     ).all()
-    return render_template("admin/user.html", person=person, grants=grants, form=form)
+    open_sessions = len(sessions.live_sessions(person, current_app.config["IDLE_TIMEOUT"]))
+    return render_template("admin/user.html", person=person, grants=grants, form=form,
+                           required=second_factor_required(person), open_sessions=open_sessions,
+                           api_tokens=tokens.tokens_of(person), now=utcnow())
+
+
+@blueprint.post("/users/<int:user_id>/second-factor/reset")
+def reset_second_factor(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    credentials.reset_second_factor(current_user, person)
+    flash(_("The second factor of %(name)s is reset; they set up a new one at their next sign-in.",
+            name=person.name), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@blueprint.post("/users/<int:user_id>/sessions/end")
+def end_sessions(user_id: int):
+    person = db.session.get(User, user_id) or abort(404)
+    accounts.end_sessions(current_user, person)
+    flash(_("Every session of %(name)s is ended.", name=person.name), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@blueprint.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+def revoke_token(user_id: int, token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user_id:
+        abort(404)
+    if token.revoked_at is None:
+        tokens.revoke_token(current_user, token)
+        flash(_("The token is revoked."), "success")
+    return redirect(url_for("admin.user", user_id=user_id))
 
 
 @blueprint.post("/users/<int:user_id>/grants/<int:grant_id>/revoke")

@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import abort, g, request
 
-from fundapp.auth import services
+from fundapp.auth import tokens
 from fundapp.auth.models import User
 from fundapp.auth.permissions import fund_or_404, require_admin
 from fundapp.database import write_transaction
@@ -18,10 +18,10 @@ def _bearer_user() -> User | None:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    user, token = services.user_for_token(secret.strip())
-    if token is not None and services.token_use_to_note(token, NOTE_USE_EVERY):
+    user, token = tokens.user_for_token(secret.strip())
+    if token is not None and tokens.token_use_to_note(token, NOTE_USE_EVERY):
         with write_transaction():
-            services.note_token_use(token)
+            tokens.note_token_use(token)
     return user
 
 

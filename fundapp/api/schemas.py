@@ -104,12 +104,19 @@ class TokenRequestSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
     name = fields.String(load_default="API", validate=validate.Length(max=100))
+    code = fields.String(load_only=True, validate=validate.Length(max=64), metadata={
+        "description": "Required of an account holding a second factor: the code its authenticator app "
+                       "shows, or one of its recovery codes."})
+    expires_in_days = fields.Integer(load_default=None, allow_none=True,
+                                     validate=validate.Range(min=1, max=365),
+                                     metadata={"description": "Days the token works; omit for no expiry."})
 
 
 class TokenSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     token = fields.String(metadata={"description": "Shown once; send as 'Authorization: Bearer …'."})
+    expires_at = fields.DateTime(allow_none=True)
 
 
 class UserSchema(Schema):
@@ -122,6 +129,9 @@ class UserSchema(Schema):
     is_admin = fields.Boolean(load_default=False)
     account_type = fields.String(dump_only=True)
     active = fields.Boolean(dump_only=True)
+    second_factor = fields.Boolean(dump_only=True,
+                                   metadata={"description": "Whether it holds a second factor."})
+    email_confirmed = fields.Boolean(dump_only=True)
     activation_link = fields.String(dump_only=True)
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from fundapp.api.auth import admin_only
 from fundapp.api.docs import documented_errors as errors_of
 from fundapp.api.schemas import AccountStateSchema, CountrySchema, UserSchema
-from fundapp.auth import services
+from fundapp.auth import credentials, services
 from fundapp.auth.models import User
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -22,7 +22,9 @@ documented_errors = errors_of(blp)
 
 def user_json(user: User, activation_link: str | None = None) -> dict:
     body = {"id": user.id, "email": user.email, "name": user.name, "language": user.language,
-            "is_admin": user.is_admin, "account_type": user.account_type, "active": user.is_active}
+            "is_admin": user.is_admin, "account_type": user.account_type, "active": user.is_active,
+            "second_factor": user.second_factor_at is not None,
+            "email_confirmed": user.email_confirmed_at is not None}
     if activation_link:
         body["activation_link"] = activation_link
     return body
@@ -83,6 +85,28 @@ def reinvite(user_id: int):
     if person.password_hash is not None:
         raise Refused({"user": _("This account is already active.")}, status=409)
     return user_json(person, services.invite(g.api_user, person))
+
+
+@blp.route("/<int:user_id>/second-factor/reset", methods=["POST"])
+@admin_only
+@blp.response(200, UserSchema)
+@documented_errors
+def reset_second_factor(user_id: int):
+    """Remove every second factor of a user who lost them (check who is asking first); its sessions end."""
+    person = _user_or_404(user_id)
+    credentials.reset_second_factor(g.api_user, person)
+    return user_json(person)
+
+
+@blp.route("/<int:user_id>/sessions/end", methods=["POST"])
+@admin_only
+@blp.response(200, UserSchema)
+@documented_errors
+def end_sessions(user_id: int):
+    """Sign a user out of every browser."""
+    person = _user_or_404(user_id)
+    services.end_sessions(g.api_user, person)
+    return user_json(person)
 
 
 @countries.route("", methods=["POST"])

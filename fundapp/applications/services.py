@@ -274,7 +274,12 @@ def move(actor, application: Application, to: str, role: str, reason: str = "",
 
 def submit(founder, application: Application, fund: Fund, company: Company) -> bool:
     """Submit a complete, eligible draft once (its first revision), or resubmit an application the fund
-    asked to change; False when it was already submitted (nothing new)."""
+    asked to change; False when it was already submitted (nothing new). The founder's address must be
+    confirmed first."""
+    if founder.email_confirmed_at is None:
+        raise Refused({"email": _(
+            "Confirm your email address before submitting: open the link we mailed to %(email)s, or send a "
+            "new one from your account page.", email=founder.email)}, status=403)
     if application.state == "changes_requested":
         resubmit(founder, application, fund, company)
         return True

@@ -12,7 +12,8 @@ from fundapp.ledger.rows import LedgerEntry
 from fundapp.revisions import touch
 
 # Never copied into the log, whatever the object.
-SECRET_COLUMNS = frozenset({"password_hash", "session_token", "token_hash"})
+SECRET_COLUMNS = frozenset({"password_hash", "session_token", "token_hash", "totp_secret", "secret_hash",
+                            "code_hash", "credential_id", "public_key"})
 
 
 def _plain(value):
@@ -34,8 +35,9 @@ def snapshot(obj) -> dict:
 
 
 def record(actor, action: str, obj, *, before: dict | None = None, fund_id: int | None = None,
-           after: dict | None = None) -> AuditEntry:
-    """Append an entry for a change to obj made by actor (None for the system itself)."""
+           after: dict | None = None, on_pages: bool = True) -> AuditEntry:
+    """Append an entry for a change to obj made by actor (None for the system itself). on_pages=False:
+    nothing any fund's pages show changes (a sign-in, a second factor), so no kept page is dropped."""
     db.session.flush()
     entry = AuditEntry(
         user_id=actor.id if actor is not None and actor.is_authenticated else None,
@@ -48,7 +50,8 @@ def record(actor, action: str, obj, *, before: dict | None = None, fund_id: int 
     )
     db.session.add(entry)
     db.session.flush()
-    touch(None if fund_id is None or _shown_everywhere(obj) else fund_id, figures=_moves_figures(obj))
+    if on_pages:
+        touch(None if fund_id is None or _shown_everywhere(obj) else fund_id, figures=_moves_figures(obj))
     return entry
 
 

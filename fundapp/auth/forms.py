@@ -1,10 +1,12 @@
-"""Forms of accounts: sign in, registration, activation, password, language, API tokens."""
+"""Forms of accounts: sign in and its second step, registration, activation, passwords and their reset,
+second factors, language, API tokens."""
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from fundapp.auth.tokens import LIFETIMES
 from fundapp.funds.constants import LANGUAGES
-from fundapp.web.forms import Form
+from fundapp.web.forms import Form, chosen
 
 
 def language_choices():
@@ -54,7 +56,49 @@ class LanguageForm(Form):
     submit = SubmitField(_l("Save language"))
 
 
+def lifetime_choices():
+    return chosen([(str(days), _l("%(days)d days", days=days)) for days in LIFETIMES]
+                  + [("never", _l("No expiry"))])
+
+
 class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
                        description=_l("Say where it is used, e.g. 'accounting export'."))
+    lifetime = SelectField(_l("Valid for"), choices=lifetime_choices, validators=[DataRequired()])
     submit = SubmitField(_l("Create token"))
+
+    @property
+    def days(self) -> int | None:
+        return None if self.lifetime.data == "never" else int(self.lifetime.data)
+
+
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(NewPasswordMixin, Form):
+    submit = SubmitField(_l("Set my new password"))
+
+
+class SecondStepForm(Form):
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=64)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})
+    submit = SubmitField(_l("Continue"))
+
+
+class AuthenticatorForm(Form):
+    code = StringField(_l("The 6-digit code the app shows"), validators=[DataRequired(), Length(max=64)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("Turn on the authenticator app"))
+
+
+class ConfirmPasswordForm(Form):
+    """An action on one's credentials, confirmed with the password."""
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=256)])
+    submit = SubmitField(_l("Confirm"))
+
+
+class ConfirmForm(Form):
+    submit = SubmitField(_l("Confirm my email address"))

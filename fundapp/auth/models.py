@@ -1,9 +1,10 @@
-"""People and what they may do: users, fund-scoped grants, invitations and API tokens."""
+"""People and what they may do: users, fund-scoped grants, mailed links, second factors, sessions and API
+tokens."""
 import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.columns import UTCDateTime, utcnow
@@ -31,6 +32,16 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A founder's address is confirmed through a mailed link before it may submit (staff are invited by
+    # a mailed link: theirs is confirmed when they activate).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factors: an RFC 6238 secret (base32) once confirmed, and the last time step a code was
+    # accepted at (a code is never accepted twice); second_factor_at is set while any factor is held.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int] = mapped_column(default=0)
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    second_factor_failures: Mapped[int] = mapped_column(default=0)
+    second_factor_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     grants: Mapped[list["Grant"]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"
@@ -69,13 +80,18 @@ class Grant(db.Model):
     partner: Mapped["Partner | None"] = relationship(lazy="raise")  # noqa: F821
 
 
-class Invitation(db.Model):
-    """A single-use activation link for a staff account; only its hash is kept."""
+LINK_PURPOSES = ("activation", "reset", "confirmation")
 
-    __tablename__ = "invitations"
+
+class AccountLink(db.Model):
+    """A single-use link mailed to a user: to activate a staff account, reset a password or confirm an
+    address. Only its hash is kept."""
+
+    __tablename__ = "account_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -96,6 +112,53 @@ class ApiToken(db.Model):
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="raise")
+
+    def works(self, now: datetime) -> bool:
+        """Whether the token still opens the API: not revoked and not expired."""
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class RecoveryCode(db.Model):
+    """One of a user's ten single-use codes for when its second factor is out of reach; hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Passkey(db.Model):
+    """A WebAuthn credential a user signs in with as its second factor."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1024), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(2048))
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class UserSession(db.Model):
+    """A signed-in browser: the cookie holds a secret whose hash is kept here, so that the user sees
+    its sessions and ends any of them."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    browser: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

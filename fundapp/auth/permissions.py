@@ -98,6 +98,17 @@ def fund_or_404(user: User, fund_id: int, ability: str = "view_fund") -> Fund:
     return fund
 
 
+def second_factor_required(user: User) -> bool:
+    """Whether the user must hold a second factor: administrators and fund managers, who handle public
+    money and decisions (for everyone else it is a choice)."""
+    if user.is_admin:
+        return True
+    if user.is_founder:
+        return False
+    return db.session.scalar(select(Grant.id).where(Grant.user_id == user.id, Grant.role == "manager")
+                             .limit(1)) is not None
+
+
 def require_admin(user: User) -> None:
     """Stop anyone but an admin; others learn nothing of what lies behind (404)."""
     if not (user.is_authenticated and user.is_admin):

@@ -1,13 +1,17 @@
-"""The signed-in user of a request: loading, idle timeout, language and navigation."""
+"""The signed-in user of a request: loading, idle timeout, the second factor staff must hold, language
+and navigation."""
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, has_request_context, redirect, request, session, url_for
+from flask import current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
+from fundapp.auth import sessions
 from fundapp.auth.models import Grant, User
+from fundapp.auth.permissions import second_factor_required
+from fundapp.database import write_transaction
 from fundapp.extensions import db
 from fundapp.funds.constants import LANGUAGES
 from fundapp.funds.models import Fund
@@ -16,9 +20,13 @@ SEEN_EVERY = 60  # seconds
 
 
 def load_user(session_token: str) -> User | None:
-    """Flask-Login's loader: the session holds the alternative id, never the primary key."""
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
-    return user if user is not None and user.is_active else None
+    """Flask-Login's loader: the cookie holds the alternative id (never the primary key) and the secret
+    of its session, which must still be open (fundapp.auth.sessions)."""
+    found = sessions.find(session_token, session.get("sid"))
+    if found is None or not found[0].is_active:
+        return None
+    user, g.user_session = found
+    return user
 
 
 def select_locale() -> str:
@@ -46,11 +54,31 @@ def enforce_idle_timeout():
         # there is kept in the browser and put back: see static/keep-typed.js)
         next_page = request.full_path if request.method == "GET" else _page_of(request.referrer)
         return redirect(url_for("auth.login", next=next_page))
-    # Noted at most once a minute: a page viewed again does not sign and send a new cookie each time.
+    # Noted at most once a minute: a page viewed again does not sign and send a new cookie each time,
+    # nor write to the database.
     if now - session.get("last_seen", 0) >= SEEN_EVERY:
         session["last_seen"] = now
         session.permanent = True
+        with write_transaction():
+            sessions.seen(g.user_session)
     return None
+
+
+# Pages open to staff who must still set up a second factor: setting it up, and leaving.
+OPEN_BEFORE_SECOND_FACTOR = frozenset({
+    "account.security", "account.authenticator", "account.passkey_options", "account.add_passkey",
+    "account.new_codes", "auth.logout", "auth.choose_language", "static", "bootstrap.static"})
+
+
+def require_second_factor():
+    """Administrators and fund managers reach nothing but the second-factor page until they hold one."""
+    if (request.endpoint in OPEN_BEFORE_SECOND_FACTOR or request.path.startswith("/api/")
+            or not current_user.is_authenticated or current_user.second_factor_at is not None):
+        return None
+    if not second_factor_required(current_user):
+        return None
+    flash(_("Set up a second factor to continue: your role handles public money or decisions."), "warning")
+    return redirect(url_for("account.security"))
 
 
 def navigation() -> dict:

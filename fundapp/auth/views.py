@@ -1,26 +1,37 @@
-"""Pages of accounts: sign in and out, registration, activation, the user's own settings."""
+"""Pages of signing in and getting in again: sign in and its second step, sign out, registration and the
+confirmation of an address, activation, a forgotten password."""
+import base64
 import time
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    abort,
+    after_this_request,
     current_app,
     flash,
+    g,
+    jsonify,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask_babel import format_datetime, refresh
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
-from fundapp.auth import services
-from fundapp.auth.forms import ActivateForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm
-from fundapp.auth.models import ApiToken, User
+from fundapp.auth import credentials, links, passkeys, second_factor, services, sessions, throttle
+from fundapp.auth.forms import (
+    ActivateForm,
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    SecondStepForm,
+)
+from fundapp.auth.models import User
 from fundapp.errors import Refused
 from fundapp.extensions import db, limiter
 from fundapp.funds.constants import LANGUAGES
@@ -29,7 +40,7 @@ from fundapp.web.forms import show_refusal
 blueprint = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Follow ?next= only within this site."""
     if target:
         parts = urlsplit(target)
@@ -38,12 +49,28 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def start_session(user) -> None:
-    """A new session for a fresh sign-in: nothing of the anonymous one is carried over."""
+def start_session(user: User) -> None:
+    """A new session for a fresh sign-in: nothing of the anonymous one is carried over, and the session
+    is recorded for the user to see and end."""
     session.clear()
+    _record, secret = sessions.open_session(user, request.user_agent.string)
     login_user(user)
+    session["sid"] = secret
     session["last_seen"] = time.time()
     session.permanent = True
+
+
+def site() -> passkeys.Site:
+    """This site as WebAuthn names it: the host passkeys are bound to, and the pages' origin."""
+    return passkeys.Site(rp_id=current_app.config["WEBAUTHN_RP_ID"] or request.host.split(":")[0],
+                         origin=request.host_url.rstrip("/"))
+
+
+def _finish_sign_in(user: User, method: str, next_page: str | None):
+    credentials.signed_in(user, method)
+    start_session(user)
+    after_this_request(lambda response: throttle.remember_device(response, user))
+    return safe_next(next_page)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -53,18 +80,97 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            start_session(user)
-            return redirect(_safe_next(request.args.get("next")))
-        form.form_errors.append(_("Email or password is not correct."))
+        email = services.normalize_email(form.email.data)
+        if throttle.held("sign_in", email):
+            form.form_errors.append(_("Too many failed sign-ins with this address. Wait a few minutes and "
+                                      "try again, or choose a new password through “Forgot your password?”."))
+            return render_template("auth/login.html", form=form), 429
+        user = credentials.authenticate(email, form.password.data)
+        if user is None:
+            throttle.count("sign_in", email)
+            form.form_errors.append(_("Email or password is not correct."))
+        elif user.second_factor_at is not None:
+            session.clear()
+            session["second_step"] = {"user": user.id, "token": user.session_token, "at": time.time(),
+                                      "next": request.args.get("next")}
+            return redirect(url_for("auth.second_step"))
+        else:
+            return redirect(_finish_sign_in(user, "password", request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+def _pending_user() -> User | None:
+    """The user who gave its password in this browser moments ago and owes its second factor."""
+    pending = session.get("second_step")
+    if not isinstance(pending, dict):
+        return None
+    lifetime = current_app.config["SECOND_STEP_LIFETIME"].total_seconds()
+    if time.time() - pending.get("at", 0) > lifetime:
+        session.pop("second_step", None)
+        return None
+    user = db.session.get(User, pending.get("user"))
+    if user is None or not user.is_active or user.session_token != pending.get("token"):
+        return None
+    return user
+
+
+def _refusal(attempt: second_factor.Attempt) -> str:
+    if attempt.locked_until is not None:
+        return _("Too many wrong codes: the second step is locked until %(time)s. Wait, or ask your "
+                 "administrator to reset your second factor.",
+                 time=format_datetime(attempt.locked_until, "short"))
+    return _("This code is not correct, or was used already.")
+
+
+@blueprint.route("/login/second-step", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SECOND_STEP_RATE_LIMIT"], methods=["POST"])
+def second_step():
+    user = _pending_user()
+    if user is None:
+        flash(_("Sign in again: the second step waits five minutes at most."), "info")
+        return redirect(url_for("auth.login"))
+    form = SecondStepForm()
+    if form.validate_on_submit():
+        attempt = credentials.second_step(user, form.code.data)
+        if attempt.accepted:
+            return redirect(_finish_sign_in(user, attempt.method, session["second_step"].get("next")))
+        form.code.errors = [_refusal(attempt)]
+    locked = second_factor.locked_until(user)
+    return render_template("auth/second_step.html", form=form, locked=locked,
+                           has_passkeys=passkeys.passkeys_of(user) != [],
+                           has_authenticator=user.totp_secret is not None)
+
+
+@blueprint.post("/login/passkey/options")
+@limiter.limit(lambda: current_app.config["SECOND_STEP_RATE_LIMIT"])
+def passkey_sign_in_options():
+    user = _pending_user()
+    if user is None:
+        return jsonify(error=_("Sign in again: the second step waits five minutes at most.")), 401
+    options, challenge = passkeys.request_options(user, site())
+    session["passkey_challenge"] = base64.b64encode(challenge).decode()
+    return current_app.response_class(options, mimetype="application/json")
+
+
+@blueprint.post("/login/passkey")
+@limiter.limit(lambda: current_app.config["SECOND_STEP_RATE_LIMIT"])
+def passkey_sign_in():
+    user = _pending_user()
+    if user is None:
+        return jsonify(error=_("Sign in again: the second step waits five minutes at most.")), 401
+    challenge = base64.b64decode(session.pop("passkey_challenge", ""))
+    attempt = credentials.passkey_step(user, request.get_data(as_text=True), challenge, site())
+    if not attempt.accepted:
+        message = _refusal(attempt) if attempt.locked_until else _("The passkey was not accepted. Try again, "
+                                                                    "or type a code.")
+        return jsonify(error=message), 200
+    return jsonify(redirect=_finish_sign_in(user, "passkey", session["second_step"].get("next")))
 
 
 @blueprint.post("/logout")
 @login_required
 def logout():
-    services.end_sessions(current_user)
+    sessions.end(g.user_session)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -82,36 +188,88 @@ def register():
             list(LANGUAGES)) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if form.validate_on_submit():
         try:
-            user = services.register_founder(form.email.data, form.name.data, form.password.data,
-                                             form.language.data)
+            services.register_founder(form.email.data, form.name.data, form.password.data, form.language.data)
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            start_session(user)
-            flash(_("Welcome to fundapp. Your account is ready."), "success")
-            return redirect(url_for("main.home"))
+            # The same answer whether the address had an account or not.
+            return render_template("auth/register_sent.html", email=services.normalize_email(form.email.data))
     return render_template("auth/register.html", form=form)
+
+
+def _link_invalid(purpose: str):
+    return render_template("auth/link_invalid.html", purpose=purpose), 404
+
+
+@blueprint.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    # A page with a button: a mail scanner that opens the link confirms nothing.
+    link = links.pending(token, "confirmation", to_spend=request.method == "POST")
+    if link is None:
+        return _link_invalid("confirmation")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = services.confirm_email(link)
+        flash(_("Your email address is confirmed. You can submit applications."), "success")
+        signed_in = current_user.is_authenticated and current_user.id == user.id
+        return redirect(url_for("main.home") if signed_in else url_for("auth.login"))
+    return render_template("auth/confirm.html", form=form)
 
 
 @blueprint.route("/activate/<token>", methods=["GET", "POST"])
 def activate(token: str):
-    invitation = services.pending_invitation(token)
-    if invitation is None:
-        return render_template("auth/activate_invalid.html"), 404
+    link = links.pending(token, "activation", to_spend=request.method == "POST")
+    if link is None:
+        return _link_invalid("activation")
     # The page speaks the language the administrator chose for the invitee.
-    session["language"] = db.session.get(User, invitation.user_id).language
+    session["language"] = db.session.get(User, link.user_id).language
     refresh()
     form = ActivateForm()
     if form.validate_on_submit():
         try:
-            user = services.activate(invitation, form.password.data)
+            user = services.activate(link, form.password.data)
         except Refused as refusal:
             show_refusal(form, refusal)
         else:
-            start_session(user)
             flash(_("Your account is active."), "success")
-            return redirect(url_for("main.home"))
+            return redirect(_finish_sign_in(user, "password", None))
     return render_template("auth/activate.html", form=form)
+
+
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email = services.normalize_email(form.email.data)
+        # Past the address's allowance, the answer is the same and nothing is sent.
+        if not throttle.held("reset", email):
+            throttle.count("reset", email)
+            credentials.request_reset(email)
+        return render_template("auth/forgot_sent.html", email=email)
+    return render_template("auth/forgot.html", form=form)
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    link = links.pending(token, "reset", to_spend=request.method == "POST")
+    if link is None:
+        return _link_invalid("reset")
+    session["language"] = db.session.get(User, link.user_id).language     # as the mail spoke
+    refresh()
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            credentials.reset_password(link, form.password.data)
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your new password is set and every session was signed out. Sign in with it."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
 
 
 @blueprint.post("/language")
@@ -120,53 +278,4 @@ def choose_language():
     language = request.form.get("language")
     if language in LANGUAGES:
         session["language"] = language
-    return redirect(_safe_next(request.form.get("next")))
-
-
-@blueprint.route("/account", methods=["GET", "POST"])
-@login_required
-def account():
-    password_form = PasswordForm(prefix="password")
-    language_form = LanguageForm(prefix="language", language=current_user.language)
-    if password_form.submit.data and password_form.validate_on_submit():
-        try:
-            services.change_password(current_user, password_form.current_password.data,
-                                     password_form.password.data)
-        except Refused as refusal:
-            show_refusal(password_form, refusal)
-        else:
-            start_session(current_user._get_current_object())
-            flash(_("Your password is changed. Your other sessions have been signed out."), "success")
-            return redirect(url_for("auth.account"))
-    elif language_form.submit.data and language_form.validate_on_submit():
-        services.change_language(current_user, language_form.language.data)
-        flash(_("Language saved."), "success")
-        return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=password_form,
-                           language_form=language_form)
-
-
-@blueprint.route("/account/tokens", methods=["GET", "POST"])
-@login_required
-def tokens():
-    form = TokenForm()
-    secret = None
-    if form.validate_on_submit():
-        _token, secret = services.create_token(current_user, form.name.data)
-        form = TokenForm(formdata=None)
-    api_tokens = db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.id.desc())
-    ).all()
-    return render_template("auth/tokens.html", form=form, secret=secret, api_tokens=api_tokens)
-
-
-@blueprint.post("/account/tokens/<int:token_id>/revoke")
-@login_required
-def revoke_token(token_id: int):
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
-    if token.revoked_at is None:
-        services.revoke_token(current_user, token)
-        flash(_("The token is revoked."), "success")
-    return redirect(url_for("auth.tokens"))
+    return redirect(safe_next(request.form.get("next")))

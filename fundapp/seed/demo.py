@@ -97,7 +97,8 @@ def seed(publish: bool = True) -> list[tuple[str, str, str]]:
     admin, _link = accounts.create_staff(None, "admin@fundapp.example", "Amina Admin", "en",
                                          is_admin=True, password=DEMO_PASSWORD)
     logins = [("admin", admin.email, DEMO_PASSWORD)]
-    founder = accounts.register_founder("founder@fundapp.example", "Zoë Founder", DEMO_PASSWORD, "en")
+    founder = accounts.register_founder("founder@fundapp.example", "Zoë Founder", DEMO_PASSWORD, "en",
+                                        confirmed=True)
     for spec in DEMO_FUNDS:
         country = funds.country_for_code(admin, spec["country"])
         values = {key: spec.get(key) for key in funds.FUND_FIELDS}

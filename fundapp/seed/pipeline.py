@@ -141,7 +141,7 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
     accounts.grant_role(manager, chair, fund, "committee")
     for index, (name, sector, town, person, pitch, state, scores) in enumerate(PITCHES[code]):
         founder = accounts.register_founder(f"founder{index + 2}.{code.lower()}@fundapp.example", person,
-                                            password, fund.language)
+                                            password, fund.language, confirmed=True)
         company = register_company(founder, None, {"name": name, "country": code, "sector": sector,
                                                    "region": town}, owner_id=founder.id)
         application = services.start_application(founder, fund, company)

@@ -137,6 +137,7 @@ def _reviewers(fund: Fund, rng: random.Random, password_hash: str) -> list[int]:
             "active": True,
             "session_token": secrets.token_hex(32),
             "created_at": datetime.now(UTC),
+            "email_confirmed_at": datetime.now(UTC),
         }
         for i in range(10)
     ]
@@ -182,6 +183,7 @@ def _pipeline(
                 "active": True,
                 "session_token": secrets.token_hex(32),
                 "created_at": now,
+                "email_confirmed_at": now,
             }
             for i in range(founders)
         ],

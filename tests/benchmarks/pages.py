@@ -24,7 +24,7 @@ def main(database: str, repeats: int) -> None:
     from fundapp import create_app
     from fundapp.applications.models import Application
     from fundapp.auth.models import User
-    from fundapp.auth.services import create_token
+    from fundapp.auth.tokens import create_token
     from fundapp.extensions import db
     from fundapp.funds.models import Partner
     from tests.conftest import sign_in

@@ -14,7 +14,7 @@ from fundapp.applications import services
 from fundapp.applications.models import Application, StateChange
 from fundapp.auth.models import User
 from fundapp.auth.passwords import hash_password
-from fundapp.auth.services import create_token
+from fundapp.auth.tokens import create_token
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.money import to_major

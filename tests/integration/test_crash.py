@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from fundapp.applications import services
 from fundapp.applications.models import Application, StateChange
 from fundapp.auth.models import User
-from fundapp.auth.services import create_token
+from fundapp.auth.tokens import create_token
+from fundapp.columns import utcnow
 from fundapp.funds.models import Fund
 from fundapp.ledger import statements
 from fundapp.ledger.models import Payment
@@ -37,7 +38,7 @@ def _prepare(app):
         plan = []
         for index in range(FOUNDERS):
             founder = User(email=f"crash{index}@example.org", name=f"Founder {index}", language="en",
-                           account_type="founder", password_hash="!")
+                           account_type="founder", password_hash="!", email_confirmed_at=utcnow())
             db.session.add(founder)
             db.session.flush()
             company = register_company(founder, None, {"name": f"Crash {index}", "country": "KE",

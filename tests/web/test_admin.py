@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from fundapp.audit.models import AuditEntry
-from fundapp.auth.models import Grant, Invitation, User
+from fundapp.auth.models import AccountLink, Grant, User
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.notifications.models import OutboxMessage
 from tests.factories import CountryFactory, FundFactory, PartnerFactory, UserFactory
@@ -91,7 +91,7 @@ def test_invitation_link_activates_once_and_expires(app, client, db, login_as):
     assert user.is_active
     assert app.test_client().get(path).status_code == 404  # single use
 
-    invitation = db.session.scalar(select(Invitation))
+    invitation = db.session.scalar(select(AccountLink))
     assert invitation.used_at is not None
 
 
@@ -99,8 +99,8 @@ def test_expired_invitation_is_refused(app, db):
     from fundapp.auth.services import digest
     user = UserFactory(password_hash=None)
     from fundapp.columns import utcnow
-    db.session.add(Invitation(user_id=user.id, token_hash=digest("secret-link"),
-                              expires_at=utcnow() - timedelta(minutes=1)))
+    db.session.add(AccountLink(user_id=user.id, purpose="activation", token_hash=digest("secret-link"),
+                               expires_at=utcnow() - timedelta(minutes=1)))
     db.session.commit()
     assert app.test_client().get("/activate/secret-link").status_code == 404
 

@@ -1,10 +1,12 @@
 """The JSON API skeleton: tokens, users, funds, partners, grants, errors, the OpenAPI document."""
+import pyotp
 from sqlalchemy import select
 
 from fundapp.auth.models import ApiToken, Grant
 from fundapp.funds.models import Fund
 from tests.factories import (
     PASSWORD,
+    TOTP_SECRET,
     AdminFactory,
     FundFactory,
     PartnerFactory,
@@ -25,7 +27,11 @@ def bearer(token: str) -> dict:
 
 def test_token_from_email_and_password(client, db):
     UserFactory(email="m@example.org")
-    response = client.post("/api/v1/tokens", json={"email": "m@example.org", "password": PASSWORD})
+    # the account holds a second factor: its password alone opens nothing
+    alone = client.post("/api/v1/tokens", json={"email": "m@example.org", "password": PASSWORD})
+    assert alone.status_code == 401 and "code" in alone.json["error"]["fields"]
+    response = client.post("/api/v1/tokens", json={"email": "m@example.org", "password": PASSWORD,
+                                                   "code": pyotp.TOTP(TOTP_SECRET).now()})
     assert response.status_code == 201
     secret = response.json["token"]
     stored = db.session.scalar(select(ApiToken))

@@ -35,8 +35,11 @@ TWINS = {
     "committee.vote": "api_applications.cast_vote",
     "review.score": "api_applications.create_review",
     "review.transition": "api_applications.transition",
-    "auth.tokens": "api_tokens.create_token",
-    "auth.revoke_token": "api_tokens.revoke_token",
+    "account.token_list": "api_tokens.create_token",
+    "account.revoke_token": "api_tokens.revoke_token",
+    "admin.revoke_token": "api_tokens.revoke_token",
+    "admin.reset_second_factor": "api_users.reset_second_factor",
+    "admin.end_sessions": "api_users.end_sessions",
     "admin.countries": "api_countries.create_country",
     "admin.reinvite": "api_users.reinvite",
     "admin.revoke_grant": "api_funds.revoke_grant",
@@ -47,8 +50,14 @@ TWINS = {
     "review.edit_criterion": "api_applications.update_criterion",
 }
 # Bound to a browser session: the API authenticates each call by its bearer token instead.
+# A person's own password, second factors and sessions are set in the browser, where the person is.
 SESSION_ONLY = {"auth.login", "auth.logout", "auth.register", "auth.activate", "auth.choose_language",
-                "auth.account", "public.verify"}
+                "auth.second_step", "auth.passkey_sign_in_options", "auth.passkey_sign_in",
+                "auth.forgot_password", "auth.reset_password", "auth.confirm_email",
+                "account.overview", "account.send_confirmation", "account.authenticator",
+                "account.remove_authenticator", "account.recovery_codes", "account.passkey_options",
+                "account.add_passkey", "account.remove_passkey", "account.end_session",
+                "account.end_other_sessions", "public.verify"}
 # Not yet twinned: a route listed here must get its API route, and then move to TWINS.
 NOT_YET: set[str] = set()
 
