@@ -15,10 +15,11 @@ from psycopg import sql
 from sqlalchemy import event, text
 
 from fundapp import create_app
+from fundapp.auth.links import digest
 from fundapp.extensions import db as _db
 from tests import factories
 
-pytest_plugins = ["tests.jobs_portfolio", "tests.world"]  # the portfolio_ fixture of job reporting; the world
+pytest_plugins = ["tests.jobs_portfolio", "tests.world", "tests.mailbox"]  # the portfolio_ fixture of job reporting; the world
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -218,7 +219,7 @@ def sign_in(client, user) -> None:
     """Give the client a signed-in session for the user, recorded as the sign-in would (its second step
     passed, for a user holding a second factor)."""
     secret = secrets.token_urlsafe(16)
-    factories.UserSessionFactory(user_id=user.id, secret_hash=factories.digest(secret))
+    factories.UserSessionFactory(user_id=user.id, secret_hash=digest(secret))
     with client.session_transaction() as session:
         session["_user_id"] = user.session_token
         session["_fresh"] = True
