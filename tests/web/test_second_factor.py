@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from fundapp.audit.models import AuditEntry
-from fundapp.auth.models import ApiToken, RecoveryCode, User
+from fundapp.auth.models import ApiToken, RecoveryCode
 from fundapp.columns import utcnow
 from fundapp.notifications.models import OutboxMessage
 from tests.conftest import sign_in
