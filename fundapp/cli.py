@@ -39,6 +39,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         click.echo("The database already holds data; it was left as it is.")
     for who, email, password in logins:
         click.echo(f"  {who:<70} {email:<40} {password}")
+    click.echo("The administrator and the fund managers set up a second factor (an authenticator app or a "
+               "passkey) at their first sign-in.")
     # The command's own transaction (it took the write lock to seed or to look) ends before serving:
     # the server's requests must not wait on it.
     db.session.remove()

@@ -99,7 +99,7 @@ def _security_page(form, status: int = 200):
     uri = None if me.totp_secret else second_factor.provisioning_uri(me, _pending_secret())
     return render_template(
         "account/security.html", authenticator_form=form, uri=uri,
-        secret=None if me.totp_secret else _pending_secret(),
+        secret=None if me.totp_secret else second_factor.grouped(_pending_secret()),
         qr_code=second_factor.qr_code(uri) if uri else None, passkeys=passkeys.passkeys_of(me),
         codes_left=second_factor.recovery_codes_left(me), required=second_factor_required(me),
         password_form=ConfirmPasswordForm(formdata=None)), status

@@ -35,6 +35,11 @@ def provisioning_uri(user: User, secret: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
+def grouped(secret: str) -> str:
+    """The secret in groups of four, as a person types it (authenticator apps ignore the spaces)."""
+    return " ".join(secret[start:start + 4] for start in range(0, len(secret), 4))
+
+
 def qr_code(uri: str) -> str:
     """The URI as a QR code: an SVG data URI for an <img>."""
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)

@@ -77,8 +77,7 @@ def require_second_factor():
         return None
     if not second_factor_required(current_user):
         return None
-    flash(_("Set up a second factor to continue: your role handles public money or decisions."), "warning")
-    return redirect(url_for("account.security"))
+    return redirect(url_for("account.security"))       # which says why
 
 
 def navigation() -> dict:

@@ -92,7 +92,7 @@ class Visitor:
 
     def set_up_authenticator(self, email: str) -> list[str]:
         """Turn on an authenticator app from the security page; the recovery codes shown."""
-        secret = self.page.get_by_test_id("totp-secret").inner_text().strip()
+        secret = self.page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
         AUTHENTICATORS[self.site, email] = [secret, 0]
         self.page.get_by_label("The 6-digit code the app shows").fill(authenticator_code(self.site, email))
         self.page.get_by_role("button", name="Turn on the authenticator app").click()
