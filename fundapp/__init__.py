@@ -84,6 +84,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"] or str(Path(app.instance_path) / "uploads")
     app.config["REPORTS_DIR"] = app.config["REPORTS_DIR"] or str(ROOT / "reports")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    if production and not app.config.get("TRUSTED_HOSTS"):
+        app.logger.warning("TRUSTED_HOSTS is not set: mailed links name whatever host a request gives.")
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

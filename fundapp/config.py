@@ -59,6 +59,10 @@ class Config:
     # The host name passkeys are bound to (WebAuthn's relying party id); the request's host when unset.
     WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID")
     FORCE_HTTPS = ENVIRONMENT == "production" and os.environ.get("FORCE_HTTPS", "1") == "1"
+    # The host names the site answers to: Flask refuses a request naming another (400), so that a link
+    # mailed to a user (a password reset) never names a host an attacker put in the request.
+    TRUSTED_HOSTS = [host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",")
+                     if host.strip()] or None
     BEHIND_PROXY = os.environ.get("BEHIND_PROXY", "0") == "1"
 
     WTF_CSRF_TIME_LIMIT = None  # the session's own idle timeout bounds a token's life

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from fundapp import inputs
 from fundapp.extensions import db
@@ -109,6 +109,9 @@ def error_response(status: int, message: str | None = None, fields: dict | None 
 
 
 def handle_http_exception(error: HTTPException):
+    if isinstance(error, SecurityError):
+        # a host not among TRUSTED_HOSTS: no address of this site can be built for the answer
+        return str(TITLES[400]), 400, {"Content-Type": "text/plain; charset=utf-8"}
     status = error.code or 500
     if status not in TITLES:
         status = 400 if 400 <= status < 500 else 500

@@ -15,11 +15,13 @@ pytestmark = pytest.mark.seeded("demo")
 
 
 ANONYMOUS_PAGES = ["/login", "/register", "/activate/no-such-link", "/no-such-page", "/reports/verify",
-                   "/open-data/", "/open-data/1", "/open-data/2"]
+                   "/open-data/", "/open-data/1", "/open-data/2", "/password/forgot",
+                   "/password/reset/no-such-link", "/confirm/no-such-link"]
 PAGES_BY_ROLE = {
     "admin@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/new", "/funds/{fund}/edit",
                               "/admin/countries", "/admin/users", "/admin/users/{manager}",
-                              "/admin/audit", "/admin/outbox", "/account", "/account/tokens"],
+                              "/admin/audit", "/admin/outbox", "/account", "/account/tokens",
+                              "/account/security", "/account/sessions"],
     "manager.kenya@fundapp.example": ["/", "/funds/", "/funds/{fund}", "/funds/{fund}/capital",
                                       "/funds/{fund}/portfolio/", "/funds/{fund}/partners/{partner}/statement",
                                       "/funds/{fund}/applications", "/funds/{fund}/applications/{reviewed}",
@@ -34,13 +36,15 @@ PAGES_BY_ROLE = {
     "chair.ke@fundapp.example": ["/funds/{fund}/applications/{before_committee}"],
     "government.kenya@fundapp.example": ["/", "/funds/{fund}", "/funds/{fund}/partners/{partner}/statement",
                                          "/funds/{fund}/partners/{partner}/statement?as_of=2025-06-30",
-                                         "/funds/{fund}/jobs", "/funds/{fund}/reports/", "/account/tokens"],
+                                         "/funds/{fund}/jobs", "/funds/{fund}/reports/", "/account/tokens",
+                                         "/account/security"],
     "manager.senegal@fundapp.example": ["/", "/funds/{senegal}", "/funds/{senegal}/capital",
                                         "/funds/{senegal}/jobs", "/funds/{senegal}/headcount",
                                         "/funds/{senegal}/portfolio/", "/funds/{senegal}/applications",
                                         "/funds/{senegal}/reports/", "/account"],
     "founder@fundapp.example": ["/portal/", "/portal/companies/new", "/portal/applications/{application}",
-                                "/portal/companies/{owned}/headcount", "/account"],
+                                "/portal/companies/{owned}/headcount", "/account", "/account/security",
+                                "/account/sessions", "/account/tokens"],
 }
 
 

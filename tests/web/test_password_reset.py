@@ -127,3 +127,16 @@ def test_a_founder_saves_a_draft_but_submits_only_once_its_address_is_confirmed(
     assert client.post(f"/portal/applications/{application.id}/submit").status_code == 302
     db.session.refresh(application)
     assert application.state == "submitted"
+
+
+def test_a_mailed_link_never_names_a_host_an_attacker_sent(make_app, db):
+    from fundapp.notifications.models import OutboxMessage
+    app = make_app(TRUSTED_HOSTS=["funds.example.org"])
+    FounderFactory(email="zoe@example.org")
+    client = app.test_client()
+    forged = client.post("/password/forgot", data={"email": "zoe@example.org"},
+                         headers={"Host": "evil.example"})
+    assert forged.status_code == 400
+    assert db.session.scalar(select(OutboxMessage)) is None
+    client.post("/password/forgot", data={"email": "zoe@example.org"}, headers={"Host": "funds.example.org"})
+    assert "http://funds.example.org/password/reset/" in db.session.scalar(select(OutboxMessage.body))
