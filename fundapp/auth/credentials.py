@@ -146,6 +146,8 @@ def add_passkey(user: User, answer: str, challenge: bytes, site: passkeys.Site,
 
 def _factor_added(user: User, method: str, name: str = "") -> list[str] | None:
     first = user.second_factor_at is None
+    if first:
+        sessions.end_all(user)          # they were opened with the password alone (the view opens a new one)
     second_factor.refresh_held(user)
     record(user, "user.second_factor_add", user, after={"method": method, "name": name}, on_pages=False)
     _notify(user, lambda: _("A second factor was added to your fundapp account. If it was not you, tell "

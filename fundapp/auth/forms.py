@@ -23,21 +23,32 @@ class LoginForm(Form):
 CURRENT_PASSWORD = PasswordField(_l("Current password"), validators=[DataRequired()])
 
 
-class NewPasswordMixin:
-    password = PasswordField(
+def new_password_field():
+    return PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(max=256)],
         description=_l("At least 12 characters; common passwords are refused."),
     )
-    confirm = PasswordField(
+
+
+def repeat_field():
+    return PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
 
-class RegisterForm(NewPasswordMixin, Form):
+class NewPasswordMixin:
+    password = new_password_field()
+    confirm = repeat_field()
+
+
+class RegisterForm(Form):
+    # in the order a person fills them in: who it is, then its password
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = new_password_field()
+    confirm = repeat_field()
     language = SelectField(_l("Language"), choices=language_choices)
     submit = SubmitField(_l("Create my account"))
 

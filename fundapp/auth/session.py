@@ -64,10 +64,11 @@ def enforce_idle_timeout():
     return None
 
 
-# Pages open to staff who must still set up a second factor: setting it up, and leaving.
+# Pages open to staff who must still set up a second factor: setting it up, their language, and leaving.
 OPEN_BEFORE_SECOND_FACTOR = frozenset({
-    "account.security", "account.authenticator", "account.passkey_options", "account.add_passkey",
-    "account.new_codes", "auth.logout", "auth.choose_language", "static", "bootstrap.static"})
+    "account.overview", "account.security", "account.authenticator", "account.passkey_options",
+    "account.add_passkey", "account.new_codes", "auth.logout", "auth.choose_language", "static",
+    "bootstrap.static"})
 
 
 def require_second_factor():

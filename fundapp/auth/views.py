@@ -93,6 +93,7 @@ def login():
             session.clear()
             session["second_step"] = {"user": user.id, "token": user.session_token, "at": time.time(),
                                       "next": request.args.get("next")}
+            session["language"] = user.language
             return redirect(url_for("auth.second_step"))
         else:
             return redirect(_finish_sign_in(user, "password", request.args.get("next")))
@@ -134,7 +135,10 @@ def second_step():
         attempt = credentials.second_step(user, form.code.data)
         if attempt.accepted:
             return redirect(_finish_sign_in(user, attempt.method, session["second_step"].get("next")))
-        form.code.errors = [_refusal(attempt)]
+        if attempt.locked_until is None:                       # a lock is said once, atop the page
+            form.code.errors = [_refusal(attempt)]
+    if user.totp_secret is None:
+        form.code.label.text = _("Recovery code")
     locked = second_factor.locked_until(user)
     return render_template("auth/second_step.html", form=form, locked=locked,
                            has_passkeys=passkeys.passkeys_of(user) != [],
@@ -171,8 +175,10 @@ def passkey_sign_in():
 @login_required
 def logout():
     sessions.end(g.user_session)
+    language = current_user.language
     logout_user()
     session.clear()
+    session["language"] = language          # the sign-in page goes on in the user's language
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -207,6 +213,9 @@ def confirm_email(token: str):
     link = links.pending(token, "confirmation", to_spend=request.method == "POST")
     if link is None:
         return _link_invalid("confirmation")
+    if not current_user.is_authenticated:
+        session["language"] = db.session.get(User, link.user_id).language     # as the mail spoke
+        refresh()
     form = ConfirmForm()
     if form.validate_on_submit():
         user = services.confirm_email(link)
@@ -255,7 +264,7 @@ def reset_password(token: str):
     link = links.pending(token, "reset", to_spend=request.method == "POST")
     if link is None:
         return _link_invalid("reset")
-    session["language"] = db.session.get(User, link.user_id).language     # as the mail spoke
+    link_language = session["language"] = db.session.get(User, link.user_id).language     # as the mail spoke
     refresh()
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -267,6 +276,7 @@ def reset_password(token: str):
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
+            session["language"] = link_language
             flash(_("Your new password is set and every session was signed out. Sign in with it."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

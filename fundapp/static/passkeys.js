@@ -18,7 +18,10 @@
   function setUp(box, create) {
     var button = box.querySelector("[data-passkey-button]");
     var error = box.querySelector("[data-passkey-error]");
-    function show(message) { error.textContent = message; error.hidden = false; button.disabled = false; }
+    var waiting = box.querySelector("[data-passkey-waiting]");
+    function show(message) {
+      error.textContent = message; error.hidden = false; waiting.hidden = true; button.disabled = false;
+    }
     if (!window.PublicKeyCredential || !PublicKeyCredential.parseCreationOptionsFromJSON) {
       show(error.dataset.unsupported);
       button.disabled = true;
@@ -27,6 +30,7 @@
     button.addEventListener("click", function () {
       button.disabled = true;
       error.hidden = true;
+      waiting.hidden = false;
       post(box.dataset.options).then(function (options) {
         if (options.error) { throw new Error(options.error); }
         return create

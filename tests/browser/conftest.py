@@ -84,8 +84,8 @@ class Visitor:
         self.page.get_by_role("button", name="Sign in").click()
         self.page.wait_for_load_state()
         if "/login/second-step" in self.page.url:
-            self.page.get_by_label("Code from your authenticator app").fill(authenticator_code(self.site, email))
-            self.page.get_by_role("button", name="Continue").click()
+            self.page.locator("#code").fill(authenticator_code(self.site, email))     # in any language
+            self.page.locator("#submit").click()
             self.page.wait_for_load_state()
         elif self.page.url.endswith("/account/security"):
             self.set_up_authenticator(email)
@@ -94,10 +94,10 @@ class Visitor:
         """Turn on an authenticator app from the security page; the recovery codes shown."""
         secret = self.page.get_by_test_id("totp-secret").inner_text().replace(" ", "")
         AUTHENTICATORS[self.site, email] = [secret, 0]
-        self.page.get_by_label("The 6-digit code the app shows").fill(authenticator_code(self.site, email))
-        self.page.get_by_role("button", name="Turn on the authenticator app").click()
+        self.page.locator("#code").fill(authenticator_code(self.site, email))
+        self.page.locator("#submit").click()
         codes = [code.strip() for code in self.page.get_by_test_id("recovery-codes").locator("code").all_inner_texts()]
-        self.page.get_by_role("link", name="I have kept my codes").click()
+        self.page.get_by_test_id("codes-kept").click()
         self.page.goto("/")
         return codes
 

@@ -105,7 +105,7 @@ def test_a_passkey_is_registered_and_signs_in(db, browser, live_server):
             "hasUserVerification": True, "isUserVerified": True, "automaticPresenceSimulation": True}})
         founder.sign_in("zoe@example.org")
         founder.page.goto("/account/security")
-        founder.page.get_by_label("Name of the new passkey").fill("Work laptop")
+        founder.page.get_by_label("Name of the new passkey (optional)").fill("Work laptop")
         founder.page.get_by_role("button", name="Add a passkey").click()
         expect(founder.page.get_by_role("heading", name="Your recovery codes")).to_be_visible()
         assert_no_violations(founder, "account-recovery-codes-1280")

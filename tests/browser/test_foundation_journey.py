@@ -54,6 +54,9 @@ def test_admin_creates_fund_and_manager_who_sees_only_it(db, visitor):
     manager.page.get_by_label("Mot de passe", exact=True).fill(STRONG)
     manager.page.get_by_label("Répétez le mot de passe").fill(STRONG)
     manager.page.get_by_role("button", name="Activer mon compte").click()
+    # a fund manager sets up its second factor before anything else
+    expect(manager.page.get_by_text("configurez un second facteur")).to_be_visible()
+    manager.set_up_authenticator("awa@example.sn")
     expect(manager.page.get_by_role("heading", level=1)).to_contain_text("Bienvenue, Awa Diop")
     expect(manager.page.locator("#content").get_by_role("link", name="Fonds national d'amorçage du Sénégal")).to_be_visible()
     expect(manager.page.get_by_text("Jordan Innovation Fund")).to_have_count(0)

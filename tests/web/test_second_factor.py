@@ -55,6 +55,19 @@ def test_a_manager_reaches_no_fund_page_until_it_holds_a_second_factor(client, d
     assert any("second factor was added" in body for body in told)
 
 
+def test_setting_up_the_first_factor_ends_the_sessions_opened_with_the_password_alone(app, db):
+    fund = FundFactory()
+    staff_with_role("manager", fund, email="m@example.org", totp_secret=None, second_factor_at=None)
+    stale, fresh = app.test_client(), app.test_client()
+    password_step(stale, "m@example.org")
+    password_step(fresh, "m@example.org")
+    secret = fresh.get("/account/security").data.decode().split('data-testid="totp-secret">')[1].split("<")[0]
+    fresh.post("/account/security/authenticator", data={"code": code_at(secret.replace(" ", ""))})
+    assert fresh.get(f"/funds/{fund.id}").status_code == 200
+    assert stale.get(f"/funds/{fund.id}").status_code == 302 and stale.get("/account").status_code == 302
+    assert "/login" in stale.get("/").headers["Location"]
+
+
 def test_signing_in_takes_a_code_once_or_a_recovery_code_once(app, db):
     user = UserFactory(email="r@example.org")                         # a reviewer who chose a second factor
     codes = _recovery_codes(db, user)
