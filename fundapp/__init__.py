@@ -85,7 +85,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
     app.config["REPORTS_DIR"] = app.config["REPORTS_DIR"] or str(ROOT / "reports")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     if production and not app.config.get("TRUSTED_HOSTS"):
-        app.logger.warning("TRUSTED_HOSTS is not set: mailed links name whatever host a request gives.")
+        # else a link mailed to a user (a password reset) would name whatever host a request gave
+        raise RuntimeError("TRUSTED_HOSTS must be set when FUNDAPP_ENV=production.")
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

@@ -17,8 +17,10 @@ MAX_MESSAGE = 5000                  # characters of a message to a founder (and 
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls; the line and paragraph
 # separators; the marks that reorder text (a right-to-left override makes "fdp.exe" read "exe.pdf").
-# NUL among them: PostgreSQL cannot store it in text. No keyboard types any of them.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# NUL among them: PostgreSQL cannot store it in text. And lone surrogates, which no encoding stores. No
+# keyboard types any of them.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
 
 
 class InputError(ValueError):

@@ -19,6 +19,8 @@ def _bearer_user() -> User | None:
     if scheme.lower() != "bearer" or not secret.strip():
         return None
     user, token = tokens.user_for_token(secret.strip())
+    if user is not None and not tokens.fits_its_user(user, token):
+        return None
     if token is not None and tokens.token_use_to_note(token, NOTE_USE_EVERY):
         with write_transaction():
             tokens.note_token_use(token)

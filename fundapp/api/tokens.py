@@ -19,7 +19,7 @@ blp = Blueprint("api_tokens", __name__, url_prefix="/api/v1/tokens",
 
 # An account that must hold a second factor and has not set one up yet gets a token for a day at most,
 # from its password alone; it sets up its factor in the browser.
-UNSECURED_DAYS = 1
+UNSECURED_DAYS = tokens.UNSECURED_LIFETIME.days
 
 
 @blp.route("", methods=["POST"])

@@ -13,7 +13,7 @@ from fundapp.revisions import touch
 
 # Never copied into the log, whatever the object.
 SECRET_COLUMNS = frozenset({"password_hash", "session_token", "token_hash", "totp_secret", "secret_hash",
-                            "code_hash", "credential_id", "public_key"})
+                            "code_hash", "credential_id", "public_key", "webauthn_challenge"})
 
 
 def _plain(value):

@@ -1,6 +1,6 @@
 """The user's own account: profile, language and password; second factors (authenticator app, passkeys,
 recovery codes); the sessions signed in; API tokens; the confirmation of a founder's address."""
-import base64
+import secrets
 
 from flask import (
     Blueprint,
@@ -18,7 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from fundapp.auth import credentials, passkeys, second_factor, services, sessions, tokens
+from fundapp.auth import credentials, passkeys, second_factor, services, sessions, throttle, tokens
 from fundapp.auth.forms import (
     AuthenticatorForm,
     ConfirmPasswordForm,
@@ -31,7 +31,7 @@ from fundapp.auth.permissions import second_factor_required
 from fundapp.auth.views import site, start_session
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
-from fundapp.extensions import db, limiter
+from fundapp.extensions import cache, db, limiter
 from fundapp.web.forms import show_refusal
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
@@ -48,6 +48,7 @@ def _me():
 
 
 @blueprint.route("", methods=["GET", "POST"])
+@throttle.password_checks()
 def overview():
     password_form = PasswordForm(prefix="password")
     language_form = LanguageForm(prefix="language", language=current_user.language)
@@ -129,6 +130,7 @@ def authenticator():
 
 
 @blueprint.post("/security/authenticator/remove")
+@throttle.password_checks()
 def remove_authenticator():
     try:
         credentials.remove_authenticator(_me(), ConfirmPasswordForm().password.data or "")
@@ -140,6 +142,7 @@ def remove_authenticator():
 
 
 @blueprint.post("/security/recovery-codes")
+@throttle.password_checks()
 def recovery_codes():
     try:
         codes = credentials.renew_recovery_codes(_me(), ConfirmPasswordForm().password.data or "")
@@ -151,22 +154,22 @@ def recovery_codes():
 
 @blueprint.post("/security/passkeys/options")
 def passkey_options():
-    options, challenge = passkeys.creation_options(_me(), site())
-    session["passkey_challenge"] = base64.b64encode(challenge).decode()
-    return current_app.response_class(options, mimetype="application/json")
+    return current_app.response_class(passkeys.creation_options(_me(), site()), mimetype="application/json")
 
 
 @blueprint.post("/security/passkeys")
 def add_passkey():
-    challenge = base64.b64decode(session.pop("passkey_challenge", ""))
     name = request.args.get("name", "")[:100]
     try:
-        codes = credentials.add_passkey(_me(), request.get_data(as_text=True), challenge, site(), name)
+        codes = credentials.add_passkey(_me(), request.get_data(as_text=True), site(), name)
     except Refused as refusal:
         return jsonify(error=next(iter(refusal.fields.values()))), 422
     start_session(_me())
     if codes is not None:
-        session["new_recovery_codes"] = codes
+        # shown on the next page, once: kept on the server, never in the cookie (which a copy replays)
+        key = secrets.token_urlsafe(16)
+        cache.set(f"recovery-codes:{key}", codes, timeout=300)
+        session["new_recovery_codes"] = key
         return jsonify(redirect=url_for("account.new_codes"))
     flash(_("The passkey is added."), "success")
     return jsonify(redirect=url_for("account.security"))
@@ -175,13 +178,16 @@ def add_passkey():
 @blueprint.get("/security/new-codes")
 def new_codes():
     """The recovery codes that came with a passkey added by script, shown once."""
-    codes = session.pop("new_recovery_codes", None)
+    key = f"recovery-codes:{session.pop('new_recovery_codes', '')}"
+    codes = cache.get(key)
+    cache.delete(key)
     if not codes:
         return redirect(url_for("account.security"))
     return _show_codes(codes, _("The passkey is added."))
 
 
 @blueprint.post("/security/passkeys/<int:passkey_id>/remove")
+@throttle.password_checks()
 def remove_passkey(passkey_id: int):
     passkey = db.session.get(Passkey, passkey_id)
     if passkey is None or passkey.user_id != current_user.id:

@@ -7,7 +7,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from fundapp.audit.services import record
-from fundapp.auth import links, passkeys, second_factor, sessions
+from fundapp.auth import links, passkeys, second_factor, sessions, tokens
 from fundapp.auth.models import AccountLink, Passkey, User
 from fundapp.auth.passwords import check_password, hash_password
 from fundapp.auth.permissions import second_factor_required
@@ -30,6 +30,8 @@ def authenticate(email: str, password: str, channel: str = "web") -> User | None
     """The active user with these credentials, its hash upgraded if its parameters are old; a failure
     is in the audit log, under the user when the address has one."""
     user = user_by_email(email)
+    if user is not None and user.password_hash is None:
+        check_password(_dummy_hash(), password)     # invited, never activated: as long as any refusal
     if user is None:
         # Spend the same time as a real check, so that timing does not reveal which emails exist.
         check_password(_dummy_hash(), password)
@@ -63,12 +65,12 @@ def second_step(user: User, code: str) -> second_factor.Attempt:
     return attempt
 
 
-def passkey_step(user: User, answer: str, challenge: bytes, site: passkeys.Site) -> second_factor.Attempt:
+def passkey_step(user: User, answer: str, site: passkeys.Site) -> second_factor.Attempt:
     """Check a passkey's signature given at the second step; a bad one counts towards the lock."""
     until = second_factor.locked_until(user)
     if until is not None:
         return second_factor.Attempt(False, locked_until=until)
-    if passkeys.verify(user, answer, challenge, site) is None:
+    if passkeys.verify(user, answer, site) is None:
         return second_factor.note_failure(user)
     user.second_factor_failures = 0
     return second_factor.Attempt(True, "passkey")
@@ -115,6 +117,7 @@ def reset_password(link: AccountLink, new: str) -> User:
     confirmed as well: the link reached it."""
     user = db.session.get(User, link.user_id)
     _set_password(user, new)
+    tokens.revoke_all(None, user)                   # whoever took the account loses the API as well
     links.spend(link)
     links.void(user, "reset")
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
@@ -137,10 +140,9 @@ def enrol_authenticator(user: User, secret: str, code: str) -> list[str] | None:
     return _factor_added(user, "totp")
 
 
-def add_passkey(user: User, answer: str, challenge: bytes, site: passkeys.Site,
-                name: str) -> list[str] | None:
+def add_passkey(user: User, answer: str, site: passkeys.Site, name: str) -> list[str] | None:
     """Keep a passkey the browser created; the first second factor comes with recovery codes."""
-    passkey = passkeys.add(user, answer, challenge, site, name)
+    passkey = passkeys.add(user, answer, site, name)
     return _factor_added(user, "passkey", passkey.name)
 
 
@@ -209,6 +211,7 @@ def reset_second_factor(actor: User, user: User) -> None:
     db.session.flush()
     second_factor.refresh_held(user)
     sessions.end_all(user)
+    tokens.revoke_all(actor, user)
     record(actor, "user.second_factor_reset", user, after={"user_id": user.id}, on_pages=False)
     _notify(user, lambda: _("An administrator removed the second factors of your fundapp account. Set up a "
                             "new one when you next sign in."))

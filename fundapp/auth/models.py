@@ -42,6 +42,9 @@ class User(UserMixin, db.Model):
     second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     second_factor_failures: Mapped[int] = mapped_column(default=0)
     second_factor_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The challenge a browser's passkey must sign next, kept here rather than in the cookie so that it
+    # is used once (an old cookie replayed brings no challenge back).
+    webauthn_challenge: Mapped[str | None] = mapped_column(String(100))
 
     grants: Mapped[list["Grant"]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

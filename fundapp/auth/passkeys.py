@@ -1,5 +1,6 @@
 """Passkeys (WebAuthn) as a second factor, through the webauthn library: the options a browser needs to
 create or use one, and the checks of its answers."""
+import base64
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -37,6 +38,19 @@ class Site:
     origin: str
 
 
+def _keep_challenge(user: User, challenge: bytes) -> None:
+    user.webauthn_challenge = base64.b64encode(challenge).decode()
+
+
+def take_challenge(user: User) -> bytes:
+    """The challenge issued to the user last, spent: a second answer to it finds none (the user's row is
+    held until the request ends, so two answers at once cannot both take it)."""
+    stored = db.session.scalar(select(User.webauthn_challenge).where(User.id == user.id).with_for_update())
+    user.webauthn_challenge = None
+    db.session.flush()
+    return base64.b64decode(stored) if stored else b""
+
+
 def passkeys_of(user: User) -> list[Passkey]:
     return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user.id).order_by(Passkey.id)))
 
@@ -45,19 +59,21 @@ def _descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
     return [PublicKeyCredentialDescriptor(id=passkey.credential_id) for passkey in passkeys_of(user)]
 
 
-def creation_options(user: User, site: Site) -> tuple[str, bytes]:
-    """The options for the browser to create a passkey (JSON) and the challenge to expect back."""
+def creation_options(user: User, site: Site) -> str:
+    """The options for the browser to create a passkey (JSON); the challenge to expect back is kept."""
     options = generate_registration_options(
         rp_id=site.rp_id, rp_name=RP_NAME, user_id=str(user.id).encode(), user_name=user.email,
         user_display_name=user.name, exclude_credentials=_descriptors(user),
         authenticator_selection=AuthenticatorSelectionCriteria(
             resident_key=ResidentKeyRequirement.PREFERRED,
             user_verification=UserVerificationRequirement.PREFERRED))
-    return options_to_json(options), options.challenge
+    _keep_challenge(user, options.challenge)
+    return options_to_json(options)
 
 
-def add(user: User, answer: str, challenge: bytes, site: Site, name: str) -> Passkey:
+def add(user: User, answer: str, site: Site, name: str) -> Passkey:
     """Keep the passkey the browser created, once its answer checks out against the challenge."""
+    challenge = take_challenge(user)
     if not answer or len(answer) > MAX_ANSWER or not challenge:
         raise Refused({"passkey": _("The passkey could not be checked. Try again.")})
     try:
@@ -75,16 +91,18 @@ def add(user: User, answer: str, challenge: bytes, site: Site, name: str) -> Pas
     return passkey
 
 
-def request_options(user: User, site: Site) -> tuple[str, bytes]:
-    """The options for the browser to sign with one of the user's passkeys, and the challenge."""
+def request_options(user: User, site: Site) -> str:
+    """The options for the browser to sign with one of the user's passkeys; the challenge is kept."""
     options = generate_authentication_options(rp_id=site.rp_id, allow_credentials=_descriptors(user),
                                               user_verification=UserVerificationRequirement.PREFERRED)
-    return options_to_json(options), options.challenge
+    _keep_challenge(user, options.challenge)
+    return options_to_json(options)
 
 
-def verify(user: User, answer: str, challenge: bytes, site: Site) -> Passkey | None:
-    """The user's passkey that signed the challenge, its use noted; None when the answer does not check
-    out (another user's key, an old challenge, a signature counter gone backwards)."""
+def verify(user: User, answer: str, site: Site) -> Passkey | None:
+    """The user's passkey that signed the challenge issued last, its use noted; None when the answer does
+    not check out (another user's key, an old or spent challenge, a signature counter gone backwards)."""
+    challenge = take_challenge(user)
     if not answer or len(answer) > MAX_ANSWER or not challenge:
         return None
     try:

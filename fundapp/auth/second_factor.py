@@ -49,7 +49,7 @@ def matching_step(secret: str, code: str, after_step: int) -> int | None:
     """The time step (of 30 s) whose code this is, allowing one step of clock drift either way, if it
     is later than after_step (RFC 6238: a code accepted once is never accepted again); else None."""
     code = "".join(code.split())
-    if len(code) != CODE_LENGTH or not code.isdigit():
+    if len(code) != CODE_LENGTH or not (code.isascii() and code.isdigit()):
         return None
     totp = pyotp.TOTP(secret)
     now = int(time.time()) // totp.interval

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fundapp.audit.services import record, snapshot
-from fundapp.auth import links, sessions
+from fundapp.auth import links, sessions, tokens
 from fundapp.auth.links import digest  # noqa: F401  (the hash of every secret, known here to callers)
-from fundapp.auth.models import AccountLink, ApiToken, Grant, User
+from fundapp.auth.models import AccountLink, Grant, User
 from fundapp.auth.passwords import hash_password, password_problem
 from fundapp.auth.permissions import forget_roles
 from fundapp.columns import utcnow
@@ -153,11 +153,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         sessions.end_all(user)
-        now = utcnow()
-        for token in db.session.scalars(
-            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        ):
-            token.revoked_at = now
+        tokens.revoke_all(actor, user)
     record(actor, "user.activate_account" if active else "user.deactivate", user, before=before)
 
 

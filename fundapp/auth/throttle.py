@@ -58,6 +58,20 @@ def count(kind: str, email: str) -> None:
         limiter.limiter.hit(_limit(kind), *_identifiers(kind, email))
 
 
+def forget(kind: str, email: str) -> None:
+    """Start counting afresh for the address (its owner has just proved it is theirs: a reset)."""
+    if current_app.config["RATELIMIT_ENABLED"]:
+        limiter.limiter.clear(_limit(kind), kind, email)
+
+
+def password_checks():
+    """A limit on the password checks of a signed-in user (removing a factor, changing the password):
+    a stolen session cannot guess the password at leisure."""
+    from flask_login import current_user
+    return limiter.limit(lambda: current_app.config["PASSWORD_CHECK_RATE_LIMIT"], methods=["POST"],
+                         key_func=lambda: f"password-check:{current_user.id}")
+
+
 def remember_device(response, user: User):
     """Give this browser a device cookie for the account it has just signed in to."""
     device = _device(user.email) or secrets.token_urlsafe(16)

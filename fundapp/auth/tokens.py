@@ -8,6 +8,7 @@ from sqlalchemy import select
 from fundapp.audit.services import record, snapshot
 from fundapp.auth.links import digest
 from fundapp.auth.models import ApiToken, User
+from fundapp.auth.permissions import second_factor_required
 from fundapp.columns import utcnow
 from fundapp.extensions import db
 
@@ -25,10 +26,17 @@ def create_token(user: User, name: str, days: int | None = None) -> tuple[ApiTok
     return token, secret
 
 
-def revoke_token(actor: User, token: ApiToken) -> None:
+def revoke_token(actor: User | None, token: ApiToken) -> None:
     before = snapshot(token)
     token.revoked_at = utcnow()
     record(actor, "token.revoke", token, before=before, on_pages=False)
+
+
+def revoke_all(actor: User | None, user: User) -> None:
+    """Revoke every token of the user still working (its account was recovered or reset)."""
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                           ApiToken.revoked_at.is_(None))):
+        revoke_token(actor, token)
 
 
 def user_for_token(secret: str) -> tuple[User, ApiToken] | tuple[None, None]:
@@ -42,6 +50,19 @@ def user_for_token(secret: str) -> tuple[User, ApiToken] | tuple[None, None]:
     if user is None or not user.is_active:
         return None, None
     return user, token
+
+
+# A token taken with a password alone by a user who must hold a second factor and has none yet works this
+# long at most (fundapp.api.tokens gives such a user no longer one; a user promoted since keeps no older).
+UNSECURED_LIFETIME = timedelta(days=1)
+
+
+def fits_its_user(user: User, token: ApiToken) -> bool:
+    """Whether the token may still act for its user: any token, once the user holds a second factor or
+    needs none; else only one taken within UNSECURED_LIFETIME."""
+    if user.second_factor_at is not None or token.created_at > utcnow() - UNSECURED_LIFETIME:
+        return True
+    return not second_factor_required(user)
 
 
 def token_use_to_note(token: ApiToken, every: timedelta) -> bool:

@@ -1,6 +1,5 @@
 """Pages of signing in and getting in again: sign in and its second step, sign out, registration and the
 confirmation of an address, activation, a forgotten password."""
-import base64
 import time
 from urllib.parse import urlsplit
 
@@ -151,9 +150,7 @@ def passkey_sign_in_options():
     user = _pending_user()
     if user is None:
         return jsonify(error=_("Sign in again: the second step waits five minutes at most.")), 401
-    options, challenge = passkeys.request_options(user, site())
-    session["passkey_challenge"] = base64.b64encode(challenge).decode()
-    return current_app.response_class(options, mimetype="application/json")
+    return current_app.response_class(passkeys.request_options(user, site()), mimetype="application/json")
 
 
 @blueprint.post("/login/passkey")
@@ -162,8 +159,7 @@ def passkey_sign_in():
     user = _pending_user()
     if user is None:
         return jsonify(error=_("Sign in again: the second step waits five minutes at most.")), 401
-    challenge = base64.b64decode(session.pop("passkey_challenge", ""))
-    attempt = credentials.passkey_step(user, request.get_data(as_text=True), challenge, site())
+    attempt = credentials.passkey_step(user, request.get_data(as_text=True), site())
     if not attempt.accepted:
         message = _refusal(attempt) if attempt.locked_until else _("The passkey was not accepted. Try again, "
                                                                     "or type a code.")
@@ -269,7 +265,8 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            credentials.reset_password(link, form.password.data)
+            user = credentials.reset_password(link, form.password.data)
+            throttle.forget("sign_in", user.email)      # the owner is back: the address is no longer held
         except Refused as refusal:
             show_refusal(form, refusal)
         else:

@@ -29,6 +29,7 @@ def upgrade():
     op.add_column('users', sa.Column('second_factor_failures', sa.Integer(), server_default='0',
                                      nullable=False))
     op.add_column('users', sa.Column('second_factor_locked_until', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('users', sa.Column('webauthn_challenge', sa.String(length=100), nullable=True))
     # accounts that exist already were opened through a mailed link (staff) or before confirmation
     # was asked (founders): their addresses count as confirmed
     op.execute("UPDATE users SET email_confirmed_at = created_at")
@@ -86,7 +87,7 @@ def downgrade():
     op.drop_index(op.f('ix_recovery_codes_user_id'), table_name='recovery_codes')
     op.drop_table('recovery_codes')
     op.drop_column('api_tokens', 'expires_at')
-    for column in ('second_factor_locked_until', 'second_factor_failures', 'second_factor_at', 'totp_last_step',
+    for column in ('webauthn_challenge', 'second_factor_locked_until', 'second_factor_failures', 'second_factor_at', 'totp_last_step',
                    'totp_secret', 'email_confirmed_at'):
         op.drop_column('users', column)
     op.execute("DELETE FROM account_links WHERE purpose != 'activation'")

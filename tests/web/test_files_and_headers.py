@@ -92,7 +92,7 @@ def test_confidential_answers_are_never_stored(app, client, db):
 
 
 def test_the_production_session_cookie_is_a_host_cookie(make_app):
-    app = make_app(ENVIRONMENT="production", FORCE_HTTPS=False)
+    app = make_app(ENVIRONMENT="production", FORCE_HTTPS=False, TRUSTED_HOSTS=["localhost"])
     cookie = app.test_client().post("/language", data={"language": "fr"}).headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=") and "Secure" in cookie and "Path=/" in cookie
     assert "Domain" not in cookie

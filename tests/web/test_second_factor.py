@@ -14,7 +14,16 @@ from fundapp.auth.models import ApiToken, RecoveryCode
 from fundapp.columns import utcnow
 from fundapp.notifications.models import OutboxMessage
 from tests.conftest import sign_in
-from tests.factories import PASSWORD, TOTP_SECRET, FounderFactory, FundFactory, UserFactory, staff_with_role
+from tests.factories import (
+    PASSWORD,
+    TOTP_SECRET,
+    FounderFactory,
+    FundFactory,
+    GrantFactory,
+    UserFactory,
+    api_token_for,
+    staff_with_role,
+)
 
 
 def code_at(secret: str, step_offset: int = 0) -> str:
@@ -206,3 +215,59 @@ def test_guessing_one_account_slows_down_everyone_but_its_own_browser(make_app, 
     assert password_step(own, "zoe@example.org").status_code == 302       # its own browser still gets in
     failures = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.sign_in_failure")).all()
     assert len(failures) == 10
+
+
+def test_a_recovered_account_takes_its_api_tokens_back(app, client, db, login_as):
+    owner = FounderFactory(email="zoe@example.org")
+    stolen = api_token_for(owner)
+    login_as("admin")
+    client.post(f"/admin/users/{owner.id}/second-factor/reset")
+    assert app.test_client().get("/api/v1/funds", headers={"Authorization": f"Bearer {stolen}"}).status_code == 401
+
+
+def test_a_token_taken_before_a_promotion_stops_once_its_user_must_hold_a_factor(client, db):
+    fund = FundFactory()
+    reviewer = staff_with_role("reviewer", fund, email="r@example.org", totp_secret=None, second_factor_at=None)
+    taken = client.post("/api/v1/tokens", json={"email": "r@example.org", "password": PASSWORD})
+    secret = taken.json["token"]
+    token = db.session.get(ApiToken, taken.json["id"])
+    assert token.expires_at is None
+    token.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    assert client.get("/api/v1/funds", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    GrantFactory(user=reviewer, fund=fund, role="manager")                  # promoted, no factor yet
+    assert client.get("/api/v1/funds", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_codes_in_other_scripts_and_broken_text_are_refused_plainly(client, db):
+    staff_with_role("manager", FundFactory(), email="m@example.org")
+    password_step(client, "m@example.org")
+    assert client.post("/login/second-step", data={"code": "١٢٣٤٥٦"}).status_code == 200
+    for body in ({"email": "m@example.org", "password": PASSWORD, "code": "١٢٣٤٥٦"},
+                 {"email": "m@example.org", "password": PASSWORD, "name": "x\ud800", "code": "0"}):
+        assert client.post("/api/v1/tokens", json=body).status_code in (401, 422)
+
+
+def test_a_reset_lifts_the_hold_on_its_address(make_app, db):
+    from fundapp.auth import links
+    app = make_app(LOGIN_RATE_LIMIT="1000 per minute")
+    FounderFactory(email="zoe@example.org")
+    for attempt in range(10):
+        app.test_client().post("/login", data={"email": "zoe@example.org", "password": f"guess {attempt}"})
+    assert password_step(app.test_client(), "zoe@example.org").status_code == 429
+    from fundapp.auth.models import User as Account
+    with app.test_request_context():
+        from fundapp.extensions import db as extension
+        _link, secret = links.issue(extension.session.get(Account, db.session.scalar(
+            select(Account.id).where(Account.email == "zoe@example.org"))), "reset")
+        extension.session.commit()
+    new = "a fresh passphrase 2027"
+    app.test_client().post(f"/password/reset/{secret}", data={"password": new, "confirm": new})
+    assert password_step(app.test_client(), "zoe@example.org", new).status_code == 302
+
+
+def test_password_checks_of_a_signed_in_user_are_limited(client, db, login_as):
+    login_as("founder", totp_secret=TOTP_SECRET, second_factor_at=utcnow())
+    statuses = [client.post("/account/security/recovery-codes", data={"password": f"guess {n}"}).status_code
+                for n in range(11)]
+    assert statuses[:10] == [302] * 10 and statuses[10] == 429

@@ -97,7 +97,7 @@ def test_development_secret_is_generated_once_and_shared(make_app, tmp_path):
 
 
 def test_production_cookies_are_secure(make_app):
-    app = make_app(ENVIRONMENT="production", SESSION_COOKIE_SECURE=True,
+    app = make_app(ENVIRONMENT="production", SESSION_COOKIE_SECURE=True, TRUSTED_HOSTS=["localhost"],
                       FORCE_HTTPS=False)
     response = app.test_client().post("/language", data={"language": "fr"})
     assert "Secure" in response.headers["Set-Cookie"]
