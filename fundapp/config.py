@@ -88,7 +88,7 @@ class Config:
     RESET_RATE_LIMIT = "10 per hour"                # per client
     RESET_ADDRESS_LIMIT = "3 per hour"              # per address: more are answered alike and send nothing
     CONFIRMATION_RATE_LIMIT = "5 per hour"
-    PASSWORD_CHECK_RATE_LIMIT = "10 per hour"       # per signed-in user
+    PASSWORD_CHECK_RATE_LIMIT = "10 per hour"  # noqa: S105  (per signed-in user: a rate, not a secret)
     REGISTER_RATE_LIMIT = "10 per hour"
     TOKEN_RATE_LIMIT = "10 per minute"  # noqa: S105  (a rate, not a secret)
     DECK_UPLOAD_RATE_LIMIT = "30 per hour"
