@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from fundapp.auth.constants import ROLE_LABELS, ROLES
 from fundapp.funds.constants import LANGUAGES
-from fundapp.web.forms import Form
+from fundapp.web.forms import Form, chosen, chosen_id
 
 
 class StaffForm(Form):
@@ -17,8 +17,11 @@ class StaffForm(Form):
 
 
 class GrantForm(Form):
-    fund_id = SelectField(_l("Fund"), coerce=int)
-    role = SelectField(_l("Role"), choices=lambda: [(role, ROLE_LABELS[role]) for role in ROLES])
+    # nothing chosen for the administrator: a role in a fund is granted on purpose
+    fund_id = SelectField(_l("Fund"), coerce=chosen_id,
+                          validators=[DataRequired(message=_l("Choose the fund."))])
+    role = SelectField(_l("Role"), choices=lambda: chosen((role, ROLE_LABELS[role]) for role in ROLES),
+                       validators=[DataRequired(message=_l("Choose the role."))])
     partner_id = SelectField(_l("Partner entity (for a partner role)"), coerce=int,
                              description=_l("The ministry or co-investor this person speaks for."))
     submit = SubmitField(_l("Grant role"))

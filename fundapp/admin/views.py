@@ -18,7 +18,7 @@ from fundapp.funds import services as funds
 from fundapp.funds.forms import CountryForm
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.notifications.models import OutboxMessage
-from fundapp.web.forms import show_refusal
+from fundapp.web.forms import chosen, show_refusal
 from fundapp.web.pagination import paginate
 from fundapp.web.query import query_number, query_page
 
@@ -78,8 +78,8 @@ def users():
 
 def _grant_form() -> GrantForm:
     form = GrantForm()
-    form.fund_id.choices = [(fund_id, name) for fund_id, name in
-                            db.session.execute(select(Fund.id, Fund.name).order_by(Fund.name))]
+    form.fund_id.choices = chosen((fund_id, name) for fund_id, name in
+                                  db.session.execute(select(Fund.id, Fund.name).order_by(Fund.name)))
     form.partner_id.choices = [(0, "—")] + [
         (partner_id, f"{fund_name} — {name}") for partner_id, name, fund_name in db.session.execute(
             select(Partner.id, Partner.name, Fund.name).join(Fund).order_by(Fund.name, Partner.name))
