@@ -9,10 +9,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+
+# name -> (who asks, path with {reviewed} and {ministry} filled in from the data)
+PAGES = {
+    "queue": ("manager", "/funds/1/applications?state=in_review&sort=normalized&per_page=50", {}),
+    "api_list": ("api", "/api/v1/funds/1/applications?state=in_review&sort=normalized&per_page=50", {}),
+    "application": ("manager", "/funds/1/applications/{reviewed}", {}),
+    "dashboard": ("manager", "/funds/1", {}),
+    "jobs": ("manager", "/funds/1/jobs", {}),
+    "statement": ("partner", "/funds/1/partners/{ministry}/statement", {}),
+}
 
 
 def main(database: str, repeats: int) -> None:
@@ -40,24 +50,21 @@ def main(database: str, repeats: int) -> None:
             .order_by(Application.id.desc()))
         _token, secret = create_token(manager, "benchmark")
         db.session.commit()
-        sessions = {"manager": SimpleNamespace(session_token=manager.session_token),
-                    "partner": SimpleNamespace(session_token=partner.session_token)}
-    pages = {
-        "queue": ("manager", "/funds/1/applications?state=in_review&sort=normalized&per_page=50", {}),
-        "api_list": ("api", "/api/v1/funds/1/applications?state=in_review&sort=normalized&per_page=50",
-                     {"Authorization": f"Bearer {secret}"}),
-        "application": ("manager", f"/funds/1/applications/{reviewed}", {}),
-        "dashboard": ("manager", "/funds/1", {}),
-        "jobs": ("manager", "/funds/1/jobs", {}),
-        "statement": ("partner", f"/funds/1/partners/{ministry}/statement", {}),
-    }
+        # signed in as each would be (the manager with its second factor set up), once per page below
+        signed_in = {"manager": manager, "partner": partner}
+        clients = {}
+        for name, (who, _path, _headers) in PAGES.items():
+            clients[name] = app.test_client()
+            if who in signed_in:
+                sign_in(clients[name], signed_in[who])
+    pages = {name: (who, path.format(reviewed=reviewed, ministry=ministry),
+                    {"Authorization": f"Bearer {secret}"} if who == "api" else {})
+             for name, (who, path, _headers) in PAGES.items()}
     counter = {"n": 0}
     event.listen(Engine, "before_cursor_execute", lambda *args: counter.__setitem__("n", counter["n"] + 1))
     results = {}
-    for name, (who, path, headers) in pages.items():
-        client = app.test_client()
-        if who in sessions:
-            sign_in(client, sessions[who])
+    for name, (_who, path, headers) in pages.items():
+        client = clients[name]
         for _ in range(3):                                        # warm caches and connections
             response = client.get(path, headers=headers)
             assert response.status_code == 200, (name, response.status_code)
