@@ -15,6 +15,7 @@ from fundapp.applications.models import Application, StateChange
 from fundapp.auth.models import User
 from fundapp.auth.passwords import hash_password
 from fundapp.auth.tokens import create_token
+from fundapp.columns import utcnow
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.money import to_major
@@ -35,7 +36,7 @@ def prepare(count: int) -> None:
     plan = []
     for index in range(count):
         founder = User(email=f"rush{index}@benchmark.example", name=f"Founder {index}", password_hash=password,
-                       language="en", account_type="founder")
+                       language="en", account_type="founder", email_confirmed_at=utcnow())
         db.session.add(founder)
         db.session.flush()
         company = register_company(founder, None, {"name": f"Rush {index}", "country": "KE", "sector": "ai",
