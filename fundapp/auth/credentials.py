@@ -30,8 +30,6 @@ def authenticate(email: str, password: str, channel: str = "web") -> User | None
     """The active user with these credentials, its hash upgraded if its parameters are old; a failure
     is in the audit log, under the user when the address has one."""
     user = user_by_email(email)
-    if user is not None and user.password_hash is None:
-        check_password(_dummy_hash(), password)     # invited, never activated: as long as any refusal
     if user is None:
         # Spend the same time as a real check, so that timing does not reveal which emails exist.
         check_password(_dummy_hash(), password)
@@ -39,7 +37,8 @@ def authenticate(email: str, password: str, channel: str = "web") -> User | None
                after={"email": normalize_email(email)[:254], "channel": channel, "reason": "password"},
                on_pages=False)
         return None
-    ok, new_hash = check_password(user.password_hash, password)
+    # an account invited and never activated is refused after as long a check as any other
+    ok, new_hash = check_password(user.password_hash or _dummy_hash(), password)
     if not ok or not user.is_active:
         record(user, "user.sign_in_failure", user, after={"channel": channel, "reason": "password"},
                on_pages=False)

@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 
 from fundapp.audit.services import record, snapshot
 from fundapp.auth import links, sessions, tokens
-from fundapp.auth.links import digest  # noqa: F401  (the hash of every secret, known here to callers)
 from fundapp.auth.models import AccountLink, Grant, User
 from fundapp.auth.passwords import hash_password, password_problem
 from fundapp.auth.permissions import forget_roles

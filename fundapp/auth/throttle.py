@@ -8,6 +8,7 @@ cookies), and nobody is held for longer than the limit's window."""
 import secrets
 
 from flask import current_app, request
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 
@@ -67,7 +68,6 @@ def forget(kind: str, email: str) -> None:
 def password_checks():
     """A limit on the password checks of a signed-in user (removing a factor, changing the password):
     a stolen session cannot guess the password at leisure."""
-    from flask_login import current_user
     return limiter.limit(lambda: current_app.config["PASSWORD_CHECK_RATE_LIMIT"], methods=["POST"],
                          key_func=lambda: f"password-check:{current_user.id}")
 

@@ -140,7 +140,7 @@ def second_step():
         form.code.label.text = _("Recovery code")
     locked = second_factor.locked_until(user)
     return render_template("auth/second_step.html", form=form, locked=locked,
-                           has_passkeys=passkeys.passkeys_of(user) != [],
+                           has_passkeys=second_factor.has_passkeys(user),
                            has_authenticator=user.totp_secret is not None)
 
 
@@ -203,15 +203,22 @@ def _link_invalid(purpose: str):
     return render_template("auth/link_invalid.html", purpose=purpose), 404
 
 
+def _opened_link(token: str, purpose: str):
+    """The link behind a mailed address (held when a form spends it), its page speaking the language its
+    mail spoke to a visitor not signed in; None when it is not valid."""
+    link = links.pending(token, purpose, to_spend=request.method == "POST")
+    if link is not None and not current_user.is_authenticated:
+        session["language"] = db.session.get(User, link.user_id).language
+        refresh()
+    return link
+
+
 @blueprint.route("/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
     # A page with a button: a mail scanner that opens the link confirms nothing.
-    link = links.pending(token, "confirmation", to_spend=request.method == "POST")
+    link = _opened_link(token, "confirmation")
     if link is None:
         return _link_invalid("confirmation")
-    if not current_user.is_authenticated:
-        session["language"] = db.session.get(User, link.user_id).language     # as the mail spoke
-        refresh()
     form = ConfirmForm()
     if form.validate_on_submit():
         user = services.confirm_email(link)
@@ -223,12 +230,9 @@ def confirm_email(token: str):
 
 @blueprint.route("/activate/<token>", methods=["GET", "POST"])
 def activate(token: str):
-    link = links.pending(token, "activation", to_spend=request.method == "POST")
+    link = _opened_link(token, "activation")       # in the language the administrator chose for the invitee
     if link is None:
         return _link_invalid("activation")
-    # The page speaks the language the administrator chose for the invitee.
-    session["language"] = db.session.get(User, link.user_id).language
-    refresh()
     form = ActivateForm()
     if form.validate_on_submit():
         try:
@@ -257,11 +261,9 @@ def forgot_password():
 
 @blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    link = links.pending(token, "reset", to_spend=request.method == "POST")
+    link = _opened_link(token, "reset")
     if link is None:
         return _link_invalid("reset")
-    link_language = session["language"] = db.session.get(User, link.user_id).language     # as the mail spoke
-    refresh()
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -273,7 +275,7 @@ def reset_password(token: str):
             if current_user.is_authenticated:
                 logout_user()
             session.clear()
-            session["language"] = link_language
+            session["language"] = user.language             # the sign-in page goes on in it
             flash(_("Your new password is set and every session was signed out. Sign in with it."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)

@@ -96,7 +96,7 @@ def test_invitation_link_activates_once_and_expires(app, client, db, login_as):
 
 
 def test_expired_invitation_is_refused(app, db):
-    from fundapp.auth.services import digest
+    from fundapp.auth.links import digest
     user = UserFactory(password_hash=None)
     from fundapp.columns import utcnow
     db.session.add(AccountLink(user_id=user.id, purpose="activation", token_hash=digest("secret-link"),
