@@ -106,10 +106,11 @@ def register_extensions(app: Flask) -> None:
         talisman,
     )
     from fundapp.ledger import rows
+    from fundapp.notifications import queue
     from fundapp.web import files
 
     db.init_app(app)
-    for module in (database, revisions, rows, files):      # the database's settings and listeners
+    for module in (database, revisions, rows, files, queue):      # the database's settings and listeners
         module.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -1,4 +1,5 @@
-"""Commands: flask --app wsgi demo | create-admin | create-token | verify-ledger | report generate."""
+"""Commands: flask --app wsgi demo | worker | reminders | create-admin | create-token | verify-ledger |
+report generate | generate-data | backup | restore."""
 import sqlite3
 import time as clock
 from pathlib import Path
@@ -15,6 +16,7 @@ from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.ledger import verification
+from fundapp.notifications import worker as background_worker
 from fundapp.quarters import parse_period, quarter_of
 from fundapp.reporting import services as reports
 from fundapp.reporting.services import report_problems
@@ -46,8 +48,23 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     db.session.remove()
     if not no_serve:
         click.echo(f"Serving on http://{host}:{port}")
+        app = current_app._get_current_object()
+        app.config["PUBLIC_URL"] = f"http://{host}:{port}"
+        if app.config["JOB_QUEUE"] == "embedded":
+            click.echo("Background work (mail, reminders, long jobs) runs in this process.")
         # Flask refuses app.run() inside its own CLI: serve with Werkzeug directly.
         run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run what is queued and due, then stop.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run a background worker and its schedule: mail from the outbox, long jobs, reminders."""
+    app = current_app._get_current_object()
+    click.echo(f"Worker on the {app.config['JOB_QUEUE']} queue; "
+               f"schedule every {app.config['WORKER_INTERVAL']:g} s.")
+    background_worker.work(app, burst=burst)
 
 
 @click.command("create-admin")
@@ -230,5 +247,5 @@ def restore(path: str, yes: bool) -> None:
     click.echo(f"Restored {target} from {path}. Start the application servers again.")
 
 
-commands = [demo, create_admin, create_token, reset_second_factor, verify_ledger, report, generate_data,
-            backup, restore]
+commands = [demo, worker, create_admin, create_token, reset_second_factor, verify_ledger, report,
+            generate_data, backup, restore]

@@ -45,6 +45,19 @@ class Config:
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "fundapp@localhost")
+    MAIL_TIMEOUT = 10                   # seconds a worker waits on the mail server
+    # The address links in mail sent by a worker lead to (a request's own host is used in requests).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
+
+    # Where background work runs (fundapp.notifications.queue): RQ over Redis, a thread of each process,
+    # or only when a test runs it.
+    JOB_QUEUE = os.environ.get("JOB_QUEUE") or ("redis" if REDIS_URL else "embedded")
+    WORKER_INTERVAL = float(os.environ.get("WORKER_INTERVAL", "30"))   # seconds between schedule rounds
+    REMINDER_INTERVAL = 3600            # seconds between two looks for reminders due
+    # A message that failed waits this long before each next try: 7 tries over 3 h 51 min.
+    OUTBOX_RETRY_DELAYS = (60, 300, 900, 1800, 3600, 7200)
+    OUTBOX_LEASE = timedelta(seconds=int(os.environ.get("OUTBOX_LEASE_SECONDS", "120")))
+    JOB_LEASE = timedelta(minutes=10)   # renewed at each step of progress
 
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     SESSION_COOKIE_HTTPONLY = True

@@ -19,6 +19,7 @@ from fundapp.auth.links import digest
 from fundapp.auth.permissions import second_factor_required
 from fundapp.columns import utcnow
 from fundapp.extensions import db as _db
+from fundapp.notifications.queue import stop_embedded
 from tests import factories
 
 pytest_plugins = ["tests.jobs_portfolio", "tests.world", "tests.mailbox"]  # the portfolio_ fixture of job reporting; the world
@@ -33,6 +34,7 @@ BASE_CONFIG = {
     "PASSWORD_HASH": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
     "RATELIMIT_STORAGE_URI": "memory://",
     "MAIL_SERVER": None,
+    "JOB_QUEUE": "manual",              # background work runs when a test runs the worker's tick
     "SERVER_NAME": None,
 }
 
@@ -184,6 +186,7 @@ def make_app(config):
 
     yield make
     for each in made:
+        stop_embedded(each)
         with each.app_context():
             _db.session.remove()
             _db.engine.dispose()

@@ -14,6 +14,15 @@ class Mailbox:
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.apps = []          # whose worker threads send here: read once they have sent all
+
+    def settled(self, wait: float = 10.0) -> None:
+        """Wait until the apps' workers have run every task handed to them."""
+        deadline = time.monotonic() + wait
+        for app in self.apps:
+            running = app.extensions.get("fundapp.embedded_worker")
+            while running is not None and not running.idle() and time.monotonic() < deadline:
+                time.sleep(0.02)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's handler name)
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))
@@ -21,6 +30,7 @@ class Mailbox:
 
     def to(self, address: str, wait: float = 5.0) -> list:
         """The messages received for an address (waiting a moment for the first)."""
+        self.settled()
         deadline = time.monotonic() + wait
         while True:
             found = [message for message in self.messages if message["To"] == address]
@@ -51,5 +61,7 @@ def mailbox():
 
 @pytest.fixture
 def mail_app(make_app, mailbox):
-    """The app sending its mail through the loopback server."""
-    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
+    """The app sending its mail through the loopback server, from a worker thread of its own."""
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port, JOB_QUEUE="embedded")
+    mailbox.apps.append(app)
+    return app

@@ -20,7 +20,7 @@ from fundapp.columns import utcnow
 from fundapp.errors import Refused, input_message
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
-from fundapp.notifications.services import send
+from fundapp.notifications.outbox import send
 
 RECOMMENDATIONS = ("invest", "maybe", "decline")
 

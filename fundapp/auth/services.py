@@ -15,7 +15,7 @@ from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
-from fundapp.notifications.services import send
+from fundapp.notifications.outbox import send
 
 
 def normalize_email(email: str) -> str:

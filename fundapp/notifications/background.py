@@ -1,0 +1,128 @@
+"""Long pieces of work asked for on a page (a large fund's quarterly report, an export of the whole
+queue, an import of headcount files), run by a worker while the page shows their progress.
+
+A feature registers each kind with @task(kind): a function of the job, its parameters and a progress
+callback, which reads without holding a write lock, writes at its end inside write_transaction(), and
+returns what the user reads when it ends (JSON values). A refusal ends the job as failed with its
+messages; its writes are rolled back, so a job killed midway may run again from the start."""
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from flask import current_app, g
+from sqlalchemy import or_, select, update
+
+from fundapp.columns import utcnow
+from fundapp.database import write_transaction
+from fundapp.errors import Refused
+from fundapp.extensions import db
+from fundapp.notifications import queue
+from fundapp.notifications.models import BackgroundJob
+
+TASKS: dict[str, Callable] = {}
+MAX_TRIES = 3
+log = logging.getLogger(__name__)
+
+
+def task(kind: str):
+    """Register the function that does the work of a kind of job."""
+    def register(function: Callable) -> Callable:
+        TASKS[kind] = function
+        return function
+    return register
+
+
+def start(user, fund_id: int | None, kind: str, params: dict) -> BackgroundJob:
+    """Ask for a job; a worker starts it once this transaction has committed."""
+    job = BackgroundJob(kind=kind, user_id=user.id, fund_id=fund_id, params=json.dumps(params))
+    db.session.add(job)
+    db.session.flush()
+    queue.after_commit("run_job", job.id)
+    return job
+
+
+def job_of(user, job_id: int) -> BackgroundJob | None:
+    """The user's own job, or None: nobody else's job is seen."""
+    job = db.session.get(BackgroundJob, job_id)
+    return job if job is not None and job.user_id == user.id else None
+
+
+def outcome_of(job: BackgroundJob) -> dict:
+    return json.loads(job.outcome) if job.outcome else {}
+
+
+def result_path(job: BackgroundJob, name: str | None = None) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "jobs" / f"{job.id}-{name or job.result_file}"
+
+
+def keep_result(job: BackgroundJob, name: str, data: bytes) -> dict:
+    """Keep a file the job made (an export) for its user to download from the job's page: the task
+    returns what this gives, with anything else its user should read."""
+    path = result_path(job, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return {"file": name}
+
+
+def due_ids(now: datetime) -> list[int]:
+    """Jobs no worker holds: queued, or running under a claim that has lapsed (its worker died)."""
+    return list(db.session.scalars(
+        select(BackgroundJob.id).where(*_runnable(now))
+        .order_by(BackgroundJob.id).limit(50)))
+
+
+def _runnable(now: datetime) -> tuple:
+    return (BackgroundJob.status.in_(("queued", "running")), BackgroundJob.tries < MAX_TRIES,
+            or_(BackgroundJob.claimed_until.is_(None), BackgroundJob.claimed_until < now))
+
+
+def run(job_id: int, now: datetime | None = None) -> str:
+    """Run one job if no other worker holds it: its status at the end ("skipped" if it was held)."""
+    now = now or utcnow()
+    claimed = db.session.execute(
+        update(BackgroundJob).where(BackgroundJob.id == job_id, *_runnable(now))
+        .values(status="running", started_at=now, tries=BackgroundJob.tries + 1, done=0,
+                claimed_until=now + current_app.config["JOB_LEASE"])
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
+        return "skipped"
+    job = db.session.get(BackgroundJob, job_id)
+    params = json.loads(job.params)
+    previous, g.write_lock = g.get("write_lock", True), False    # the task reads without the write lock
+    try:
+        outcome = TASKS[job.kind](job, params, Progress(job.id))
+        status = "done"
+    except Refused as refusal:
+        db.session.rollback()
+        outcome, status = {"refused": {name: str(text) for name, text in refusal.fields.items()},
+                           "lines": getattr(refusal, "lines", [])}, "failed"
+    except Exception:
+        db.session.rollback()
+        log.exception("background job %s (%s) failed", job_id, job.kind)
+        outcome, status = {"error": True}, "failed"
+    finally:
+        g.write_lock = previous
+    with write_transaction():
+        job = db.session.get(BackgroundJob, job_id)
+        job.result_file = outcome.pop("file", None)
+        job.status, job.outcome, job.finished_at, job.claimed_until = (status, json.dumps(outcome), utcnow(),
+                                                                       None)
+        job.done = job.total if status == "done" else job.done
+    return status
+
+
+class Progress:
+    """Told how far a job has come: done of total steps, seen by the job's page."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+
+    def __call__(self, done: int, total: int) -> None:
+        with write_transaction():
+            db.session.execute(update(BackgroundJob).where(BackgroundJob.id == self.job_id)
+                               .values(done=done, total=total, claimed_until=utcnow() +
+                                       current_app.config["JOB_LEASE"])
+                               .execution_options(synchronize_session=False))

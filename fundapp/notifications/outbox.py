@@ -1,0 +1,98 @@
+"""The outbox: a message is written in the transaction that causes it and mailed by a worker only after
+that transaction commits, tried again with growing delays when the mail server fails."""
+import smtplib
+import uuid
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from fundapp.columns import utcnow
+from fundapp.extensions import db
+from fundapp.notifications import queue
+from fundapp.notifications.models import OutboxMessage
+
+ERROR_LIMIT = 500
+
+
+def send(recipient: str, subject: str, body: str, user_id: int | None = None) -> OutboxMessage:
+    """Write a message to the outbox; a worker mails it once this transaction has committed."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body=body, user_id=user_id,
+                            send_key=uuid.uuid4().hex)
+    db.session.add(message)
+    db.session.flush()
+    queue.after_commit("deliver", message.id)
+    return message
+
+
+def retry(message: OutboxMessage) -> None:
+    """An administrator sends a message again now, whatever its tries so far (a failed one gets one
+    more try)."""
+    message.status = "pending"
+    message.next_attempt_at = None
+    message.claimed_until = None
+    queue.after_commit("deliver", message.id)
+
+
+def due_ids(now: datetime, limit: int = 500) -> list[int]:
+    """The messages a worker should try now: pending, due, and held by no other worker."""
+    return list(db.session.scalars(
+        select(OutboxMessage.id).where(OutboxMessage.status == "pending", *_free(now))
+        .order_by(OutboxMessage.id).limit(limit)))
+
+
+def _free(now: datetime) -> tuple:
+    return (or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+
+
+def deliver(message_id: int, now: datetime | None = None) -> str:
+    """Mail one message if it is due and no other worker holds it: "sent", "retry" (a later try is
+    planned), "failed" (no try left), or "skipped". The message is claimed in a transaction of its own
+    before the mail server is reached, so that no lock is held while it answers."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        return "skipped"        # no mail server: the message waits in the outbox, where admins read it
+    now = now or utcnow()
+    claimed = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
+                                    *_free(now))
+        .values(claimed_until=now + config["OUTBOX_LEASE"], tries=OutboxMessage.tries + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
+        return "skipped"
+    message = db.session.get(OutboxMessage, message_id)
+    try:
+        _mail(message)
+    except (OSError, smtplib.SMTPException) as error:
+        delays = config["OUTBOX_RETRY_DELAYS"]
+        message.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+        message.claimed_until = None
+        if message.tries > len(delays):
+            message.status = "failed"
+        else:
+            message.next_attempt_at = now + timedelta(seconds=delays[message.tries - 1])
+        outcome = message.status if message.status == "failed" else "retry"
+        current_app.logger.warning("mail %s to %s not sent (try %d): %s", message.id, message.recipient,
+                                   message.tries, message.last_error)
+    else:
+        message.status, message.sent_at, message.claimed_until = "sent", utcnow(), None
+        outcome = "sent"
+    db.session.commit()
+    return outcome
+
+
+def _mail(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"] = config["MAIL_SENDER"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    # The same message sent twice (a worker killed between sending and recording it) carries the same
+    # Message-ID, by which mail servers and readers know it as one.
+    email["Message-ID"] = f"<{message.send_key}@fundapp>"
+    email.set_content(message.body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        smtp.send_message(email)
