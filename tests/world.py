@@ -13,6 +13,7 @@ from fundapp.auth.models import ApiToken, Grant, Passkey, User
 from fundapp.funds.services import partners_of
 from fundapp.jobs import services as jobs
 from fundapp.ledger import capital
+from fundapp.notifications.models import Notification
 from fundapp.portfolio import services as portfolio
 from fundapp.reporting import services as reports
 from tests.conftest import seed
@@ -44,7 +45,8 @@ def build_world(db) -> dict:
     api_token_for(outsider)
     outsider_session = UserSessionFactory(user_id=outsider.id, secret_hash="0" * 64)
     outsider_passkey = Passkey(user_id=outsider.id, name="key", credential_id=b"outsider", public_key=b"-")
-    db.session.add(outsider_passkey)
+    outsider_notification = Notification(user_id=outsider.id, kind="decision", title="-", link="/")
+    db.session.add_all([outsider_passkey, outsider_notification])
     db.session.commit()
     params = {
         "fund_id": fund_a.id,
@@ -54,6 +56,7 @@ def build_world(db) -> dict:
         "token": "not-a-real-activation-link",
         "session_id": outsider_session.id,
         "passkey_id": outsider_passkey.id,
+        "notification_id": outsider_notification.id,
         "filename": "fundapp.css",
     }
     tokens = {name: api_token_for(user) for name, user in people.items()}

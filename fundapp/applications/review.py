@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, select, update
@@ -20,7 +20,7 @@ from fundapp.columns import utcnow
 from fundapp.errors import Refused, input_message
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
-from fundapp.notifications.outbox import send
+from fundapp.notifications import inbox
 
 RECOMMENDATIONS = ("invest", "maybe", "decline")
 
@@ -109,7 +109,20 @@ def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: d
     assignment = Assignment(application_id=application.id, reviewer_id=reviewer.id, due_date=due_date)
     db.session.add(assignment)
     record(actor, "assignment.create", assignment, fund_id=fund.id)
+    _tell_reviewer(reviewer, fund, application, due_date)
     return assignment
+
+
+def _tell_reviewer(reviewer: User, fund: Fund, application: Application, due_date: date | None) -> None:
+    def compose():
+        subject = _("Application no. %(id)d is assigned to you for review", id=application.id)
+        due = (_("It is due on %(date)s.", date=format_date(due_date, "long")) if due_date
+               else _("It has no due date."))
+        return subject, _("%(fund)s asks you to review application no. %(id)d. %(due)s\n\n%(link)s",
+                          fund=fund.name, id=application.id, due=due, link=link)
+    link = inbox.address("review.application", True, fund_id=fund.id, application_id=application.id)
+    inbox.tell(reviewer, "assignment", inbox.address("review.application", fund_id=fund.id,
+                                                     application_id=application.id), compose)
 
 
 def reviews_of(application: Application) -> list[Review]:
@@ -312,4 +325,6 @@ def decide(actor, fund: Fund, application: Application, to: str, reason: str, me
     if told:
         notice = founder_notice(fund, application, to, message)
         db.session.add(FundMessage(application_id=application.id, subject=notice.subject, body=notice.body))
-        send(notice.founder.email, notice.subject, notice.body, user_id=notice.founder.id)
+        inbox.told(notice.founder, "changes_requested" if to == "changes_requested" else "decision",
+                   inbox.address("portal.application", application_id=application.id), notice.subject,
+                   notice.body)

@@ -25,7 +25,7 @@ def load_user(session_token: str) -> User | None:
     found = sessions.find(session_token, session.get("sid"))
     if found is None or not found[0].is_active:
         return None
-    user, g.user_session = found
+    user, g.user_session, g.unread_notifications = found
     return user
 
 
@@ -83,11 +83,14 @@ def require_second_factor():
 
 def navigation() -> dict:
     """What the navigation shows: the user's funds and the roles it holds in each."""
-    if not current_user.is_authenticated or current_user.is_founder:
+    if not current_user.is_authenticated:
         return {"nav_funds": []}
+    bell = {"unread_notifications": g.get("unread_notifications", 0)}
+    if current_user.is_founder:
+        return {"nav_funds": [], **bell}
     if current_user.is_admin:
         funds = db.session.execute(select(Fund.id, Fund.name).order_by(Fund.name)).all()
-        return {"nav_funds": [(fund_id, name, ("admin",)) for fund_id, name in funds]}
+        return {"nav_funds": [(fund_id, name, ("admin",)) for fund_id, name in funds], **bell}
     rows = db.session.execute(
         select(Fund.id, Fund.name, Grant.role)
         .join(Grant, Grant.fund_id == Fund.id)
@@ -97,7 +100,7 @@ def navigation() -> dict:
     funds: dict[int, tuple[str, list[str]]] = {}
     for fund_id, name, role in rows:
         funds.setdefault(fund_id, (name, []))[1].append(role)
-    return {"nav_funds": [(fund_id, name, tuple(roles)) for fund_id, (name, roles) in funds.items()]}
+    return {"nav_funds": [(fund_id, name, tuple(roles)) for fund_id, (name, roles) in funds.items()], **bell}
 
 
 def _page_of(referrer: str | None) -> str | None:

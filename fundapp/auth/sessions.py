@@ -10,6 +10,7 @@ from fundapp.auth.links import digest
 from fundapp.auth.models import User, UserSession, new_session_token
 from fundapp.columns import utcnow
 from fundapp.extensions import db
+from fundapp.notifications.inbox import unread_count
 
 
 def open_session(user: User, user_agent: str) -> tuple[UserSession, str]:
@@ -21,16 +22,17 @@ def open_session(user: User, user_agent: str) -> tuple[UserSession, str]:
     return record, secret
 
 
-def find(user_token: str, secret: str | None) -> tuple[User, UserSession] | None:
-    """The user and its session behind a cookie's alternative id and session secret, while both hold."""
+def find(user_token: str, secret: str | None) -> tuple[User, UserSession, int] | None:
+    """The user and its session behind a cookie's alternative id and session secret, while both hold,
+    with the count of its unread notifications (the bell on every page, in the same query)."""
     if not secret or not user_token:
         return None
     row = db.session.execute(
-        select(User, UserSession).join(UserSession, UserSession.user_id == User.id)
+        select(User, UserSession, unread_count(User.id)).join(UserSession, UserSession.user_id == User.id)
         .where(User.session_token == user_token, UserSession.secret_hash == digest(secret),
                UserSession.ended_at.is_(None))
     ).first()
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
 def seen(record: UserSession) -> None:

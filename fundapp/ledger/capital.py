@@ -2,10 +2,12 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from fundapp.audit.services import record
+from fundapp.auth.models import Grant, User
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import db
@@ -31,6 +33,7 @@ from fundapp.ledger.models import (
     Payment,
 )
 from fundapp.ledger.reversal import Reversible, reversible
+from fundapp.notifications import inbox
 from fundapp.web.formatting import money, short_day
 
 
@@ -103,7 +106,29 @@ def record_call(actor, fund: Fund, call_date, due_date, amount_text, purpose: st
         enter(CallAllocation(call_id=call.id, partner_id=partner_id, amount=share), actor)
     record(actor, "capital_call.create", call, fund_id=fund.id,
            after={"amount": terms.amount, "call_date": str(terms.call_date), "allocations": terms.shares})
+    _tell_partners(fund, call, terms.shares)
     return call
+
+
+def _tell_partners(fund: Fund, call: CapitalCall, shares: dict[int, int]) -> None:
+    """Each user who speaks for a partner with a share in the call is told what it owes and by when."""
+    speakers = db.session.execute(select(Grant.partner_id, User).join(User, User.id == Grant.user_id)
+                                  .where(Grant.fund_id == fund.id, Grant.role == "partner",
+                                         Grant.partner_id.in_(shares), User.active)).all()
+    for partner_id, user in speakers:
+        _tell_partner(user, fund, call, partner_id, shares[partner_id])
+
+
+def _tell_partner(user: User, fund: Fund, call: CapitalCall, partner_id: int, share: int) -> None:
+    def compose():
+        values = {"fund": fund.name, "amount": money(share, fund.currency),
+                  "date": format_date(call.due_date, "long")}
+        return (_("Capital call of %(fund)s: %(amount)s due on %(date)s", **values),
+                _("%(fund)s calls capital: your share is %(amount)s, due on %(date)s. Your statement gives "
+                  "what you owe and how to pay it:\n\n%(link)s", **values, link=inbox.address(
+                      "capital.statement", True, fund_id=fund.id, partner_id=partner_id)))
+    path = inbox.address("capital.statement", fund_id=fund.id, partner_id=partner_id)
+    inbox.tell(user, "capital_call", path, compose)
 
 
 def recent_twins(fund: Fund, terms: CallTerms, minutes: int = 30) -> list[CapitalCall]:

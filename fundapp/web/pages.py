@@ -8,7 +8,7 @@ download or a page that showed a message.
 import hashlib
 from datetime import date
 
-from flask import request, session
+from flask import g, request, session
 from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login import current_user
@@ -21,7 +21,7 @@ from fundapp.revisions import pending, revision_of
 def _key(*_args, fund_id: int, **_kwargs) -> str:
     # The revision is read before the page: a page is never kept under a revision newer than its data.
     parts = (request.full_path, fund_id, revision_of(Fund.activity_revision, fund_id), current_user.id,
-             str(get_locale()), session["csrf_token"], date.today())
+             str(get_locale()), session["csrf_token"], date.today(), g.get("unread_notifications"))
     return "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
