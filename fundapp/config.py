@@ -53,7 +53,7 @@ class Config:
     # or only when a test runs it.
     JOB_QUEUE = os.environ.get("JOB_QUEUE") or ("redis" if REDIS_URL else "embedded")
     WORKER_INTERVAL = float(os.environ.get("WORKER_INTERVAL", "30"))   # seconds between schedule rounds
-    REMINDER_INTERVAL = 3600            # seconds between two looks for reminders due
+    REMINDER_INTERVAL = 3600            # seconds between two looks for reminders due (None: never)
     # A message that failed waits this long before each next try: 7 tries over 3 h 51 min.
     OUTBOX_RETRY_DELAYS = (60, 300, 900, 1800, 3600, 7200)
     OUTBOX_LEASE = timedelta(seconds=int(os.environ.get("OUTBOX_LEASE_SECONDS", "120")))

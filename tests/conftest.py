@@ -35,6 +35,7 @@ BASE_CONFIG = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "MAIL_SERVER": None,
     "JOB_QUEUE": "manual",              # background work runs when a test runs the worker's tick
+    "REMINDER_INTERVAL": None,          # reminders are sent when a test asks, for the day it gives
     "SERVER_NAME": None,
 }
 

@@ -13,7 +13,7 @@ from fundapp.auth.models import ApiToken, Grant, Passkey, User
 from fundapp.funds.services import partners_of
 from fundapp.jobs import services as jobs
 from fundapp.ledger import capital
-from fundapp.notifications.models import Notification
+from fundapp.notifications.models import BackgroundJob, Notification, OutboxMessage
 from fundapp.portfolio import services as portfolio
 from fundapp.reporting import services as reports
 from tests.conftest import seed
@@ -46,7 +46,8 @@ def build_world(db) -> dict:
     outsider_session = UserSessionFactory(user_id=outsider.id, secret_hash="0" * 64)
     outsider_passkey = Passkey(user_id=outsider.id, name="key", credential_id=b"outsider", public_key=b"-")
     outsider_notification = Notification(user_id=outsider.id, kind="decision", title="-", link="/")
-    db.session.add_all([outsider_passkey, outsider_notification])
+    message = OutboxMessage(recipient=outsider.email, subject="-", body="-", send_key="world")
+    db.session.add_all([outsider_passkey, outsider_notification, message])
     db.session.commit()
     params = {
         "fund_id": fund_a.id,
@@ -57,6 +58,7 @@ def build_world(db) -> dict:
         "session_id": outsider_session.id,
         "passkey_id": outsider_passkey.id,
         "notification_id": outsider_notification.id,
+        "message_id": message.id,
         "filename": "fundapp.css",
     }
     tokens = {name: api_token_for(user) for name, user in people.items()}
@@ -101,9 +103,12 @@ def ledger_entries(db, fund, people) -> dict:
                                                  "under_35": 3, "nationals": 5}, by_manager=True)
     published = reports.publish(manager, fund, reports.generate(manager, fund, 2024, 1))
     draft = reports.generate(manager, fund, 2024, 2)
+    export = BackgroundJob(kind="queue_export", user_id=people["outsider"].id, fund_id=fund.id, status="done",
+                           result_file="applications-fund.csv")      # background work: nobody else's
+    db.session.add(export)
     db.session.commit()
     return {"application_id": application.id, "criterion_id": criterion.id, "partner_id": partner.id,
-            "name": "nav", "call_id": call.id, "investment_id": investment.id,
+            "job_id": export.id, "name": "nav", "call_id": call.id, "investment_id": investment.id,
             "company_id": held.id, "report_id": published.id,
             "overrides": {"admin.revoke_token": {"user_id": people["outsider"].id},
                           "capital.reverse": {"kind": "capital_call", "entry_id": call.id},

@@ -17,7 +17,8 @@ from fundapp.extensions import db
 from fundapp.funds import services as funds
 from fundapp.funds.forms import CountryForm
 from fundapp.funds.models import Country, Fund, Partner
-from fundapp.notifications.models import OutboxMessage
+from fundapp.notifications import outbox as outbox_messages
+from fundapp.notifications.models import MESSAGE_STATUSES, OutboxMessage
 from fundapp.web.forms import chosen, show_refusal
 from fundapp.web.pagination import paginate
 from fundapp.web.query import query_number, query_page
@@ -191,6 +192,27 @@ def audit():
 
 @blueprint.get("/outbox")
 def outbox():
+    status = request.args.get("status", "")
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status in MESSAGE_STATUSES:
+        query = query.where(OutboxMessage.status == status)
+    counts = dict(db.session.execute(select(OutboxMessage.status, func.count())
+                                     .group_by(OutboxMessage.status)).all())
     page = paginate(query, query_page())
-    return render_template("admin/outbox.html", page=page)
+    return render_template("admin/outbox.html", page=page, status=status, counts=counts,
+                           mail_server=current_app.config.get("MAIL_SERVER"),
+                           tries=len(current_app.config["OUTBOX_RETRY_DELAYS"]) + 1)
+
+
+@blueprint.post("/outbox/<int:message_id>/retry")
+def retry_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    if message.status == "sent":
+        flash(_("This message was sent already."), "info")
+    else:
+        outbox_messages.retry(message)
+        flash(_("The message to %(recipient)s will be tried again now.", recipient=message.recipient),
+              "success")
+    return redirect(url_for("admin.outbox", status=request.args.get("status", "")))

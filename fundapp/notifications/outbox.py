@@ -63,11 +63,13 @@ def deliver(message_id: int, now: datetime | None = None) -> str:
     db.session.commit()
     if not claimed:
         return "skipped"
-    message = db.session.get(OutboxMessage, message_id)
+    email = _email(db.session.get(OutboxMessage, message_id))
+    db.session.commit()         # no transaction (on SQLite, no write lock) while the mail server answers
     try:
-        _mail(message)
+        _mail(email)
     except (OSError, smtplib.SMTPException) as error:
         delays = config["OUTBOX_RETRY_DELAYS"]
+        message = db.session.get(OutboxMessage, message_id)
         message.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
         message.claimed_until = None
         if message.tries > len(delays):
@@ -78,13 +80,14 @@ def deliver(message_id: int, now: datetime | None = None) -> str:
         current_app.logger.warning("mail %s to %s not sent (try %d): %s", message.id, message.recipient,
                                    message.tries, message.last_error)
     else:
+        message = db.session.get(OutboxMessage, message_id)
         message.status, message.sent_at, message.claimed_until = "sent", utcnow(), None
         outcome = "sent"
     db.session.commit()
     return outcome
 
 
-def _mail(message: OutboxMessage) -> None:
+def _email(message: OutboxMessage) -> EmailMessage:
     config = current_app.config
     email = EmailMessage()
     email["From"] = config["MAIL_SENDER"]
@@ -94,5 +97,10 @@ def _mail(message: OutboxMessage) -> None:
     # Message-ID, by which mail servers and readers know it as one.
     email["Message-ID"] = f"<{message.send_key}@fundapp>"
     email.set_content(message.body)
+    return email
+
+
+def _mail(email: EmailMessage) -> None:
+    config = current_app.config
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         smtp.send_message(email)

@@ -51,7 +51,8 @@ def tick(now: datetime | None = None) -> None:
                 outbox.deliver(message_id, now)
         for job_id in background.due_ids(now):
             background.run(job_id, now)
-        if time.monotonic() - _last_reminders.get(app.name, -3600.0) >= app.config["REMINDER_INTERVAL"]:
+        interval = app.config["REMINDER_INTERVAL"]
+        if interval is not None and time.monotonic() - _last_reminders.get(app.name, -interval) >= interval:
             _last_reminders[app.name] = time.monotonic()
             reminders.send_due(now.date())
 
