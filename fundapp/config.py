@@ -46,6 +46,7 @@ class Config:
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "fundapp@localhost")
     MAIL_TIMEOUT = 10                   # seconds a worker waits on the mail server
+    MAIL_PAUSE = 30                     # seconds a worker leaves a mail server alone after it failed
     # The address links in mail sent by a worker lead to (a request's own host is used in requests).
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 

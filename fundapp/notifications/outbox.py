@@ -14,6 +14,12 @@ from fundapp.notifications import queue
 from fundapp.notifications.models import OutboxMessage
 
 ERROR_LIMIT = 500
+# Refusals of one message (its recipient, its content): the server itself answers, others may pass.
+MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)
+# A mail server that failed (down, or silent until the timeout) is left alone for MAIL_PAUSE seconds by
+# this process: the messages behind the one that failed wait for the schedule instead of each waiting
+# out the timeout.
+_paused: dict[tuple[str, int], datetime] = {}
 
 
 def send(recipient: str, subject: str, body: str, user_id: int | None = None) -> OutboxMessage:
@@ -49,42 +55,56 @@ def _free(now: datetime) -> tuple:
 
 def deliver(message_id: int, now: datetime | None = None) -> str:
     """Mail one message if it is due and no other worker holds it: "sent", "retry" (a later try is
-    planned), "failed" (no try left), or "skipped". The message is claimed in a transaction of its own
-    before the mail server is reached, so that no lock is held while it answers."""
+    planned), "failed" (no try left), "paused" (the mail server failed moments ago) or "skipped". The
+    message is claimed in a transaction of its own, which ends before the mail server is reached."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         return "skipped"        # no mail server: the message waits in the outbox, where admins read it
     now = now or utcnow()
-    claimed = db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
-                                    *_free(now))
-        .values(claimed_until=now + config["OUTBOX_LEASE"], tries=OutboxMessage.tries + 1)
-        .execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
-    if not claimed:
+    server = (config["MAIL_SERVER"], config["MAIL_PORT"])
+    if _paused.get(server, now) > now:
+        return "paused"         # the schedule finds it again once the pause is over
+    if not _claim(message_id, now):
         return "skipped"
     email = _email(db.session.get(OutboxMessage, message_id))
     db.session.commit()         # no transaction (on SQLite, no write lock) while the mail server answers
     try:
         _mail(email)
     except (OSError, smtplib.SMTPException) as error:
-        delays = config["OUTBOX_RETRY_DELAYS"]
-        message = db.session.get(OutboxMessage, message_id)
-        message.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
-        message.claimed_until = None
-        if message.tries > len(delays):
-            message.status = "failed"
-        else:
-            message.next_attempt_at = now + timedelta(seconds=delays[message.tries - 1])
-        outcome = message.status if message.status == "failed" else "retry"
-        current_app.logger.warning("mail %s to %s not sent (try %d): %s", message.id, message.recipient,
-                                   message.tries, message.last_error)
+        if not isinstance(error, MESSAGE_ERRORS):
+            _paused[server] = now + timedelta(seconds=config["MAIL_PAUSE"])
+        outcome = _failed(message_id, error, now)
     else:
+        _paused.pop(server, None)
         message = db.session.get(OutboxMessage, message_id)
         message.status, message.sent_at, message.claimed_until = "sent", utcnow(), None
         outcome = "sent"
     db.session.commit()
     return outcome
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    claimed = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "pending",
+                                    *_free(now))
+        .values(claimed_until=now + current_app.config["OUTBOX_LEASE"], tries=OutboxMessage.tries + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+def _failed(message_id: int, error: Exception, now: datetime) -> str:
+    delays = current_app.config["OUTBOX_RETRY_DELAYS"]
+    message = db.session.get(OutboxMessage, message_id)
+    message.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
+    message.claimed_until = None
+    if message.tries > len(delays):
+        message.status = "failed"
+    else:
+        message.next_attempt_at = now + timedelta(seconds=delays[message.tries - 1])
+    current_app.logger.warning("mail %s to %s not sent (try %d): %s", message.id, message.recipient,
+                               message.tries, message.last_error)
+    return "failed" if message.status == "failed" else "retry"
 
 
 def _email(message: OutboxMessage) -> EmailMessage:

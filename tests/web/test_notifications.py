@@ -1,0 +1,100 @@
+"""The bell: a decision, a request for changes, a review assigned and a capital call reach their users in
+the app as well as by mail, in their language; opening an item marks it read and leads to its page."""
+import re
+from datetime import date
+
+from sqlalchemy import select
+
+from fundapp.applications.models import Application
+from fundapp.notifications.models import Notification, OutboxMessage
+from fundapp.portfolio.models import Company
+from tests.conftest import sign_in
+from tests.factories import (
+    FounderFactory,
+    FundFactory,
+    GrantFactory,
+    PartnerFactory,
+    UserFactory,
+    staff_with_role,
+)
+
+
+def bell(page: str) -> str:
+    return re.search(r'data-testid="bell">(.*?)</a>', page, re.S).group(1)
+
+
+def in_review(db, fund, founder) -> Application:
+    company = Company(name="Shamba", country="KE", sector="agriculture", region="Nairobi", owner_id=founder.id)
+    db.session.add(company)
+    db.session.flush()
+    application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id, state="in_review",
+                              requested_amount=1_000_000_00, pitch="Pitch")
+    db.session.add(application)
+    db.session.commit()
+    return application
+
+
+def test_a_review_assigned_rings_the_reviewers_bell_and_opens_the_application(client, db):
+    fund = FundFactory(currency="KES")
+    manager, reviewer = staff_with_role("manager", fund), staff_with_role("reviewer", fund, language="fr")
+    application = in_review(db, fund, FounderFactory())
+    sign_in(client, manager)
+    assert client.post(f"/funds/{fund.id}/applications/assignments", data={
+        "reviewer_id": reviewer.id, "due_date": "2030-01-31", "application_ids": [application.id]}).status_code == 302
+    told = db.session.scalar(select(Notification).where(Notification.user_id == reviewer.id))
+    assert told.kind == "assignment" and told.link == f"/funds/{fund.id}/applications/{application.id}"
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == reviewer.email))
+    assert mail.subject == told.title and f"/funds/{fund.id}/applications/{application.id}" in mail.body
+    assert "2030" in mail.body
+
+    sign_in(client, reviewer)
+    home = client.get("/").get_data(as_text=True)
+    assert ">1<" in bell(home)
+    listed = client.get("/notifications/").get_data(as_text=True)
+    assert told.title in listed
+    opened = client.post(f"/notifications/{told.id}/open")
+    assert opened.status_code == 302 and opened.location.endswith(told.link)
+    db.session.expire_all()
+    assert db.session.get(Notification, told.id).read_at is not None
+    assert ">1<" not in bell(client.get("/").get_data(as_text=True))
+
+
+def test_a_capital_call_tells_each_user_speaking_for_a_partner_with_a_share(client, db):
+    fund = FundFactory(currency="KES", vintage_year=2024)
+    ministry = PartnerFactory(fund=fund, name="Ministry", kind="government", commitment=600_000)
+    PartnerFactory(fund=fund, name="OpenAI", kind="co_investor", commitment=400_000)
+    manager = staff_with_role("manager", fund)
+    speaker = UserFactory()
+    GrantFactory(user=speaker, fund=fund, role="partner", partner=ministry)
+    db.session.commit()
+    sign_in(client, manager)
+    answer = client.post(f"/funds/{fund.id}/capital/calls", data={
+        "call-call_date": "2024-03-01", "call-due_date": "2024-03-31", "call-amount": "1000.00",
+        "call-purpose": "investment", "call-confirm": "1"})
+    assert answer.status_code == 302
+    told = db.session.scalars(select(Notification).where(Notification.user_id == speaker.id)).all()
+    assert [item.kind for item in told] == ["capital_call"]
+    assert told[0].link == f"/funds/{fund.id}/partners/{ministry.id}/statement"
+    assert "600.00" in told[0].title
+    assert db.session.scalar(select(Notification).where(Notification.user_id == manager.id)) is None
+
+
+def test_a_decision_reaches_the_founders_bell_and_others_cannot_open_it(client, db):
+    fund = FundFactory(currency="KES")
+    manager, founder = staff_with_role("manager", fund), FounderFactory(language="fr")
+    application = in_review(db, fund, founder)
+    sign_in(client, manager)
+    answer = client.post(f"/funds/{fund.id}/applications/{application.id}/transitions", data={
+        "version": str(application.version), "to": "changes_requested", "reason": "Internal",
+        "message": "Merci d'ajouter vos comptes.", "confirm": "1"})
+    assert answer.status_code == 302
+    told = db.session.scalar(select(Notification).where(Notification.user_id == founder.id))
+    assert told.kind == "changes_requested" and told.link == f"/portal/applications/{application.id}"
+    assert "Internal" not in told.title
+    assert client.post(f"/notifications/{told.id}/open").status_code == 404      # the manager's: not its own
+    sign_in(client, founder)
+    assert told.title in client.get("/notifications/").get_data(as_text=True)
+    assert client.post("/notifications/read").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Notification, told.id).read_at is not None
+    assert date.today() <= db.session.get(Notification, told.id).read_at.date()
