@@ -559,3 +559,37 @@ class ReportSchema(Schema):
     created_at = fields.DateTime()
     published_at = fields.DateTime(allow_none=True)
     superseded_by = fields.Integer(allow_none=True)
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class NotificationQuerySchema(PageQuerySchema):
+    unread = fields.Boolean(load_default=False)
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    link = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    read_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class OutboxQuerySchema(PageQuerySchema):
+    status = fields.String(load_default="", validate=validate.OneOf(["", "pending", "sent", "failed"]))
+
+
+class OutboxMessageSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    recipient = fields.String(dump_only=True)
+    subject = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    tries = fields.Integer(dump_only=True)
+    last_error = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+    next_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
+    sent_at = fields.DateTime(dump_only=True, allow_none=True)
