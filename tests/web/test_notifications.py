@@ -98,3 +98,31 @@ def test_a_decision_reaches_the_founders_bell_and_others_cannot_open_it(client, 
     db.session.expire_all()
     assert db.session.get(Notification, told.id).read_at is not None
     assert date.today() <= db.session.get(Notification, told.id).read_at.date()
+
+
+def test_the_api_reads_ones_own_bell_and_admins_read_and_retry_the_outbox(client, db):
+    from fundapp.notifications import outbox
+    from tests.factories import AdminFactory, api_token_for
+    fund = FundFactory(currency="KES")
+    manager, reviewer = staff_with_role("manager", fund), staff_with_role("reviewer", fund)
+    application = in_review(db, fund, FounderFactory())
+    from fundapp.applications import review
+    review.assign(manager, fund, application, reviewer.id, None)
+    failed = outbox.send("gone@example.org", "Lost", "Body")
+    failed.status, failed.tries, failed.last_error = "failed", 7, "SMTPServerDisconnected: gone"
+    db.session.commit()
+    mine = {"Authorization": f"Bearer {api_token_for(reviewer)}"}
+    listed = client.get("/api/v1/notifications?unread=true", headers=mine).json
+    assert [item["kind"] for item in listed] == ["assignment"] and listed[0]["read_at"] is None
+    assert client.get("/api/v1/outbox", headers=mine).status_code == 404
+    read = client.post(f"/api/v1/notifications/{listed[0]['id']}/read", headers=mine)
+    assert read.status_code == 200 and read.json["read_at"]
+    assert client.get("/api/v1/notifications?unread=true", headers=mine).json == []
+    admin = {"Authorization": f"Bearer {api_token_for(AdminFactory())}"}
+    assert client.post(f"/api/v1/notifications/{listed[0]['id']}/read", headers=admin).status_code == 404
+    waiting = client.get("/api/v1/outbox?status=failed", headers=admin).json
+    assert [(m["recipient"], m["tries"], m["last_error"]) for m in waiting] == [
+        ("gone@example.org", 7, "SMTPServerDisconnected: gone")]
+    retried = client.post(f"/api/v1/outbox/{failed.id}/retry", headers=admin)
+    assert retried.status_code == 200 and retried.json["status"] == "pending"
+    assert client.get("/api/v1/outbox?status=bogus", headers=admin).status_code == 422
