@@ -2,6 +2,7 @@
 report generate | generate-data | backup | restore."""
 import sqlite3
 import time as clock
+from datetime import date
 from pathlib import Path
 
 import click
@@ -16,7 +17,9 @@ from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.ledger import verification
+from fundapp.notifications import reminders as due_reminders
 from fundapp.notifications import worker as background_worker
+from fundapp.notifications.queue import EmbeddedWorker
 from fundapp.quarters import parse_period, quarter_of
 from fundapp.reporting import services as reports
 from fundapp.reporting.services import report_problems
@@ -51,7 +54,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         app = current_app._get_current_object()
         app.config["PUBLIC_URL"] = f"http://{host}:{port}"
         if app.config["JOB_QUEUE"] == "embedded":
-            click.echo("Background work (mail, reminders, long jobs) runs in this process.")
+            EmbeddedWorker.of(app)
+            click.echo("Background work (mail, reminders, long tasks) runs in this process.")
         # Flask refuses app.run() inside its own CLI: serve with Werkzeug directly.
         run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
@@ -247,5 +251,21 @@ def restore(path: str, yes: bool) -> None:
     click.echo(f"Restored {target} from {path}. Start the application servers again.")
 
 
-commands = [demo, worker, create_admin, create_token, reset_second_factor, verify_ledger, report,
-            generate_data, backup, restore]
+@click.command("reminders")
+@click.option("--dry-run", is_flag=True, help="List what would be sent, sending nothing.")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="The day, YYYY-MM-DD (today).")
+@with_appcontext
+def send_reminders(dry_run: bool, day) -> None:
+    """Send the reminders due and not sent yet: recipient, rule and subject of each; --dry-run only lists."""
+    today = day.date() if day else date.today()
+    # as the worker sends them: links to the public address, each reminder committed on its own
+    with background_worker.worker_context(current_app._get_current_object()):
+        listed = due_reminders.due(today) if dry_run else due_reminders.send_due(today)
+        for reminder in listed:
+            click.echo(f"{reminder.user.email}\t{reminder.rule}\t{reminder.subject()}")
+        verb = "would be sent" if dry_run else "sent"
+        click.echo(f"{len(listed)} reminder(s) {verb} on {today.isoformat()}.")
+
+
+commands = [demo, worker, send_reminders, create_admin, create_token, reset_second_factor, verify_ledger,
+            report, generate_data, backup, restore]

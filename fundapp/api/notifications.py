@@ -1,5 +1,6 @@
 """/api/v1/notifications (one's own bell) and /api/v1/outbox (admins only)."""
 from flask import abort, g
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
@@ -10,10 +11,13 @@ from fundapp.api.schemas import (
     NotificationSchema,
     OutboxMessageSchema,
     OutboxQuerySchema,
+    ReminderSettingsSchema,
 )
+from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.notifications import inbox, outbox
+from fundapp.notifications import inbox, outbox, reminders
 from fundapp.notifications.models import Notification, OutboxMessage
+from fundapp.notifications.reminder_rules import OPTIONAL
 
 blp = Blueprint("api_notifications", __name__, url_prefix="/api/v1/notifications",
                 description="One's own notifications: what the bell shows.")
@@ -57,6 +61,37 @@ def read_notification(notification_id: int):
 def read_all():
     """Mark every one of one's notifications read."""
     inbox.read_all(g.api_user)
+
+
+def _reminder_settings(user) -> dict:
+    received = reminders.rules_of(user)
+    return {"received": received, "optional": [name for name in received if name in OPTIONAL],
+            "muted": sorted(reminders.muted_of(user))}
+
+
+@blp.route("/reminders", methods=["GET"])
+@authenticated
+@blp.response(200, ReminderSettingsSchema)
+@documented_errors
+def reminder_settings():
+    """The reminders one receives, those one may turn off, and those turned off."""
+    return _reminder_settings(g.api_user)
+
+
+@blp.route("/reminders", methods=["PUT"])
+@authenticated
+@blp.arguments(ReminderSettingsSchema)
+@blp.response(200, ReminderSettingsSchema)
+@documented_errors
+def choose_reminders(body):
+    """Turn off the optional reminders named in muted, and on the others."""
+    optional = [name for name in reminders.rules_of(g.api_user) if name in OPTIONAL]
+    unknown = sorted(set(body["muted"]) - set(optional))
+    if unknown:
+        raise Refused({"muted": _("Only these reminders can be turned off: %(names)s.",
+                                  names=", ".join(optional) or "-")})
+    reminders.choose(g.api_user, set(optional) - set(body["muted"]))
+    return _reminder_settings(g.api_user)
 
 
 @outbox_blp.route("", methods=["GET"])

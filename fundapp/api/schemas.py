@@ -593,3 +593,10 @@ class OutboxMessageSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
     next_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
     sent_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class ReminderSettingsSchema(Schema):
+    received = fields.List(fields.String(), dump_only=True)     # every reminder one's roles bring
+    optional = fields.List(fields.String(), dump_only=True)     # those one may turn off
+    muted = fields.List(fields.String(validate=validate.Length(max=30)), required=True,
+                        validate=validate.Length(max=20))

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import Select, and_, bindparam, func, select, update
 
 from fundapp import inputs
 from fundapp.applications import committee, scoring, workflow
@@ -135,14 +135,19 @@ def waiting_reviews(reviewer) -> dict[int, tuple[int, date | None]]:
     """For each fund: how many reviews wait for the reviewer (assigned, not recused, not yet reviewed,
     the application still in review) and the earliest due date among them."""
     rows = db.session.execute(
-        select(Application.fund_id, func.count(Assignment.id), func.min(Assignment.due_date))
-        .join(Application, Assignment.application_id == Application.id)
-        .outerjoin(Review, and_(Review.application_id == Assignment.application_id,
-                                Review.reviewer_id == Assignment.reviewer_id))
-        .where(Assignment.reviewer_id == reviewer.id, Assignment.conflict.is_not(True), Review.id.is_(None),
-               Application.state.in_(workflow.REVIEWABLE))
-        .group_by(Application.fund_id))
+        awaited(select(Application.fund_id, func.count(Assignment.id), func.min(Assignment.due_date)))
+        .where(Assignment.reviewer_id == reviewer.id).group_by(Application.fund_id))
     return {fund_id: (count, due) for fund_id, count, due in rows}
+
+
+def awaited(query: Select) -> Select:
+    """A query from assignments, joined to their applications and narrowed to the reviews awaited: not
+    recused, not yet reviewed, the application still in review."""
+    return (query.join(Application, Assignment.application_id == Application.id)
+            .outerjoin(Review, and_(Review.application_id == Assignment.application_id,
+                                    Review.reviewer_id == Assignment.reviewer_id))
+            .where(Assignment.conflict.is_not(True), Review.id.is_(None),
+                   Application.state.in_(workflow.REVIEWABLE)))
 
 
 def assignment_of(reviewer, application: Application, lock: bool = False) -> Assignment | None:

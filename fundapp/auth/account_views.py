@@ -1,5 +1,5 @@
 """The user's own account: profile, language and password; second factors (authenticator app, passkeys,
-recovery codes); the sessions signed in; API tokens; the confirmation of a founder's address."""
+recovery codes); the sessions signed in; API tokens; reminders; the confirmation of a founder's address."""
 import secrets
 
 from flask import (
@@ -25,6 +25,7 @@ from fundapp.auth.forms import (
     LanguageForm,
     PasswordForm,
     TokenForm,
+    reminder_form,
 )
 from fundapp.auth.models import ApiToken, Passkey, UserSession
 from fundapp.auth.permissions import second_factor_required
@@ -32,6 +33,8 @@ from fundapp.auth.views import site, start_session
 from fundapp.columns import utcnow
 from fundapp.errors import Refused
 from fundapp.extensions import cache, db, limiter
+from fundapp.notifications import reminders as reminder_settings
+from fundapp.notifications.reminder_rules import OPTIONAL, RULES
 from fundapp.web.forms import show_refusal
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
@@ -252,3 +255,21 @@ def revoke_token(token_id: int):
         tokens.revoke_token(_me(), token)
         flash(_("The token is revoked."), "success")
     return redirect(url_for("account.token_list"))
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+@blueprint.route("/reminders", methods=["GET", "POST"])
+def reminders():
+    """The reminders the user receives: the optional ones it may turn off, and those always sent."""
+    me = _me()
+    offered = reminder_settings.rules_of(me)
+    optional = [name for name in offered if name in OPTIONAL]
+    form = reminder_form(optional, reminder_settings.muted_of(me))
+    if optional and form.validate_on_submit():
+        reminder_settings.choose(me, form.wanted())
+        flash(_("Your reminders are saved."), "success")
+        return redirect(url_for("account.reminders"))
+    always = [name for name in offered if name not in OPTIONAL]
+    return render_template("account/reminders.html", form=form, optional=optional, always=always,
+                           rules=RULES), 422 if form.errors else 200

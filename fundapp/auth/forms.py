@@ -1,11 +1,12 @@
 """Forms of accounts: sign in and its second step, registration, activation, passwords and their reset,
-second factors, language, API tokens."""
+second factors, language, API tokens, reminders."""
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from fundapp.auth.tokens import LIFETIMES
 from fundapp.funds.constants import LANGUAGES
+from fundapp.notifications.reminder_rules import RULES
 from fundapp.web.forms import Form, chosen
 
 
@@ -113,3 +114,19 @@ class ConfirmPasswordForm(Form):
 
 class ConfirmForm(Form):
     submit = SubmitField(_l("Confirm my email address"))
+
+
+class ReminderForm(Form):
+    """The reminders a user may turn off: a box per reminder it may receive, ticked while it is on."""
+
+    def wanted(self) -> set[str]:
+        return {name for name in RULES if name in self and self[name].data}
+
+
+def reminder_form(offered: list[str], muted: set[str]) -> ReminderForm:
+    """The form for these optional reminders, each ticked unless the user turned it off."""
+    fields = {name: BooleanField(RULES[name].label, description=RULES[name].description,
+                                 default=name not in muted) for name in offered}
+    fields["submit"] = SubmitField(_l("Save my reminders"))
+    offered_form = type("OfferedReminders", (ReminderForm,), fields)
+    return offered_form(prefix="reminders")

@@ -126,3 +126,18 @@ def test_the_api_reads_ones_own_bell_and_admins_read_and_retry_the_outbox(client
     retried = client.post(f"/api/v1/outbox/{failed.id}/retry", headers=admin)
     assert retried.status_code == 200 and retried.json["status"] == "pending"
     assert client.get("/api/v1/outbox?status=bogus", headers=admin).status_code == 422
+
+
+def test_the_api_turns_optional_reminders_off_and_refuses_the_others(client, db):
+    from tests.factories import api_token_for
+    fund = FundFactory(currency="KES")
+    reviewer = staff_with_role("reviewer", fund)
+    headers = {"Authorization": f"Bearer {api_token_for(reviewer)}"}
+    settings = client.get("/api/v1/notifications/reminders", headers=headers).json
+    assert settings == {"received": ["review_due_soon", "review_overdue"], "optional": ["review_due_soon"],
+                        "muted": []}
+    refused = client.put("/api/v1/notifications/reminders", headers=headers, json={"muted": ["review_overdue"]})
+    assert refused.status_code == 422 and "muted" in refused.json["error"]["fields"]
+    muted = client.put("/api/v1/notifications/reminders", headers=headers, json={"muted": ["review_due_soon"]})
+    assert muted.status_code == 200 and muted.json["muted"] == ["review_due_soon"]
+    assert client.get("/api/v1/notifications/reminders", headers=headers).json["muted"] == ["review_due_soon"]
