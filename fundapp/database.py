@@ -88,6 +88,20 @@ def write_transaction():
         g.write_lock = previous
 
 
+@contextmanager
+def reading():
+    """Work that reads at length (a worker's report, the reminders due), in transactions that begin
+    without SQLite's write lock so that writers do not wait on it; a write inside it goes through
+    write_transaction()."""
+    db.session.commit()
+    previous = _writes()
+    g.write_lock = False
+    try:
+        yield
+    finally:
+        g.write_lock = previous
+
+
 def make_append_only(op, table: str) -> None:
     """In a migration: refuse UPDATE and DELETE on a table in the database itself."""
     if op.get_bind().dialect.name == "sqlite":

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import or_, select, update
 
 from fundapp.columns import utcnow
-from fundapp.database import write_transaction
+from fundapp.database import reading, write_transaction
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.notifications import queue
@@ -91,9 +91,9 @@ def run(job_id: int, now: datetime | None = None) -> str:
         return "skipped"
     job = db.session.get(BackgroundJob, job_id)
     params = json.loads(job.params)
-    previous, g.write_lock = g.get("write_lock", True), False    # the task reads without the write lock
     try:
-        outcome = TASKS[job.kind](job, params, Progress(job.id))
+        with reading():
+            outcome = TASKS[job.kind](job, params, Progress(job.id))
         status = "done"
     except Refused as refusal:
         db.session.rollback()
@@ -103,8 +103,6 @@ def run(job_id: int, now: datetime | None = None) -> str:
         db.session.rollback()
         log.exception("background job %s (%s) failed", job_id, job.kind)
         outcome, status = {"error": True}, "failed"
-    finally:
-        g.write_lock = previous
     with write_transaction():
         job = db.session.get(BackgroundJob, job_id)
         job.result_file = outcome.pop("file", None)

@@ -23,6 +23,7 @@ from fundapp.applications.review import awaited
 from fundapp.audit.services import record
 from fundapp.auth.models import Grant, User
 from fundapp.auth.services import mail_user
+from fundapp.database import reading
 from fundapp.extensions import db
 from fundapp.funds.models import Fund, Partner
 from fundapp.jobs.services import invested_company_ids, reporting_status
@@ -96,7 +97,9 @@ def due(today: date) -> list[Reminder]:
 
 def send_due(today: date) -> list[Reminder]:
     """Send the reminders due today that were not sent in their period yet; the reminders sent."""
-    return send(due(today), today)
+    with reading():
+        found = due(today)
+    return send(found, today)
 
 
 def send(reminders: list[Reminder], today: date) -> list[Reminder]:
