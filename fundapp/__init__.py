@@ -149,12 +149,13 @@ def register_blueprints(app: Flask) -> None:
     from fundapp.ledger.views import blueprint as capital
     from fundapp.main.views import blueprint as main
     from fundapp.notifications.inbox_views import blueprint as inbox
+    from fundapp.notifications.task_views import blueprint as tasks
     from fundapp.portfolio.views import blueprint as portfolio
     from fundapp.reporting.views import blueprint as reports
     from fundapp.reporting.views import public
 
     for blueprint in (main, auth, account, funds, dashboard, capital, portfolio, jobs, reports, public,
-                      portal, review, committee, admin, inbox):
+                      portal, review, committee, admin, inbox, tasks):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -1,8 +1,6 @@
 """Pages of review: the rubric, the queue, an application, assignments, declarations, scoring, steps."""
 from datetime import date
-from decimal import Decimal
 
-import pandas as pd
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -10,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, select
 
 from fundapp import inputs
-from fundapp.applications import committee, review, services, workflow
+from fundapp.applications import committee, queue_export, review, services, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, Review
 from fundapp.applications.queue import FLAGS, SORTS, Filters, queue, queue_size
 from fundapp.applications.review_forms import (
@@ -34,10 +32,9 @@ from fundapp.auth.permissions import (
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.constants import SECTORS
-from fundapp.money import AmountError, exponent, to_decimal
+from fundapp.money import AmountError
 from fundapp.portfolio.models import Company
-from fundapp.web.exports import download, money_format
-from fundapp.web.formatting import amount_from_text, labels
+from fundapp.web.formatting import amount_from_text
 from fundapp.web.forms import show_refusal
 from fundapp.web.pages import kept_page
 from fundapp.web.pagination import paginate
@@ -109,41 +106,13 @@ def _filters(fund) -> Filters:
                    reviewer_id=query_number("reviewer"), sort=args.get("sort", "normalized"))
 
 
-def _rounded(value, places: int = 2) -> Decimal | None:
-    return None if value is None else round(Decimal(str(value)), places)
-
-
-def _queue_frame(fund, rows) -> pd.DataFrame:
-    """The queue as a table of data: codes beside their labels in the reader's language, exact amounts,
-    scores rounded for reading (the exact normalized score kept beside), dates as dates."""
-    sectors, states = labels(SECTORS), labels(workflow.STATES)
-    return pd.DataFrame([{
-        "id": a.id, "company": c.name, "sector": c.sector, "sector_label": sectors.get(c.sector, c.sector),
-        "region": c.region, "state": a.state, "state_label": states.get(a.state, a.state),
-        "currency": fund.currency,
-        "requested_amount": (to_decimal(a.requested_amount, fund.currency)
-                             if a.requested_amount is not None else None),
-        "score": _rounded(a.score), "normalized_score": _rounded(a.normalized_score),
-        "normalized_score_exact": a.normalized_score,
-        "disagreement": _rounded(a.disagreement),
-        "failing_criteria": len(a.failing_criteria or []), "reviews": a.review_count,
-        "submitted_at": a.submitted_at.replace(tzinfo=None, microsecond=0) if a.submitted_at else None}
-        for a, c in rows])
-
-
 @blueprint.get("/applications")
 @login_required
 @kept_page
 def applications(fund_id: int):
     fund = fund_or_404(current_user, fund_id, "manage_fund")
     filters = _filters(fund)
-    query = queue(fund.id, filters)
-    if request.args.get("format") in ("csv", "xlsx"):
-        frame = _queue_frame(fund, db.session.execute(query).all())
-        return download(frame, f"applications-fund-{fund.id}", request.args["format"],
-                        formats={"requested_amount": money_format(exponent(fund.currency))})
-    page = paginate(query, query_page(), rows=True,
-                    count=queue_size(fund.id, filters))
+    page = paginate(queue(fund.id, filters), query_page(), rows=True, count=queue_size(fund.id, filters))
     reviewers = review.reviewers_of(fund)
     assign_form = AssignForm(formdata=None)
     assign_form.reviewer_id.choices = [(r.id, r.name) for r in reviewers]
@@ -151,6 +120,17 @@ def applications(fund_id: int):
                            assign_form=assign_form, sorts=SORTS, flags=FLAGS,
                            sectors=sorted(fund.sectors or SECTORS), reviewers=reviewers,
                            abilities=abilities(current_user, fund.id))
+
+
+@blueprint.post("/applications/export")
+@login_required
+def export_queue(fund_id: int):
+    """Start the export of the queue, as its page filters it, as background work with a page of its own."""
+    fund = fund_or_404(current_user, fund_id, "manage_fund")
+    if request.form.get("format") not in queue_export.FORMATS:
+        abort(400)
+    job = queue_export.start_export(current_user, fund, _filters(fund), request.form["format"])
+    return redirect(url_for("tasks.page", job_id=job.id))
 
 
 @blueprint.get("/reviewers")

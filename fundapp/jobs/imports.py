@@ -1,26 +1,39 @@
 """Many headcount reports imported at once from a CSV file or an Excel workbook (pandas): every row
 checked first, each bad row named by its line, nothing saved unless every row is good."""
 import io
+import secrets
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundapp import inputs
+from fundapp.auth.models import User
+from fundapp.database import write_transaction
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.jobs.services import COUNTS, checked, file_report, invested_company_ids
+from fundapp.notifications import background
+from fundapp.notifications.models import BackgroundJob
 from fundapp.portfolio.models import Company
+from fundapp.web.files import written
 
+KIND = "headcount_import"
 IMPORT_COLUMNS = ("company_id", "period", *COUNTS)
 IMPORT_LIMIT = 5 * 1024 * 1024
 IMPORT_ROWS = 20_000
 IMPORT_COLUMNS_READ = 30            # a workbook's first columns: more are never read
 UNPACKED_LIMIT = 50 * 1024 * 1024   # what a workbook's parts may hold once unpacked
+PROGRESS_EVERY = 500                # lines checked between two reports of progress
+NOT_INVESTED = _l("company_id: not a company this fund has invested in.")
 YES, NO = {"true", "yes", "y", "1", "x", "oui", "vrai"}, {"", "false", "no", "n", "0", "non", "faux"}
 
 
@@ -89,20 +102,32 @@ def _company_id(text: str) -> int | None:
         return None
 
 
+def _refused(problems: list[tuple[int, str]], total: int) -> ImportRefused:
+    return ImportRefused(_("Nothing was imported: %(count)d of %(total)d rows need correcting.",
+                           count=len({line for line, _message in problems}), total=total), problems)
+
+
 def import_reports(actor, fund: Fund, data: bytes, today: date | None = None) -> int:
     """File or correct many reports of the fund's companies: every row is checked first, and nothing
     is saved unless every row is good. Line numbers count the header as line 1."""
     today = today or date.today()
+    return save_rows(actor, fund, checked_rows(fund, data, today), today)
+
+
+def checked_rows(fund: Fund, data: bytes, today: date, progress=None) -> list[tuple[int, int, dict]]:
+    """The file's rows as (line, company id, values), every line checked and counted, or ImportRefused."""
     frame = _table(data)
     invested = set(db.session.scalars(invested_company_ids(fund.id)))
     problems: list[tuple[int, str]] = []
     rows, seen = [], {}
     for index, raw in enumerate(frame.to_dict("records")):
+        if progress and index % PROGRESS_EVERY == 0:
+            progress(index, len(frame))
         line = index + 2
         values = {key: str(value).strip() for key, value in raw.items()}
         company_id = _company_id(values["company_id"])
         if company_id not in invested:
-            problems.append((line, _("company_id: not a company this fund has invested in.")))
+            problems.append((line, str(NOT_INVESTED)))
             continue
         verified = values.get("verified", "").lower()
         if verified not in YES | NO:
@@ -118,11 +143,50 @@ def import_reports(actor, fund: Fund, data: bytes, today: date | None = None) ->
                                      line=seen[company_id, period_end])))
             continue
         seen[company_id, period_end] = line
-        rows.append((company_id, {**values, "verified": verified in YES}))
+        rows.append((line, company_id, {**values, "verified": verified in YES}))
     if problems:
-        raise ImportRefused(_("Nothing was imported: %(count)d of %(total)d rows need correcting.",
-                              count=len({line for line, _m in problems}), total=len(frame)), problems)
-    companies = {c.id: c for c in db.session.scalars(select(Company).where(Company.id.in_(invested)))}
-    for company_id, values in rows:
+        raise _refused(problems, len(frame))
+    return rows
+
+
+def save_rows(actor, fund: Fund, rows: list[tuple[int, int, dict]], today: date) -> int:
+    """File or correct the reports of rows checked_rows gave; how many."""
+    companies = {c.id: c for c in db.session.scalars(select(Company).where(
+        Company.id.in_({company_id for _line, company_id, _values in rows}),
+        Company.id.in_(invested_company_ids(fund.id))))}
+    # checked in a transaction of their own (a long import's): an investment reversed since is refused
+    gone = [(line, str(NOT_INVESTED)) for line, company_id, _values in rows if company_id not in companies]
+    if gone:
+        raise _refused(gone, len(rows))
+    for _line, company_id, values in rows:
         file_report(actor, companies[company_id], values, by_manager=True, today=today)
     return len(rows)
+
+
+def _incoming(name: str) -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "incoming" / name
+
+
+def start_import(user: User, fund: Fund, data: bytes) -> BackgroundJob:
+    """Keep the uploaded file until a worker has imported it, once this request has committed."""
+    name = f"{secrets.token_hex(16)}.upload"
+    path = _incoming(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    written(path)                       # a request that rolls back leaves no file behind
+    return background.start(user, fund.id, KIND, {"file": name})
+
+
+@background.task(KIND)
+def import_file(job: BackgroundJob, params: dict, progress) -> dict:
+    """Check every line of the uploaded file, counting them, then save them all or none; the file goes."""
+    user, fund = db.session.get(User, job.user_id), db.session.get(Fund, job.fund_id)
+    path, today = _incoming(params["file"]), date.today()
+    try:
+        with force_locale(user.language):
+            rows = checked_rows(fund, path.read_bytes(), today, progress)
+            progress(len(rows), len(rows))
+            with write_transaction():
+                return {"imported": save_rows(user, fund, rows, today)}
+    finally:
+        path.unlink(missing_ok=True)

@@ -81,7 +81,7 @@ def _entry_form(fund, form: ManagerHeadcountForm | None = None) -> ManagerHeadco
     return form
 
 
-def _reports_page(fund, form=None, import_form=None, problems=(), status: int = 200):
+def _reports_page(fund, form=None, import_form=None, status: int = 200):
     statuses = services.reporting_status(services.invested_company_ids(fund.id), fund.id)
     query = (select(HeadcountReport, Company.name).join(Company, HeadcountReport.company_id == Company.id)
              .where(HeadcountReport.company_id.in_(services.invested_company_ids(fund.id))))
@@ -97,7 +97,7 @@ def _reports_page(fund, form=None, import_form=None, problems=(), status: int = 
                     query_page(), rows=True)
     return render_template(
         "jobs/reports.html", fund=fund, statuses=statuses, page=page, form=_entry_form(fund, form),
-        import_form=import_form or ImportForm(formdata=None), problems=problems, company_id=company_id,
+        import_form=import_form or ImportForm(formdata=None), company_id=company_id,
         shown=shown, unverified=sum(len(s.unverified) for s in statuses),
         missing=sum(len(s.missing) for s in statuses)), status
 
@@ -146,22 +146,14 @@ def verify(fund_id: int):
 @blueprint.post("/headcount/import")
 @login_required
 def import_reports(fund_id: int):
+    """Start the import of the uploaded file as background work, whose page shows its lines checked."""
     fund = fund_or_404(current_user, fund_id, "manage_capital")
     form = ImportForm()
-    problems = []
     if form.validate_on_submit():
-        upload = form.sheet.data
-        try:
-            with upload.stream:
-                count = imports.import_reports(current_user, fund, upload.read(imports.IMPORT_LIMIT + 1))
-        except Refused as refusal:
-            form.sheet.errors = list(refusal.fields.values())
-            problems = getattr(refusal, "lines", [])
-        else:
-            flash(ngettext("%(num)d headcount report imported.", "%(num)d headcount reports imported.",
-                           count), "success")
-            return redirect(url_for("jobs.reports", fund_id=fund.id))
-    return _reports_page(fund, import_form=form, problems=problems, status=422)
+        with form.sheet.data.stream as stream:
+            job = imports.start_import(current_user, fund, stream.read(imports.IMPORT_LIMIT + 1))
+        return redirect(url_for("tasks.page", job_id=job.id))
+    return _reports_page(fund, import_form=form, status=422)
 
 
 @blueprint.get("/headcount/reports.<any(csv, xlsx):kind>")

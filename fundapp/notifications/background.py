@@ -12,13 +12,15 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
+from fundapp.auth.models import User
 from fundapp.columns import utcnow
 from fundapp.database import reading, write_transaction
 from fundapp.errors import Refused
 from fundapp.extensions import db
-from fundapp.notifications import queue
+from fundapp.notifications import inbox, queue
 from fundapp.notifications.models import BackgroundJob
 
 TASKS: dict[str, Callable] = {}
@@ -109,6 +111,10 @@ def run(job_id: int, now: datetime | None = None) -> str:
         job.status, job.outcome, job.finished_at, job.claimed_until = (status, json.dumps(outcome), utcnow(),
                                                                        None)
         job.done = job.total if status == "done" else job.done
+        # a user who left the task's page finds its outcome under the bell
+        inbox.note(db.session.get(User, job.user_id), "task", inbox.address("tasks.page", job_id=job.id),
+                   _l("Your background task no. %(id)d is done.", id=job.id) if status == "done" else
+                   _l("Your background task no. %(id)d could not be done.", id=job.id))
     return status
 
 

@@ -9,7 +9,7 @@ from fundapp.extensions import db
 from fundapp.notifications import outbox
 from fundapp.notifications.models import Notification
 
-KINDS = ("decision", "changes_requested", "assignment", "capital_call")
+KINDS = ("decision", "changes_requested", "assignment", "capital_call", "task")
 TITLE_LIMIT = 200
 
 
@@ -28,6 +28,16 @@ def tell(user, kind: str, link: str, compose) -> Notification:
     with force_locale(user.language):
         subject, body = compose()
     return told(user, kind, link, str(subject), str(body))
+
+
+def note(user, kind: str, link: str, title) -> Notification:
+    """Tell a user in the bell only (what it asked for itself, such as a background task that ended);
+    title is a lazy string, rendered in the user's language."""
+    with force_locale(user.language):
+        title = str(title)
+    notification = Notification(user_id=user.id, kind=kind, title=title[:TITLE_LIMIT], link=link)
+    db.session.add(notification)
+    return notification
 
 
 def told(user, kind: str, link: str, subject: str, body: str) -> Notification:

@@ -45,13 +45,13 @@ def _checked_quarter(fund: Fund, year, quarter, today: date) -> tuple[int, int]:
     end = quarter_end(year, quarter)
     if end > today:
         raise Refused({"quarter": _("This quarter has not ended yet.")})
-    if end < fund.first_day or not _has_data(fund, end):
+    if end < fund.first_day or not has_data(fund, end):
         raise Refused({"quarter": _("The fund has no capital calls or applications by the end of this "
                                     "quarter: there is nothing to report yet.")})
     return year, quarter
 
 
-def _has_data(fund: Fund, end: date) -> bool:
+def has_data(fund: Fund, end: date) -> bool:
     calls = select(func.count(CapitalCall.id)).where(CapitalCall.fund_id == fund.id,
                                                      CapitalCall.call_date <= end)
     applications = select(func.count(Application.id)).where(Application.fund_id == fund.id,
@@ -65,17 +65,24 @@ def versions_of(fund: Fund, year: int, quarter: int) -> list[QuarterlyReport]:
         .order_by(QuarterlyReport.version)))
 
 
+def check_generation(fund: Fund, year, quarter, note: str = "",
+                     today: date | None = None) -> tuple[int, int, list[QuarterlyReport]]:
+    """The quarter and its versions, or Refused: not ended, nothing to report, a correction without note."""
+    year, quarter = _checked_quarter(fund, year, quarter, today or date.today())
+    versions = versions_of(fund, year, quarter)
+    if versions and versions[-1].published and not (note or "").strip():
+        raise Refused({"note": _("Say what this new version corrects: the published one stays available "
+                                 "with your note.")})
+    return year, quarter, versions
+
+
 def generate(actor, fund: Fund, year, quarter, note: str = "", today: date | None = None) -> QuarterlyReport:
     """A draft of the quarter's report (the open draft if there is one). A draft made after a published
     version is its correction and says what it corrects."""
-    year, quarter = _checked_quarter(fund, year, quarter, today or date.today())
-    versions = versions_of(fund, year, quarter)
+    year, quarter, versions = check_generation(fund, year, quarter, note, today)
     if versions and not versions[-1].published:
         return versions[-1]
     note = (note or "").strip()[:2000]
-    if versions and not note:
-        raise Refused({"note": _("Say what this new version corrects: the published one stays available "
-                                 "with your note.")})
     report = QuarterlyReport(fund_id=fund.id, year=year, quarter=quarter,
                              version=versions[-1].version + 1 if versions else 1, note=note,
                              created_by_id=actor.id if actor else None, state="draft")
@@ -92,6 +99,12 @@ def pdf_of(fund: Fund, report: QuarterlyReport) -> bytes:
     if hashlib.sha256(data).hexdigest() != report.sha256:
         raise StoredReportAltered(f"published report {report.id} does not match its SHA-256")
     return data
+
+
+def pdf_name(fund: Fund, report: QuarterlyReport) -> str:
+    """The name a report's PDF is downloaded under; a draft's says so."""
+    suffix = "" if report.published else "-draft"
+    return f"report-{fund.id}-{report.period}-v{report.version}{suffix}.pdf"
 
 
 def edition_of(report: QuarterlyReport) -> Edition:

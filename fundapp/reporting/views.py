@@ -19,7 +19,7 @@ from fundapp.extensions import db, limiter
 from fundapp.funds.models import Fund, Partner
 from fundapp.money import exponent, to_decimal
 from fundapp.quarters import ends_between, last_ended, parse_period, period_of, quarter_of
-from fundapp.reporting import services
+from fundapp.reporting import services, tasks
 from fundapp.reporting.forms import GenerateForm, PublishForm, VerifyForm
 from fundapp.reporting.open_data import open_data
 from fundapp.reporting.quarterly import Fte, Money, Ratio, Share
@@ -59,20 +59,20 @@ def index(fund_id: int):
 @blueprint.post("/")
 @login_required
 def generate(fund_id: int):
+    """Check the quarter asked for at once, then make its draft as background work with a page of its own."""
     fund = fund_or_404(current_user, fund_id, "manage_fund")
     form = _generate_form(fund, GenerateForm())
     if form.validate_on_submit():
         end = parse_period(form.period.data)
         try:
-            report = services.generate(current_user, fund, end.year, quarter_of(end), form.note.data)
+            job = tasks.start_draft(current_user, fund, end.year, quarter_of(end), form.note.data)
         except Refused as refusal:
             # the form names the quarter in one field where the service takes a year and a quarter
             fields = {("period" if name in ("year", "quarter") else name): message
                       for name, message in refusal.fields.items()}
             show_refusal(form, Refused(fields))
         else:
-            flash(_("Draft ready: read it, then publish it."), "success")
-            return redirect(url_for("reports.index", fund_id=fund.id, _anchor=f"report-{report.id}"))
+            return redirect(url_for("tasks.page", job_id=job.id))
     return _page(fund, form, 422)
 
 
@@ -100,8 +100,7 @@ def pdf(fund_id: int, report_id: int):
     data = services.pdf_of(fund, report)
     with write_transaction():
         services.log_download(current_user, report, "web")
-    suffix = "" if report.published else "-draft"
-    return pdf_response(data, f"report-{fund.id}-{report.period}-v{report.version}{suffix}.pdf")
+    return pdf_response(data, services.pdf_name(fund, report))
 
 
 PLACES = {Ratio: (Decimal("0.0001"), "0.00"), Share: (Decimal("0.0001"), "0.0%"),

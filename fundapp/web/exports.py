@@ -98,13 +98,15 @@ def csv(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")
 
 
+def encoded(frame: pd.DataFrame, kind: str, title: str = "Table", formats: dict | None = None) -> bytes:
+    """The frame as a "csv" or "xlsx" file's bytes (one sheet named after title, columns in their formats)."""
+    return xlsx(frame, title, formats) if kind == "xlsx" else csv(frame)
+
+
 def download(frame: pd.DataFrame, name: str, kind: str, title: str | None = None,
              formats: dict | None = None) -> Response:
     """The frame as an attachment: kind is "csv" or "xlsx" (one sheet named after title or name, with
     the columns' number formats)."""
-    if kind == "xlsx":
-        body, mimetype = xlsx(frame, title or name, formats), XLSX
-    else:
-        body, mimetype = csv(frame), "text/csv"
-    return Response(body, mimetype=mimetype,
+    return Response(encoded(frame, kind, title or name, formats),
+                    mimetype=XLSX if kind == "xlsx" else "text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}.{kind}"'})

@@ -38,6 +38,10 @@ TWINS = {
     "account.token_list": "api_tokens.create_token",
     "account.revoke_token": "api_tokens.revoke_token",
     "admin.revoke_token": "api_tokens.revoke_token",
+    "admin.retry_message": "api_outbox.retry_message",
+    "inbox.open_notification": "api_notifications.read_notification",
+    "inbox.read_all": "api_notifications.read_all",
+    "account.reminders": "api_notifications.choose_reminders",
     "admin.reset_second_factor": "api_users.reset_second_factor",
     "admin.end_sessions": "api_users.end_sessions",
     "admin.countries": "api_countries.create_country",
@@ -48,6 +52,7 @@ TWINS = {
     "jobs.import_reports": "api_jobs.import_headcount",
     "jobs.verify": "api_jobs.verify",
     "review.edit_criterion": "api_applications.update_criterion",
+    "review.export_queue": "api_applications.list_applications",     # the API reads the queue at once
 }
 # Bound to a browser session: the API authenticates each call by its bearer token instead.
 # A person's own password, second factors and sessions are set in the browser, where the person is.

@@ -13,6 +13,7 @@ from fundapp.funds.services import partners_of
 from fundapp.ledger import capital
 from fundapp.portfolio import services as portfolio
 from fundapp.web.exports import sheet_name
+from tests.background import run_started
 from tests.conftest import sign_in
 from tests.factories import FundFactory, PartnerFactory, staff_with_role
 
@@ -72,8 +73,8 @@ def test_notices_print_markup_as_written(client, db, hostile):
 def test_the_quarterly_report_prints_markup_as_written(client, db, hostile):
     fund, partners, manager, _call, _distribution = hostile
     sign_in(client, manager)
-    response = client.post(f"/funds/{fund.id}/reports/", data={"period": "2024Q1"})
-    assert response.status_code == 302
+    made = run_started(client, client.post(f"/funds/{fund.id}/reports/", data={"period": "2024Q1"}))
+    assert b"Draft ready" in made.data
     from fundapp.reporting.models import QuarterlyReport
     report = db.session.query(QuarterlyReport).one()
     pdf = client.get(f"/funds/{fund.id}/reports/{report.id}.pdf")
@@ -96,7 +97,7 @@ def test_report_tables_as_xlsx_hold_text_not_formulas(client, db):
     capital.record_call(manager, fund, date(2024, 1, 2), date(2024, 1, 31), "1000", "investment")
     db.session.commit()
     sign_in(client, manager)
-    client.post(f"/funds/{fund.id}/reports/", data={"period": "2024Q1"})
+    run_started(client, client.post(f"/funds/{fund.id}/reports/", data={"period": "2024Q1"}))
     from fundapp.reporting.models import QuarterlyReport
     report = db.session.query(QuarterlyReport).one()
     response = client.get(f"/funds/{fund.id}/reports/{report.id}/tables/capital_accounts.xlsx")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from fundapp.applications.models import Application
 from fundapp.web.files import safe_name
+from tests.background import exported_queue
 from tests.conftest import sign_in
 from tests.factories import FundFactory, api_token_for, pdf_bytes, staff_with_role
 from tests.web.test_portal import COMPLETE, fund, started, upload  # noqa: F401  (fixtures)
@@ -81,8 +82,9 @@ def test_confidential_answers_are_never_stored(app, client, db):
     fund_ = FundFactory()
     manager = staff_with_role("manager", fund_)
     sign_in(client, manager)
-    for path in (f"/funds/{fund_.id}", f"/funds/{fund_.id}/applications?format=csv", "/login"):
+    for path in (f"/funds/{fund_.id}", f"/funds/{fund_.id}/applications", "/login"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
+    assert exported_queue(client, fund_).headers["Cache-Control"] == "no-store"
     api = app.test_client().get(f"/api/v1/funds/{fund_.id}",
                                 headers={"Authorization": f"Bearer {api_token_for(manager)}"})
     assert api.status_code == 200 and api.headers["Cache-Control"] == "no-store"

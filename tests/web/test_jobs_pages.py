@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from fundapp.funds.services import partners_of
 from fundapp.jobs import services as jobs
 from fundapp.jobs.models import HeadcountReport
+from tests.background import run_started
 from tests.conftest import sign_in
 from tests.factories import FounderFactory, GrantFactory, UserFactory, api_token_for
 
@@ -90,21 +91,25 @@ def test_an_import_in_the_page_lists_the_bad_lines_and_saves_nothing(client, db,
     rows[7]["part_time"] = -1
     body = pd.DataFrame(rows).to_csv(index=False).encode()
     before = count(db)
-    response = client.post(f"/funds/{fund.id}/headcount/import",
-                            data={"sheet": (io.BytesIO(body), "reports.csv")}, content_type="multipart/form-data")
-    assert response.status_code == 422
+    response = run_started(client, client.post(f"/funds/{fund.id}/headcount/import", content_type="multipart/form-data",
+                                               data={"sheet": (io.BytesIO(body), "reports.csv")}))
+    assert b"Nothing was imported: 1 of 12 rows need correcting." in response.data
     assert b"Line 9: part_time: Enter zero or more people." in response.data
     assert count(db) == before
     rows[7]["part_time"] = 1
     body = pd.DataFrame(rows).to_csv(index=False).encode()
-    response = client.post(f"/funds/{fund.id}/headcount/import",
-                            data={"sheet": (io.BytesIO(body), "reports.csv")}, content_type="multipart/form-data")
-    assert response.status_code == 302 and count(db) == before + 12
+    response = run_started(client, client.post(f"/funds/{fund.id}/headcount/import", content_type="multipart/form-data",
+                                               data={"sheet": (io.BytesIO(body), "reports.csv")}))
+    assert b"12 headcount reports imported." in response.data and count(db) == before + 12
     exported = client.get(f"/funds/{fund.id}/headcount/reports.csv").data.decode("utf-8-sig")
     assert exported.splitlines()[0] == "company_id,company,period,full_time,part_time,women,under_35,nationals,verified"
-    again = client.post(f"/funds/{fund.id}/headcount/import", content_type="multipart/form-data",
-                        data={"sheet": (io.BytesIO(exported.encode()), "reports.csv")})
-    assert again.status_code == 302 and count(db) == before + 12      # the export imports back
+    again = run_started(client, client.post(f"/funds/{fund.id}/headcount/import", content_type="multipart/form-data",
+                                            data={"sheet": (io.BytesIO(exported.encode()), "reports.csv")}))
+    imported = len(exported.splitlines()) - 1
+    assert f"{imported} headcount reports imported.".encode() in again.data     # the export imports back
+    assert count(db) == before + 12
+    nothing = client.post(f"/funds/{fund.id}/headcount/import", data={}, content_type="multipart/form-data")
+    assert nothing.status_code == 422 and b"This field is required." in nothing.data      # no file: no work
 
 
 def test_the_founder_files_a_missing_quarter_in_the_portal(client, db, portfolio_):

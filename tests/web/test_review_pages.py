@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from fundapp.applications import review
 from fundapp.applications.models import Application, Review
 from fundapp.portfolio.models import Company
+from tests.background import exported_queue
 from tests.conftest import sign_in
 from tests.factories import FounderFactory, FundFactory, committee_votes, staff_with_role
 
@@ -51,9 +52,12 @@ def test_queue_filters_sorts_and_exports(client, db, pipeline):
     assert "Afya" in rich and "Shamba" not in rich
     unreviewed = client.get(f"/funds/{fund.id}/applications?flag=unreviewed").data.decode()
     assert "calc" in unreviewed and "Afya" not in unreviewed
-    export = client.get(f"/funds/{fund.id}/applications?format=xlsx")
+    export = exported_queue(client, fund, "xlsx")
+    assert export.headers["Content-Disposition"] == f"attachment; filename=applications-fund-{fund.id}.xlsx"
     frame = pd.read_excel(io.BytesIO(export.data), engine="openpyxl")
     assert len(frame) == 3
+    health = pd.read_csv(io.BytesIO(exported_queue(client, fund, "csv", sector="health").data))
+    assert list(health["company"]) == ["Afya"]
     import openpyxl
     odd_cell = next(cell for row in openpyxl.load_workbook(io.BytesIO(export.data)).active.iter_rows()
                     for cell in row if cell.value == "=cmd|' /C calc'!A0")
