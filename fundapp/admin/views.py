@@ -18,7 +18,7 @@ from fundapp.funds import services as funds
 from fundapp.funds.forms import CountryForm
 from fundapp.funds.models import Country, Fund, Partner
 from fundapp.notifications import outbox as outbox_messages
-from fundapp.notifications.models import MESSAGE_STATUSES, OutboxMessage
+from fundapp.notifications.models import OutboxMessage
 from fundapp.web.forms import chosen, show_refusal
 from fundapp.web.pagination import paginate
 from fundapp.web.query import query_number, query_page
@@ -193,9 +193,7 @@ def audit():
 @blueprint.get("/outbox")
 def outbox():
     status = request.args.get("status", "")
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in MESSAGE_STATUSES:
-        query = query.where(OutboxMessage.status == status)
+    query = outbox_messages.messages(status)
     counts = dict(db.session.execute(select(OutboxMessage.status, func.count())
                                      .group_by(OutboxMessage.status)).all())
     page = paginate(query, query_page())

@@ -2,7 +2,6 @@
 from flask import abort, g
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from fundapp.api.auth import admin_only, authenticated
 from fundapp.api.docs import documented_errors as errors_of
@@ -101,10 +100,7 @@ def choose_reminders(body):
 @outbox_errors
 def list_messages(query):
     """Every message, newest first, by status if asked."""
-    listed = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if query["status"]:
-        listed = listed.where(OutboxMessage.status == query["status"])
-    return _page(listed, query)
+    return _page(outbox.messages(query["status"]), query)
 
 
 @outbox_blp.route("/<int:message_id>/retry", methods=["POST"])

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select, update
 from fundapp.columns import utcnow
 from fundapp.extensions import db
 from fundapp.notifications import queue
-from fundapp.notifications.models import OutboxMessage
+from fundapp.notifications.models import MESSAGE_STATUSES, OutboxMessage
 
 ERROR_LIMIT = 500
 # Refusals of one message (its recipient, its content): the server itself answers, others may pass.
@@ -39,6 +39,12 @@ def retry(message: OutboxMessage) -> None:
     message.next_attempt_at = None
     message.claimed_until = None
     queue.after_commit("deliver", message.id)
+
+
+def messages(status: str = ""):
+    """The outbox, newest first; only the messages of a status when one is given."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    return query.where(OutboxMessage.status == status) if status in MESSAGE_STATUSES else query
 
 
 def due_ids(now: datetime, limit: int = 500) -> list[int]:
