@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pandas as pd
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from fundapp.applications import workflow
 from fundapp.applications.models import Application
@@ -39,7 +40,7 @@ def start_export(user: User, fund: Fund, filters: Filters, kind: str) -> Backgro
     return background.start(user, fund.id, KIND, {"format": kind, "filters": asdict(filters)})
 
 
-@background.task(KIND)
+@background.task(KIND, _l("Export of the applications"))
 def export_queue(job: BackgroundJob, params: dict, progress) -> dict:
     """Write the queue's rows into a table, counting them, and keep the file for the user."""
     user, fund = db.session.get(User, job.user_id), db.session.get(Fund, job.fund_id)

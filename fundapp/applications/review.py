@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, select, update
@@ -21,6 +21,7 @@ from fundapp.errors import Refused, input_message
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
 from fundapp.notifications import inbox
+from fundapp.web.formatting import day
 
 RECOMMENDATIONS = ("invest", "maybe", "decline")
 
@@ -115,9 +116,9 @@ def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: d
 
 def _tell_reviewer(reviewer: User, fund: Fund, application: Application, due_date: date | None) -> None:
     def compose():
-        subject = _("Application no. %(id)d is assigned to you for review", id=application.id)
-        due = (_("It is due on %(date)s.", date=format_date(due_date, "long")) if due_date
-               else _("It has no due date."))
+        due = (_("It is due on %(date)s.", date=day(due_date)) if due_date else _("It has no due date."))
+        subject = _("Application no. %(id)d is assigned to you for review. %(due)s", id=application.id,
+                    due=due)
         return subject, _("%(fund)s asks you to review application no. %(id)d. %(due)s\n\n%(link)s",
                           fund=fund.name, id=application.id, due=due, link=link)
     link = inbox.address("review.application", True, fund_id=fund.id, application_id=application.id)
@@ -330,6 +331,8 @@ def decide(actor, fund: Fund, application: Application, to: str, reason: str, me
     if told:
         notice = founder_notice(fund, application, to, message)
         db.session.add(FundMessage(application_id=application.id, subject=notice.subject, body=notice.body))
+        with force_locale(notice.language):     # the bell names the fund, which the mail's sender does
+            title = _("%(fund)s: %(subject)s", fund=fund.name, subject=notice.subject)
         inbox.told(notice.founder, "changes_requested" if to == "changes_requested" else "decision",
                    inbox.address("portal.application", application_id=application.id), notice.subject,
-                   notice.body)
+                   notice.body, title)

@@ -20,11 +20,13 @@ from fundapp.database import write_transaction
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
-from fundapp.jobs.services import COUNTS, checked, file_report, invested_company_ids
+from fundapp.jobs.services import COUNTS, checked, file_report, funds_of, invested_company_ids
 from fundapp.notifications import background
 from fundapp.notifications.models import BackgroundJob
 from fundapp.portfolio.models import Company
+from fundapp.reporting.closing import closed_through
 from fundapp.web.files import written
+from fundapp.web.formatting import quarter
 
 KIND = "headcount_import"
 IMPORT_COLUMNS = ("company_id", "period", *COUNTS)
@@ -60,6 +62,10 @@ def _table(data: bytes) -> pd.DataFrame:
         raise ImportRefused(_("Upload a CSV file (UTF-8) or an Excel workbook (.xlsx).")) from None
     frame.columns = [str(column).strip().lower() for column in frame.columns]
     missing = [column for column in IMPORT_COLUMNS if column not in frame.columns]
+    if len(missing) == len(IMPORT_COLUMNS):
+        raise ImportRefused(_("This is not a sheet of headcount reports: upload a CSV file (UTF-8) or an "
+                              "Excel workbook (.xlsx) with the columns of this page's export: %(columns)s.",
+                              columns=", ".join(IMPORT_COLUMNS)))
     if missing:
         raise ImportRefused(_("The file lacks the columns: %(columns)s.", columns=", ".join(missing)))
     if frame.empty:
@@ -119,7 +125,7 @@ def checked_rows(fund: Fund, data: bytes, today: date, progress=None) -> list[tu
     frame = _table(data)
     invested = set(db.session.scalars(invested_company_ids(fund.id)))
     problems: list[tuple[int, str]] = []
-    rows, seen = [], {}
+    rows, seen, closed = [], {}, {}
     for index, raw in enumerate(frame.to_dict("records")):
         if progress and index % PROGRESS_EVERY == 0:
             progress(index, len(frame))
@@ -137,6 +143,12 @@ def checked_rows(fund: Fund, data: bytes, today: date, progress=None) -> list[tu
             _period, period_end, _counts = checked(values, today)
         except Refused as refusal:
             problems.extend((line, f"{field}: {message}") for field, message in refusal.fields.items())
+            continue
+        if company_id not in closed:
+            closed[company_id] = closed_through(funds_of(company_id))
+        if closed[company_id] is not None and period_end <= closed[company_id]:
+            problems.append((line, _("period: %(quarter)s is closed (its quarterly report is published); "
+                                     "import only later quarters.", quarter=quarter(period_end))))
             continue
         if (company_id, period_end) in seen:
             problems.append((line, _("the same company and quarter as line %(line)d.",
@@ -177,7 +189,7 @@ def start_import(user: User, fund: Fund, data: bytes) -> BackgroundJob:
     return background.start(user, fund.id, KIND, {"file": name})
 
 
-@background.task(KIND)
+@background.task(KIND, _l("Import of headcount reports"))
 def import_file(job: BackgroundJob, params: dict, progress) -> dict:
     """Check every line of the uploaded file, counting them, then save them all or none; the file goes."""
     user, fund = db.session.get(User, job.user_id), db.session.get(Fund, job.fund_id)

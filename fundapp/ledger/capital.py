@@ -2,7 +2,6 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -34,7 +33,7 @@ from fundapp.ledger.models import (
 )
 from fundapp.ledger.reversal import Reversible, reversible
 from fundapp.notifications import inbox
-from fundapp.web.formatting import money, short_day
+from fundapp.web.formatting import day, money, short_day
 
 
 def _commitments(fund: Fund) -> dict[int, int]:
@@ -122,7 +121,7 @@ def _tell_partners(fund: Fund, call: CapitalCall, shares: dict[int, int]) -> Non
 def _tell_partner(user: User, fund: Fund, call: CapitalCall, partner_id: int, share: int) -> None:
     def compose():
         values = {"fund": fund.name, "amount": money(share, fund.currency),
-                  "date": format_date(call.due_date, "long")}
+                  "date": day(call.due_date)}
         return (_("Capital call of %(fund)s: %(amount)s due on %(date)s", **values),
                 _("%(fund)s calls capital: your share is %(amount)s, due on %(date)s. Your statement gives "
                   "what you owe and how to pay it:\n\n%(link)s", **values, link=inbox.address(

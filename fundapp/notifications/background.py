@@ -24,14 +24,15 @@ from fundapp.notifications import inbox, queue
 from fundapp.notifications.models import BackgroundJob
 
 TASKS: dict[str, Callable] = {}
+TITLES: dict[str, object] = {}      # what the user asked for, as the bell names it (lazy strings)
 MAX_TRIES = 3
 log = logging.getLogger(__name__)
 
 
-def task(kind: str):
-    """Register the function that does the work of a kind of job."""
+def task(kind: str, title):
+    """Register the function that does the work of a kind of job, and what the user calls it."""
     def register(function: Callable) -> Callable:
-        TASKS[kind] = function
+        TASKS[kind], TITLES[kind] = function, title
         return function
     return register
 
@@ -113,8 +114,8 @@ def run(job_id: int, now: datetime | None = None) -> str:
         job.done = job.total if status == "done" else job.done
         # a user who left the task's page finds its outcome under the bell
         inbox.note(db.session.get(User, job.user_id), "task", inbox.address("tasks.page", job_id=job.id),
-                   _l("Your background task no. %(id)d is done.", id=job.id) if status == "done" else
-                   _l("Your background task no. %(id)d could not be done.", id=job.id))
+                   _l("%(task)s: done.", task=TITLES[job.kind]) if status == "done" else
+                   _l("%(task)s: not done.", task=TITLES[job.kind]))
     return status
 
 

@@ -40,9 +40,10 @@ def note(user, kind: str, link: str, title) -> Notification:
     return notification
 
 
-def told(user, kind: str, link: str, subject: str, body: str) -> Notification:
-    """Tell a user what was already written in its language."""
-    notification = Notification(user_id=user.id, kind=kind, title=subject[:TITLE_LIMIT], link=link)
+def told(user, kind: str, link: str, subject: str, body: str, title: str | None = None) -> Notification:
+    """Tell a user what was already written in its language (the bell's title: the subject, unless
+    given)."""
+    notification = Notification(user_id=user.id, kind=kind, title=(title or subject)[:TITLE_LIMIT], link=link)
     db.session.add(notification)
     outbox.send(user.email, subject, body, user_id=user.id)
     return notification
@@ -67,6 +68,13 @@ def open_one(user, notification_id: int) -> Notification | None:
         return None
     notification.read_at = notification.read_at or utcnow()
     return notification
+
+
+def read_link(user, link: str) -> None:
+    """Mark read the user's notifications that lead to a page it has just read."""
+    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.link == link,
+                                                  Notification.read_at.is_(None))
+                       .values(read_at=utcnow()).execution_options(synchronize_session=False))
 
 
 def read_all(user) -> None:

@@ -2,15 +2,16 @@
 which a script asks for again every second, then its outcome and the file it made, if any."""
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, jsonify, render_template, send_file
+from flask import Blueprint, abort, jsonify, render_template, request, send_file
 from flask_babel import format_number, format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from fundapp.auth.permissions import fund_or_404
+from fundapp.database import write_transaction
 from fundapp.extensions import db
 from fundapp.funds.models import Fund
-from fundapp.notifications import background
+from fundapp.notifications import background, inbox
 from fundapp.notifications.models import BackgroundJob
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -18,7 +19,6 @@ blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
 
 @dataclass(frozen=True)
 class Kind:
-    title: str
     counted: str         # how far it has come: "%(done)s of %(total)s ..."
     back: str            # the page that started it (its route takes the fund's id), its name, the way back
     back_name: str
@@ -30,15 +30,15 @@ class Kind:
 # Each kind of background work a page starts, as its page shows it (background.task registers the work).
 KINDS = {
     "report_draft": Kind(
-        _l("Draft of a quarterly report"), _l("Step %(done)s of %(total)s"), back="reports.index",
+        _l("Step %(done)s of %(total)s"), back="reports.index",
         back_name=_l("Quarterly reports"), back_label=_l("Back to the quarterly reports"),
         ability="manage_fund", form="generate-heading"),
     "queue_export": Kind(
-        _l("Export of the applications"), _l("%(done)s of %(total)s applications written"),
+        _l("%(done)s of %(total)s applications written"),
         back="review.applications", back_name=_l("Applications"), back_label=_l("Back to the applications"),
         ability="manage_fund"),
     "headcount_import": Kind(
-        _l("Import of headcount reports"), _l("%(done)s of %(total)s lines checked"), back="jobs.reports",
+        _l("%(done)s of %(total)s lines checked"), back="jobs.reports",
         back_name=_l("Headcount reports"), back_label=_l("Back to the headcount reports"),
         ability="manage_capital", form="import-heading"),
 }
@@ -69,8 +69,12 @@ def _progress(job: BackgroundJob) -> dict:
 @login_required
 def page(job_id: int):
     job = _own_job(job_id)
+    if job.status in ("done", "failed"):
+        with write_transaction():           # its outcome is read here: the bell need not ring for it
+            inbox.read_link(current_user, request.path)
     return render_template("tasks/task.html", job=job, kind=KINDS[job.kind], progress=_progress(job),
-                           outcome=background.outcome_of(job), fund=db.session.get(Fund, job.fund_id))
+                           title=background.TITLES[job.kind], outcome=background.outcome_of(job),
+                           fund=db.session.get(Fund, job.fund_id))
 
 
 @blueprint.get("/<int:job_id>.json")

@@ -1,6 +1,7 @@
 """A quarterly report's draft made off the request: the quarter checked, the report's figures computed,
 the draft saved and its PDF drawn, each a step of the progress its page shows."""
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from fundapp.auth.models import User
@@ -23,7 +24,7 @@ def start_draft(user: User, fund: Fund, year, quarter, note: str = "") -> Backgr
     return background.start(user, fund.id, KIND, {"year": year, "quarter": quarter, "note": note or ""})
 
 
-@background.task(KIND)
+@background.task(KIND, _l("Draft of a quarterly report"))
 def make_draft(job: BackgroundJob, params: dict, progress) -> dict:
     """Check the quarter, compute its figures, save the draft and keep its PDF for the user to read."""
     user, fund = db.session.get(User, job.user_id), db.session.get(Fund, job.fund_id)

@@ -121,6 +121,13 @@ def test_publishing_closes_the_quarter_and_freezes_its_tables(client, portfolio_
     with pytest.raises(Refused, match="closed up to 30 June 2025"):
         headcount(manager, companies["A"], "2025Q2", 25)
     db.session.rollback()
+    sheet = (f"company_id,period,full_time,part_time,women,under_35,nationals,verified\n"
+             f"{companies['A'].id},2025Q2,25,0,0,0,0,no\n").encode()
+    from fundapp.jobs.imports import checked_rows
+    with pytest.raises(Refused) as refused:         # an import names the line and why, before saving any
+        checked_rows(fund, sheet, D(2025, 12, 1))
+    assert refused.value.lines == [(2, "period: 2025 Q2 is closed (its quarterly report is published); "
+                                       "import only later quarters.")]
     headcount(manager, companies["A"], "2025Q3", 25)
     assert client.post(f"/api/v1/funds/{fund.id}/expenses", headers=headers, json={
         "date": "2025-07-01", "amount": "10.00", "category": "legal"}).status_code == 201

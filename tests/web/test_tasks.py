@@ -120,7 +120,8 @@ def test_the_queue_export_counts_its_rows(client, db, queue_of_five, steps, monk
     assert (job.status, job.done, job.total, job.result_file) == ("done", 5, 5, f"applications-fund-{fund.id}.csv")
     assert "5 applications exported." in done and "Back to the applications" in done
     bell = client.get("/notifications/").get_data(as_text=True)      # a user who left the page finds it
-    assert f"Your background task no. {job.id} is done." in bell
+    assert "Export of the applications: done." in bell
+    assert "badge rounded-pill" not in bell        # read on the task's page: the bell does not ring for it
     frame = pd.read_csv(io.BytesIO(downloaded(client, client.get(path)).data))
     assert sorted(frame["company"]) == [f"Startup {index}" for index in range(5)]
     assert list(frame["requested_amount"]) == [500000.0, 400000.0, 300000.0, 200000.0, 100000.0]
