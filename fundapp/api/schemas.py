@@ -3,8 +3,8 @@ enters, by the parsers of fundapp.inputs and fundapp.money: text without control
 numbers within the database's integers, dates from 1900 to ten years ahead, amounts of at most
 fifteen whole digits."""
 from flask import g
+from marshmallow import EXCLUDE, ValidationError, fields, pre_load, validate
 from marshmallow import Schema as MarshmallowSchema
-from marshmallow import ValidationError, fields, pre_load, validate
 
 from fundapp import inputs
 from fundapp.applications.workflow import LISTED
@@ -596,6 +596,9 @@ class OutboxMessageSchema(Schema):
 
 
 class ReminderSettingsSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE       # what a GET gave may be sent back whole: only muted is read
+
     received = fields.List(fields.String(), dump_only=True)     # every reminder one's roles bring
     optional = fields.List(fields.String(), dump_only=True)     # those one may turn off
     muted = fields.List(fields.String(validate=validate.Length(max=30)), required=True,

@@ -40,7 +40,7 @@ def start_export(user: User, fund: Fund, filters: Filters, kind: str) -> Backgro
     return background.start(user, fund.id, KIND, {"format": kind, "filters": asdict(filters)})
 
 
-@background.task(KIND, _l("Export of the applications"))
+@background.task(KIND, _l("Export of the applications"), "manage_fund")
 def export_queue(job: BackgroundJob, params: dict, progress) -> dict:
     """Write the queue's rows into a table, counting them, and keep the file for the user."""
     user, fund = db.session.get(User, job.user_id), db.session.get(Fund, job.fund_id)

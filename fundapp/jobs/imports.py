@@ -47,6 +47,17 @@ class ImportRefused(Refused):
         self.lines = list(lines)
 
 
+def _csv(text: str) -> pd.DataFrame:
+    """A CSV file's rows as text cells; a line of more fields than an import may hold is refused before
+    pandas reads it (a line of commas alone would make it build a table of millions of columns)."""
+    for line in text.splitlines():
+        if line.count(",") >= IMPORT_COLUMNS_READ or line.count(";") >= IMPORT_COLUMNS_READ:
+            raise ImportRefused(_("A line holds more than %(count)d columns: this is not a sheet of "
+                                  "headcount reports.", count=IMPORT_COLUMNS_READ))
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True,
+                       nrows=IMPORT_ROWS + 1)
+
+
 def _table(data: bytes) -> pd.DataFrame:
     """The uploaded sheet as text cells: XLSX when it is a zip archive, CSV otherwise. No more than the
     rows and columns an import may hold are ever read, whatever the file claims."""
@@ -56,9 +67,10 @@ def _table(data: bytes) -> pd.DataFrame:
         if data.startswith(b"PK\x03\x04"):
             frame = _workbook(data)
         else:
-            frame = pd.read_csv(io.StringIO(data.decode("utf-8-sig")), dtype=str, keep_default_na=False,
-                                skipinitialspace=True, nrows=IMPORT_ROWS + 1)
-    except (ValueError, UnicodeDecodeError, zipfile.BadZipFile, pd.errors.ParserError, KeyError, OSError):
+            frame = _csv(data.decode("utf-8-sig"))
+    except ImportRefused:
+        raise
+    except Exception:  # noqa: BLE001  (whatever a broken or hostile file makes a parser raise: it is refused)
         raise ImportRefused(_("Upload a CSV file (UTF-8) or an Excel workbook (.xlsx).")) from None
     frame.columns = [str(column).strip().lower() for column in frame.columns]
     missing = [column for column in IMPORT_COLUMNS if column not in frame.columns]
@@ -181,6 +193,7 @@ def _incoming(name: str) -> Path:
 
 def start_import(user: User, fund: Fund, data: bytes) -> BackgroundJob:
     """Keep the uploaded file until a worker has imported it, once this request has committed."""
+    background.refuse_if_busy(user)         # before the file takes room on the disk
     name = f"{secrets.token_hex(16)}.upload"
     path = _incoming(name)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +202,7 @@ def start_import(user: User, fund: Fund, data: bytes) -> BackgroundJob:
     return background.start(user, fund.id, KIND, {"file": name})
 
 
-@background.task(KIND, _l("Import of headcount reports"))
+@background.task(KIND, _l("Import of headcount reports"), "manage_capital")
 def import_file(job: BackgroundJob, params: dict, progress) -> dict:
     """Check every line of the uploaded file, counting them, then save them all or none; the file goes."""
     user, fund = db.session.get(User, job.user_id), db.session.get(Fund, job.fund_id)

@@ -8,14 +8,16 @@ messages; its writes are rolled back, so a job killed midway may run again from 
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from fundapp.auth.models import User
+from fundapp.auth.permissions import can
 from fundapp.columns import utcnow
 from fundapp.database import reading, write_transaction
 from fundapp.errors import Refused
@@ -25,20 +27,36 @@ from fundapp.notifications.models import BackgroundJob
 
 TASKS: dict[str, Callable] = {}
 TITLES: dict[str, object] = {}      # what the user asked for, as the bell names it (lazy strings)
+ABILITIES: dict[str, str] = {}      # what the page that starts it asks of its user, asked again as it runs
 MAX_TRIES = 3
+MAX_UNDER_WAY = 3                   # a user's tasks waiting or running at once
+KEPT = timedelta(days=7)            # how long a task's file is kept for its user
 log = logging.getLogger(__name__)
 
 
-def task(kind: str, title):
-    """Register the function that does the work of a kind of job, and what the user calls it."""
+def task(kind: str, title, ability: str):
+    """Register the function that does the work of a kind of job, what the user calls it, and the
+    ability in the job's fund its user must hold when it starts and when it runs."""
     def register(function: Callable) -> Callable:
-        TASKS[kind], TITLES[kind] = function, title
+        TASKS[kind], TITLES[kind], ABILITIES[kind] = function, title, ability
         return function
     return register
 
 
+def refuse_if_busy(user) -> None:
+    """Refuse (429) a new task to a user with MAX_UNDER_WAY tasks waiting or running: one user cannot
+    fill the workers' time or the disk."""
+    under_way = db.session.scalar(select(func.count(BackgroundJob.id)).where(
+        BackgroundJob.user_id == user.id, BackgroundJob.status.in_(("queued", "running")),
+        BackgroundJob.tries < MAX_TRIES))
+    if under_way >= MAX_UNDER_WAY:
+        raise Refused({"task": _("You have %(count)d tasks under way: wait for one of them to end.",
+                                 count=under_way)}, status=429)
+
+
 def start(user, fund_id: int | None, kind: str, params: dict) -> BackgroundJob:
     """Ask for a job; a worker starts it once this transaction has committed."""
+    refuse_if_busy(user)
     job = BackgroundJob(kind=kind, user_id=user.id, fund_id=fund_id, params=json.dumps(params))
     db.session.add(job)
     db.session.flush()
@@ -95,6 +113,9 @@ def run(job_id: int, now: datetime | None = None) -> str:
     job = db.session.get(BackgroundJob, job_id)
     params = json.loads(job.params)
     try:
+        if job.fund_id is not None and not can(db.session.get(User, job.user_id), ABILITIES[job.kind],
+                                               job.fund_id):
+            raise Refused({"task": _("You no longer hold the role this task needs in this fund.")})
         with reading():
             outcome = TASKS[job.kind](job, params, Progress(job.id))
         status = "done"
@@ -117,6 +138,21 @@ def run(job_id: int, now: datetime | None = None) -> str:
                    _l("%(task)s: done.", task=TITLES[job.kind]) if status == "done" else
                    _l("%(task)s: not done.", task=TITLES[job.kind]))
     return status
+
+
+def give_up(now: datetime) -> None:
+    """End as failed the jobs whose every try was cut short (their workers died), and forget the files
+    of jobs ended more than KEPT ago."""
+    stuck = select(BackgroundJob).where(BackgroundJob.status.in_(("queued", "running")),
+                                        BackgroundJob.tries >= MAX_TRIES, BackgroundJob.claimed_until < now)
+    for job in db.session.scalars(stuck):
+        job.status, job.outcome, job.finished_at, job.claimed_until = "failed", '{"error": true}', now, None
+    old = select(BackgroundJob).where(BackgroundJob.result_file.is_not(None),
+                                      BackgroundJob.finished_at < now - KEPT)
+    for job in db.session.scalars(old):
+        result_path(job).unlink(missing_ok=True)
+        job.result_file = None
+    db.session.commit()
 
 
 class Progress:

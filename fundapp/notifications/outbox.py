@@ -14,6 +14,7 @@ from fundapp.notifications import queue
 from fundapp.notifications.models import MESSAGE_STATUSES, OutboxMessage
 
 ERROR_LIMIT = 500
+SUBJECT_LIMIT = 200
 # Refusals of one message (its recipient, its content): the server itself answers, others may pass.
 MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPSenderRefused)
 # A mail server that failed (down, or silent until the timeout) is left alone for MAIL_PAUSE seconds by
@@ -24,6 +25,8 @@ _paused: dict[tuple[str, int], datetime] = {}
 
 def send(recipient: str, subject: str, body: str, user_id: int | None = None) -> OutboxMessage:
     """Write a message to the outbox; a worker mails it once this transaction has committed."""
+    # A subject is one line: a line break a user put in a name (a company's, a fund's) is a space here.
+    subject = " ".join(str(subject).split())[:SUBJECT_LIMIT]
     message = OutboxMessage(recipient=recipient, subject=subject, body=body, user_id=user_id,
                             send_key=uuid.uuid4().hex)
     db.session.add(message)
@@ -72,7 +75,13 @@ def deliver(message_id: int, now: datetime | None = None) -> str:
         return "paused"         # the schedule finds it again once the pause is over
     if not _claim(message_id, now):
         return "skipped"
-    email = _email(db.session.get(OutboxMessage, message_id))
+    try:
+        email = _email(db.session.get(OutboxMessage, message_id))
+    except ValueError as error:     # a message no mail can carry: no try will do better
+        db.session.rollback()
+        outcome = _failed(message_id, error, now, last=True)
+        db.session.commit()
+        return outcome
     db.session.commit()         # no transaction (on SQLite, no write lock) while the mail server answers
     try:
         _mail(email)
@@ -99,12 +108,12 @@ def _claim(message_id: int, now: datetime) -> bool:
     return bool(claimed)
 
 
-def _failed(message_id: int, error: Exception, now: datetime) -> str:
+def _failed(message_id: int, error: Exception, now: datetime, last: bool = False) -> str:
     delays = current_app.config["OUTBOX_RETRY_DELAYS"]
     message = db.session.get(OutboxMessage, message_id)
     message.last_error = f"{type(error).__name__}: {error}"[:ERROR_LIMIT]
     message.claimed_until = None
-    if message.tries > len(delays):
+    if last or message.tries > len(delays):
         message.status = "failed"
     else:
         message.next_attempt_at = now + timedelta(seconds=delays[message.tries - 1])

@@ -20,6 +20,7 @@ from fundapp.database import listen
 from fundapp.extensions import db
 
 QUEUE_NAME = "fundapp"
+MAIL_QUEUE = "fundapp-mail"     # read first by every worker: a message never waits behind a long task
 _AFTER_COMMIT = "fundapp.notifications.queue.after_commit"
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,9 @@ def submit(task: str, *args) -> None:
     mode = app.config["JOB_QUEUE"]
     if mode == "redis":
         try:
-            rq_queue(app).enqueue(f"fundapp.notifications.worker.{task}", *args, job_timeout=3600,
-                                  result_ttl=0, failure_ttl=86400)
+            name = MAIL_QUEUE if task == "deliver" else QUEUE_NAME
+            rq_queue(app, name).enqueue(f"fundapp.notifications.worker.{task}", *args, job_timeout=3600,
+                                        result_ttl=0, failure_ttl=86400)
         except Exception:  # noqa: BLE001  (the schedule finds the work again: a request must not fail)
             log.exception("the queue could not be reached; the worker's schedule will run %s", task)
     elif mode == "embedded":
@@ -55,25 +57,28 @@ def redis_connection(app: Flask):
     return app.extensions["fundapp.redis"]
 
 
-def rq_queue(app: Flask):
-    """The RQ queue the workers read."""
+def rq_queue(app: Flask, name: str = QUEUE_NAME):
+    """An RQ queue the workers read."""
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=redis_connection(app))
+    return Queue(name, connection=redis_connection(app))
 
 
 class EmbeddedWorker:
-    """One thread per process that runs submitted tasks in turn, each in an app context, and the
-    schedule every WORKER_INTERVAL seconds."""
+    """Two threads per process, each running its tasks in turn in an app context: one mails (so that a
+    long task never holds a message back), the other runs the rest and the schedule every
+    WORKER_INTERVAL seconds."""
 
     _lock = threading.Lock()
 
     def __init__(self, app: Flask):
         self.app = app
-        self.tasks: threads_queue.Queue = threads_queue.Queue()
+        self.lanes = {"mail": threads_queue.Queue(), "work": threads_queue.Queue()}
         self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="fundapp-worker", daemon=True)
-        self.thread.start()
+        self.threads = [threading.Thread(target=self._run, args=(lane,), name=f"fundapp-{lane}", daemon=True)
+                        for lane in self.lanes]
+        for thread in self.threads:
+            thread.start()
 
     @classmethod
     def of(cls, app: Flask) -> "EmbeddedWorker":
@@ -84,31 +89,35 @@ class EmbeddedWorker:
             return app.extensions["fundapp.embedded_worker"]
 
     def put(self, task: str, args: tuple) -> None:
-        self.tasks.put((task, args))
+        self.lanes["mail" if task == "deliver" else "work"].put((task, args))
 
     def stop(self) -> None:
         self.stopped.set()
-        self.tasks.put(None)
-        self.thread.join(timeout=30)
+        for lane in self.lanes.values():
+            lane.put(None)
+        for thread in self.threads:
+            thread.join(timeout=30)
 
     def idle(self) -> bool:
         """Whether every submitted task has run."""
-        return self.tasks.unfinished_tasks == 0
+        return all(lane.unfinished_tasks == 0 for lane in self.lanes.values())
 
-    def _run(self) -> None:
+    def _run(self, lane: str) -> None:
         from fundapp.notifications import worker
 
+        tasks = self.lanes[lane]
         while not self.stopped.is_set():
             try:
-                item = self.tasks.get(timeout=self.app.config["WORKER_INTERVAL"])
+                item = tasks.get(timeout=self.app.config["WORKER_INTERVAL"])
             except threads_queue.Empty:
-                worker.run_task(self.app, "tick", ())
+                if lane == "work":
+                    worker.run_task(self.app, "tick", ())
                 continue
             try:
                 if item is not None:
                     worker.run_task(self.app, *item)
             finally:
-                self.tasks.task_done()
+                tasks.task_done()
 
 
 def stop_embedded(app: Flask) -> None:

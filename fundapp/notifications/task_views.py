@@ -23,7 +23,6 @@ class Kind:
     back: str            # the page that started it (its route takes the fund's id), its name, the way back
     back_name: str
     back_label: str
-    ability: str         # what that page asked of its user, asked again of the file's download
     form: str = ""       # the anchor of the form that started it on that page, to try again
 
 
@@ -32,15 +31,14 @@ KINDS = {
     "report_draft": Kind(
         _l("Step %(done)s of %(total)s"), back="reports.index",
         back_name=_l("Quarterly reports"), back_label=_l("Back to the quarterly reports"),
-        ability="manage_fund", form="generate-heading"),
+        form="generate-heading"),
     "queue_export": Kind(
         _l("%(done)s of %(total)s applications written"),
-        back="review.applications", back_name=_l("Applications"), back_label=_l("Back to the applications"),
-        ability="manage_fund"),
+        back="review.applications", back_name=_l("Applications"), back_label=_l("Back to the applications")),
     "headcount_import": Kind(
         _l("%(done)s of %(total)s lines checked"), back="jobs.reports",
         back_name=_l("Headcount reports"), back_label=_l("Back to the headcount reports"),
-        ability="manage_capital", form="import-heading"),
+        form="import-heading"),
 }
 STATUSES = {"queued": _l("Waiting for its turn…"), "running": _l("Under way…"), "done": _l("Done."),
             "failed": _l("Not done.")}
@@ -88,7 +86,7 @@ def status(job_id: int):
 def download(job_id: int):
     """The file the job made, to its user while it may still do what the page that asked for it does."""
     job = _own_job(job_id)
-    fund_or_404(current_user, job.fund_id, KINDS[job.kind].ability)
+    fund_or_404(current_user, job.fund_id, background.ABILITIES[job.kind])
     path = background.result_path(job) if job.status == "done" and job.result_file else None
     if path is None or not path.is_file():
         abort(404)

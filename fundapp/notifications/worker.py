@@ -48,13 +48,23 @@ def tick(now: datetime | None = None) -> None:
         now = now or utcnow()
         if app.config.get("MAIL_SERVER"):
             for message_id in outbox.due_ids(now):
-                outbox.deliver(message_id, now)
+                _each(outbox.deliver, message_id, now)
         for job_id in background.due_ids(now):
-            background.run(job_id, now)
+            _each(background.run, job_id, now)
+        background.give_up(now)
         interval = app.config["REMINDER_INTERVAL"]
         if interval is not None and time.monotonic() - _last_reminders.get(app.name, -interval) >= interval:
             _last_reminders[app.name] = time.monotonic()
             reminders.send_due(now.date())
+
+
+def _each(step, item_id: int, now: datetime) -> None:
+    # one message or job that breaks is logged; the round goes on with the others
+    try:
+        step(item_id, now)
+    except Exception:
+        db.session.rollback()
+        log.exception("%s of %s failed", step.__qualname__, item_id)
 
 
 TASKS = {"deliver": deliver, "run_job": run_job, "tick": tick}
@@ -99,7 +109,8 @@ def work(app: Flask, burst: bool = False) -> None:
         threading.Thread(target=schedule, args=(app, stopped), name="fundapp-schedule", daemon=True).start()
     try:
         # SimpleWorker runs each task in this process, in the app context the command pushed.
-        SimpleWorker([queue.rq_queue(app)], connection=queue.redis_connection(app)).work(
+        SimpleWorker([queue.rq_queue(app, queue.MAIL_QUEUE), queue.rq_queue(app)],
+                     connection=queue.redis_connection(app)).work(
             burst=burst, with_scheduler=False, logging_level="INFO")
     finally:
         stopped.set()

@@ -24,7 +24,7 @@ def start_draft(user: User, fund: Fund, year, quarter, note: str = "") -> Backgr
     return background.start(user, fund.id, KIND, {"year": year, "quarter": quarter, "note": note or ""})
 
 
-@background.task(KIND, _l("Draft of a quarterly report"))
+@background.task(KIND, _l("Draft of a quarterly report"), "manage_fund")
 def make_draft(job: BackgroundJob, params: dict, progress) -> dict:
     """Check the quarter, compute its figures, save the draft and keep its PDF for the user to read."""
     user, fund = db.session.get(User, job.user_id), db.session.get(Fund, job.fund_id)

@@ -230,10 +230,10 @@ def test_through_redis_a_committed_message_is_queued_and_a_worker_sends_it(redis
     with app.app_context():
         outbox.send("rolled@example.org", "Rolled back", "Body")
         _db.session.rollback()
-        assert queue.rq_queue(app).count == 0
+        assert queue.rq_queue(app, queue.MAIL_QUEUE).count == 0
     message_id = write_message(app)
     with app.app_context():
-        assert queue.rq_queue(app).count == 1
+        assert queue.rq_queue(app, queue.MAIL_QUEUE).count == 1
         worker.work(app, burst=True)
     assert [m["Subject"] for m in mailbox.to("zoe@example.org")] == ["Hello"]
     assert mailbox.to("rolled@example.org", wait=0.2) == []
@@ -280,3 +280,32 @@ def test_a_worker_killed_mid_send_loses_nothing_and_the_next_one_sends_it_once(r
     sent = message(db, message_id)
     assert (sent.status, sent.tries) == ("sent", 2)
     assert [m["Subject"] for m in box.messages] == ["Survives"]
+
+
+def test_a_subject_is_one_line_and_a_message_no_mail_can_carry_fails_alone(make_app, db):
+    """A line break a user put in a name is a space in the subject; a message no mail can carry (written
+    before that rule) fails at once with its error, and the round goes on with the others."""
+    box = Mailbox()
+    port = free_port()
+    controller = serve(box, port)
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    with app.app_context():
+        clean = outbox.send("a@example.org", "Evil Co\r\nBcc: attacker@evil.example", "Body")
+        poisoned = OutboxMessage(recipient="b@example.org", subject="Broken\r\nBcc: x@evil.example", body="-",
+                                 send_key="poisoned")
+        _db.session.add(poisoned)
+        _db.session.commit()
+        clean_id, poisoned_id = clean.id, poisoned.id
+        after = outbox.send("c@example.org", "After", "Body").id
+        _db.session.commit()
+    try:
+        with app.app_context():
+            worker.tick(T0)
+    finally:
+        controller.stop()
+    assert message(db, clean_id).subject == "Evil Co Bcc: attacker@evil.example"
+    broken = message(db, poisoned_id)
+    assert (broken.status, broken.tries) == ("failed", 1) and broken.last_error.startswith("ValueError")
+    assert message(db, after).status == "sent"
+    assert sorted(m["To"] for m in box.messages) == ["a@example.org", "c@example.org"]
+    assert all(m["Bcc"] is None for m in box.messages)

@@ -138,6 +138,17 @@ def test_the_api_turns_optional_reminders_off_and_refuses_the_others(client, db)
                         "muted": []}
     refused = client.put("/api/v1/notifications/reminders", headers=headers, json={"muted": ["review_overdue"]})
     assert refused.status_code == 422 and "muted" in refused.json["error"]["fields"]
-    muted = client.put("/api/v1/notifications/reminders", headers=headers, json={"muted": ["review_due_soon"]})
+    muted = client.put("/api/v1/notifications/reminders", headers=headers,
+                       json={**settings, "muted": ["review_due_soon"]})      # what GET gave, sent back
     assert muted.status_code == 200 and muted.json["muted"] == ["review_due_soon"]
     assert client.get("/api/v1/notifications/reminders", headers=headers).json["muted"] == ["review_due_soon"]
+
+
+def test_a_company_name_is_one_line(client, db):
+    from tests.factories import api_token_for
+    founder = FounderFactory()
+    headers = {"Authorization": f"Bearer {api_token_for(founder)}"}
+    answer = client.post("/api/v1/companies", headers=headers, json={
+        "name": "Evil Co\r\nBcc: attacker@evil.example", "country": "KE", "sector": "fintech"})
+    assert answer.status_code == 422 and "one line" in answer.json["error"]["fields"]["name"]
+    assert db.session.scalar(select(Company)) is None

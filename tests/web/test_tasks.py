@@ -229,3 +229,62 @@ def test_a_draft_asked_twice_is_one_draft(client, db, manager):
     for asked in (first, second):
         assert "Draft ready" in run_started(client, asked).data.decode()
     assert db.session.scalar(select(func.count(QuarterlyReport.id))) == 1
+
+
+def test_a_sheet_of_commas_is_refused_at_once(client, db, manager):
+    """A small file of commas alone would make pandas build millions of columns: it is refused first."""
+    import time
+    fund, person, _companies = manager
+    sign_in(client, person)
+    asked = client.post(f"/funds/{fund.id}/headcount/import", content_type="multipart/form-data",
+                        data={"sheet": (io.BytesIO(b"," * 300_000), "reports.csv")})
+    started = time.perf_counter()
+    page = run_started(client, asked).data.decode()
+    assert time.perf_counter() - started < 3
+    assert job_of(db, task_path(asked)).status == "failed"
+    assert "A line holds more than 30 columns" in page
+
+
+def test_a_user_has_at_most_three_tasks_under_way(client, db, queue_of_five):
+    fund, person = queue_of_five
+    sign_in(client, person)
+    for _ in range(3):
+        task_path(client.post(f"/funds/{fund.id}/applications/export", data={"format": "csv"}))
+    fourth = client.post(f"/funds/{fund.id}/applications/export", data={"format": "csv"})
+    assert fourth.status_code == 429 and "3 tasks under way" in fourth.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(BackgroundJob)) == 3
+
+
+def test_a_task_whose_user_lost_its_role_meanwhile_is_not_done(client, db, queue_of_five):
+    fund, person = queue_of_five
+    sign_in(client, person)
+    asked = client.post(f"/funds/{fund.id}/applications/export", data={"format": "csv"})
+    db.session.execute(delete(Grant).where(Grant.user_id == person.id))
+    db.session.commit()
+    run_task(client, task_path(asked))
+    job = job_of(db, task_path(asked))
+    assert job.status == "failed" and job.result_file is None
+    assert "no longer hold the role" in job.outcome
+
+
+def test_a_task_whose_workers_all_died_ends_as_failed_and_old_files_are_forgotten(app, client, db,
+                                                                                   queue_of_five):
+    from datetime import timedelta
+
+    from fundapp.columns import utcnow
+    from fundapp.notifications import worker
+    fund, person = queue_of_five
+    sign_in(client, person)
+    done = run_started(client, client.post(f"/funds/{fund.id}/applications/export", data={"format": "csv"}))
+    finished = db.session.scalars(select(BackgroundJob)).one()
+    kept = background.result_path(finished)
+    assert kept.exists() and done.status_code == 200
+    stuck = BackgroundJob(kind="queue_export", user_id=person.id, fund_id=fund.id, params="{}",
+                          status="running", tries=3, claimed_until=utcnow() - timedelta(minutes=1))
+    db.session.add(stuck)
+    db.session.commit()
+    with app.app_context():
+        worker.tick(utcnow() + timedelta(days=8))
+    db.session.expire_all()
+    assert db.session.get(BackgroundJob, stuck.id).status == "failed"
+    assert db.session.get(BackgroundJob, finished.id).result_file is None and not kept.exists()
