@@ -95,11 +95,14 @@ def _workbook(data: bytes) -> pd.DataFrame:
             raise ValueError("unpacks beyond the limit")
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        rows = [[_cell_text(value) for value in row] for row in workbook.worksheets[0].iter_rows(
-            max_row=IMPORT_ROWS + 2, max_col=IMPORT_COLUMNS_READ, values_only=True)]
+        rows = workbook.worksheets[0].iter_rows(max_row=IMPORT_ROWS + 2, max_col=IMPORT_COLUMNS_READ,
+                                                values_only=True)
+        header = [_cell_text(value) for value in next(rows, ())]
+        # a sheet without the columns an import needs is refused before its rows are read
+        named = {name.strip().lower() for name in header}
+        body = [[_cell_text(value) for value in row] for row in rows] if named >= set(IMPORT_COLUMNS) else []
     finally:
         workbook.close()
-    header, *body = rows or [[]]
     width = max((index + 1 for index, name in enumerate(header) if name), default=0)
     return pd.DataFrame([row[:width] for row in body if any(row)], columns=header[:width], dtype=str)
 
