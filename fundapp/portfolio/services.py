@@ -35,9 +35,6 @@ def register_company(actor, fund: Fund | None, values: dict, owner_id: int | Non
     name = str(values.get("name") or "").strip()
     if not name:
         errors["name"] = _("Enter the company's name.")
-    elif inputs.control_character(name) or any(char.isspace() and char != " " for char in name):
-        # a name is one line: it heads pages, files and the subjects of mail
-        errors["name"] = _("Write the company's name on one line, without control characters.")
     country = str(values.get("country") or "").strip().upper()
     if country_name(country) is None:
         errors["country"] = _("Enter an ISO 3166 two-letter country code, such as KE.")

@@ -144,11 +144,16 @@ def test_the_api_turns_optional_reminders_off_and_refuses_the_others(client, db)
     assert client.get("/api/v1/notifications/reminders", headers=headers).json["muted"] == ["review_due_soon"]
 
 
-def test_a_company_name_is_one_line(client, db):
+
+def test_a_company_name_with_a_line_break_heads_a_mail_on_one_line(client, db):
+    """A name may hold a line break (it is text); the subject of a mail naming it is one line."""
+    from fundapp.notifications import outbox
     from tests.factories import api_token_for
     founder = FounderFactory()
     headers = {"Authorization": f"Bearer {api_token_for(founder)}"}
     answer = client.post("/api/v1/companies", headers=headers, json={
         "name": "Evil Co\r\nBcc: attacker@evil.example", "country": "KE", "sector": "fintech"})
-    assert answer.status_code == 422 and "one line" in answer.json["error"]["fields"]["name"]
-    assert db.session.scalar(select(Company)) is None
+    assert answer.status_code == 201
+    company = db.session.scalar(select(Company))
+    message = outbox.send(founder.email, f"{company.name}: headcount report missing", "Body")
+    assert message.subject == "Evil Co Bcc: attacker@evil.example: headcount report missing"
