@@ -45,7 +45,9 @@ def task(kind: str, title, ability: str):
 
 def refuse_if_busy(user) -> None:
     """Refuse (429) a new task to a user with MAX_UNDER_WAY tasks waiting or running: one user cannot
-    fill the workers' time or the disk."""
+    fill the workers' time or the disk. Two asked at once are counted one after the other: the user's row
+    is held to the end of the transaction (PostgreSQL; a SQLite writer holds the write lock already)."""
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
     under_way = db.session.scalar(select(func.count(BackgroundJob.id)).where(
         BackgroundJob.user_id == user.id, BackgroundJob.status.in_(("queued", "running")),
         BackgroundJob.tries < MAX_TRIES))

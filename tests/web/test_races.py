@@ -357,3 +357,22 @@ def test_an_entry_and_the_publication_of_its_quarter(racers, db, funded):
         in_ledger = db.session.scalar(select(func.coalesce(func.sum(Expense.amount), 0)).where(
             Expense.fund_id == fund.id, effective(Expense), Expense.date <= end))
         assert printed == in_ledger, (statuses, printed, in_ledger)
+
+
+def test_two_tasks_asked_at_once_never_pass_the_bound_of_tasks_under_way(racers, db):
+    from fundapp.notifications.background import MAX_UNDER_WAY
+    from fundapp.notifications.models import BackgroundJob
+    fund = FundFactory(currency="KES")
+    manager = staff_with_role("manager", fund)
+    db.session.commit()
+    for client in racers.clients:
+        sign_in(client, manager)
+    export = ("POST", f"/funds/{fund.id}/applications/export", {"data": {"format": "csv"}})
+    for round_ in range(ROUNDS):
+        db.session.execute(BackgroundJob.__table__.delete())
+        for _ in range(MAX_UNDER_WAY - 1):
+            db.session.add(BackgroundJob(kind="queue_export", user_id=manager.id, fund_id=fund.id, params="{}"))
+        db.session.commit()
+        statuses = racers.race(export, export)
+        assert sorted(statuses) == [302, 429], (round_, statuses)
+        assert db.session.scalar(select(func.count()).select_from(BackgroundJob)) == MAX_UNDER_WAY
