@@ -82,15 +82,19 @@ def require_second_factor():
 
 
 def navigation() -> dict:
-    """What the navigation shows: the user's funds and the roles it holds in each."""
+    """What the navigation shows: the user's funds and the roles it holds in each, and its unread
+    notifications."""
     if not current_user.is_authenticated:
         return {"nav_funds": []}
-    bell = {"unread_notifications": g.get("unread_notifications", 0)}
+    return {"nav_funds": _nav_funds(), "unread_notifications": g.get("unread_notifications", 0)}
+
+
+def _nav_funds() -> list[tuple[int, str, tuple[str, ...]]]:
     if current_user.is_founder:
-        return {"nav_funds": [], **bell}
+        return []
     if current_user.is_admin:
         funds = db.session.execute(select(Fund.id, Fund.name).order_by(Fund.name)).all()
-        return {"nav_funds": [(fund_id, name, ("admin",)) for fund_id, name in funds], **bell}
+        return [(fund_id, name, ("admin",)) for fund_id, name in funds]
     rows = db.session.execute(
         select(Fund.id, Fund.name, Grant.role)
         .join(Grant, Grant.fund_id == Fund.id)
@@ -100,7 +104,7 @@ def navigation() -> dict:
     funds: dict[int, tuple[str, list[str]]] = {}
     for fund_id, name, role in rows:
         funds.setdefault(fund_id, (name, []))[1].append(role)
-    return {"nav_funds": [(fund_id, name, tuple(roles)) for fund_id, (name, roles) in funds.items()], **bell}
+    return [(fund_id, name, tuple(roles)) for fund_id, (name, roles) in funds.items()]
 
 
 def _page_of(referrer: str | None) -> str | None:

@@ -2,7 +2,7 @@
 which a script asks for again every second, then its outcome and the file it made, if any."""
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, jsonify, render_template, request, send_file
+from flask import Blueprint, abort, g, jsonify, render_template, request, send_file
 from flask_babel import format_number, format_percent
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -67,7 +67,7 @@ def _progress(job: BackgroundJob) -> dict:
 @login_required
 def page(job_id: int):
     job = _own_job(job_id)
-    if job.status in ("done", "failed"):
+    if job.status in ("done", "failed") and g.get("unread_notifications"):
         with write_transaction():           # its outcome is read here: the bell need not ring for it
             inbox.read_link(current_user, request.path)
     return render_template("tasks/task.html", job=job, kind=KINDS[job.kind], progress=_progress(job),
