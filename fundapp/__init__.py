@@ -93,6 +93,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from fundapp import models, revisions  # noqa: F401  (every model known before the first query)
+    from fundapp.applications import indexing
     from fundapp.auth.session import load_user, select_locale
     from fundapp.extensions import (
         babel,
@@ -110,7 +111,8 @@ def register_extensions(app: Flask) -> None:
     from fundapp.web import files
 
     db.init_app(app)
-    for module in (database, revisions, rows, files, queue):      # the database's settings and listeners
+    # the database's settings and listeners
+    for module in (database, revisions, rows, files, queue, indexing):
         module.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

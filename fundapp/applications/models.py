@@ -201,3 +201,13 @@ class Vote(db.Model):
     vote: Mapped[str | None] = mapped_column(String(10))
     comment: Mapped[str] = mapped_column(Text, default="")
     voted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Fingerprint(db.Model):
+    """One band of an application's pitch-and-problem signature: applications sharing a band are
+    candidates for possible duplicates (fundapp.applications.duplicates)."""
+
+    __tablename__ = "application_fingerprints"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(BigInteger, primary_key=True, index=True)

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.columns import UTCDateTime, utcnow
@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):
     # The challenge a browser's passkey must sign next, kept here rather than in the cookie so that it
     # is used once (an old cookie replayed brings no challenge back).
     webauthn_challenge: Mapped[str | None] = mapped_column(String(100))
+    # What a reviewer declares it knows, for the suggestions of reviewers: sectors (codes) and keywords
+    expertise_sectors: Mapped[list[str] | None] = mapped_column(JSON)
+    expertise_keywords: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     grants: Mapped[list["Grant"]] = relationship(
         back_populates="user", lazy="raise", cascade="all, delete-orphan"

@@ -84,6 +84,14 @@ def visible_funds(user: User) -> Select:
     return query.where(Fund.id.in_(held))
 
 
+def funds_where(user: User, ability: str) -> Select:
+    """A query of the ids of the funds where the user may exercise the ability: every fund for an admin."""
+    if user.is_admin:
+        return select(Fund.id)
+    roles = [role for role, held in ROLE_ABILITIES.items() if ability in held]
+    return select(Grant.fund_id).where(Grant.user_id == user.id, Grant.role.in_(roles))
+
+
 def fund_or_404(user: User, fund_id: int, ability: str = "view_fund") -> Fund:
     """The fund if the user may exercise the ability in it.
 

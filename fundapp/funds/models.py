@@ -39,6 +39,9 @@ class Fund(db.Model):
     match_target: Mapped[Decimal] = mapped_column(Numeric(8, 4))
     open_for_applications: Mapped[bool] = mapped_column(default=False)
     blind_review: Mapped[bool] = mapped_column(default=False)
+    # Krippendorff's alpha of the fund's review scores, overall and per criterion, stored when scores are
+    # refreshed (fundapp.applications.agreement)
+    agreement: Mapped[dict | None] = mapped_column(JSON)
     # What a manager starts from when it tells a founder of a decision (it edits the text before sending).
     approval_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     decline_message: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 from sqlalchemy import BigInteger, ForeignKey, Numeric, String
 from sqlalchemy import Date as DateColumn
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fundapp.columns import UTCDateTime, utcnow
 from fundapp.extensions import db
 from fundapp.ledger.rows import LedgerEntry
+from fundapp.text import registration_key
 
 
 class Company(db.Model):
@@ -20,6 +21,9 @@ class Company(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     registration_number: Mapped[str] = mapped_column(String(100), default="")
+    # the number as written without case, accents, spaces or punctuation: "RC 12-345/b" and "rc12345B"
+    # are the same company's (possible duplicates are found on it)
+    registration_key: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
     country: Mapped[str] = mapped_column(String(2))
     region: Mapped[str] = mapped_column(String(100), default="")
     sector: Mapped[str] = mapped_column(String(30))
@@ -28,6 +32,11 @@ class Company(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     registered_by_fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @validates("registration_number")
+    def _key(self, _name: str, value: str) -> str:
+        self.registration_key = registration_key(value)
+        return value
 
 
 class Investment(LedgerEntry, db.Model):

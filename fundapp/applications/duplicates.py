@@ -1,0 +1,121 @@
+"""Possible duplicates: another application, in a fund the manager sees, from a company with the same
+normalised registration number, or with a near-identical pitch and problem.
+
+Texts are compared in two steps that hold at national scale. When an application is saved, a MinHash
+signature of its pitch and problem (datasketch, over three-word shingles) is cut into bands, each
+stored as one hashed row (locality-sensitive hashing): applications sharing a band are candidates,
+found through an index whatever the number of applications. Candidates are then compared as texts
+(rapidfuzz); only those near-identical are flagged."""
+from dataclasses import dataclass
+from hashlib import blake2b
+
+from datasketch import MinHash
+from rapidfuzz import fuzz
+from sqlalchemy import Connection, and_, insert, select, union
+from sqlalchemy.orm import aliased
+
+from fundapp.applications.models import Application, Fingerprint
+from fundapp.extensions import db
+from fundapp.funds.models import Fund
+from fundapp.portfolio.models import Company
+from fundapp.text import plain, words
+
+BANDS, ROWS = 12, 3      # a pair of texts whose shingles agree at 70 % is a candidate 99 times in 100
+MIN_WORDS = 8            # a text shorter than this says too little to be anyone's copy
+SIMILAR = 90             # how alike (rapidfuzz's ratio, 0 to 100) near-identical texts are
+CANDIDATES = 500         # at most this many candidates are compared for one page
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Another application that may be the same company's, and why."""
+
+    application_id: int
+    fund_id: int
+    fund_name: str
+    company_name: str
+    state: str
+    same_company: bool
+    same_registration: bool
+    similarity: int | None          # how alike the pitch and problem are (0 to 100), when near-identical
+
+
+def _text(pitch: str, problem: str) -> str:
+    return f"{pitch or ''} {problem or ''}"
+
+
+def bands(pitch: str, problem: str) -> list[int]:
+    """The signature's bands of an application's pitch and problem (none for a short text)."""
+    found = words(_text(pitch, problem))
+    if len(found) < MIN_WORDS:
+        return []
+    signature = MinHash(num_perm=BANDS * ROWS, seed=1)
+    signature.update_batch([" ".join(found[i:i + 3]).encode() for i in range(len(found) - 2)])
+    values = signature.hashvalues
+    return list(dict.fromkeys(
+        int.from_bytes(blake2b(bytes([band]) + values[band * ROWS:(band + 1) * ROWS].tobytes(),
+                               digest_size=8).digest(), "big", signed=True) for band in range(BANDS)))
+
+
+def write(connection: Connection, texts: dict[int, tuple[str, str]]) -> None:
+    """Replace the fingerprints of these applications."""
+    if not texts:
+        return
+    connection.execute(Fingerprint.__table__.delete().where(Fingerprint.application_id.in_(list(texts))))
+    rows = [{"application_id": application_id, "band": band}
+            for application_id, (pitch, problem) in texts.items() for band in bands(pitch, problem)]
+    if rows:
+        connection.execute(insert(Fingerprint.__table__), rows)
+
+
+def _candidates(application_ids: list[int], fund_ids) -> list[tuple[int, int]]:
+    """(application, other) pairs sharing a band or a registration key, the other submitted (never a
+    draft) to one of the funds."""
+    mine, theirs = aliased(Fingerprint), aliased(Fingerprint)
+    by_text = (select(mine.application_id.label("id"), theirs.application_id.label("other"))
+               .join(theirs, and_(theirs.band == mine.band, theirs.application_id != mine.application_id))
+               .where(mine.application_id.in_(application_ids)))
+    own, other_company, other = aliased(Company), aliased(Company), aliased(Application)
+    applying = aliased(Application)
+    by_number = (select(applying.id.label("id"), other.id.label("other"))
+                 .join(own, own.id == applying.company_id)
+                 .join(other_company, and_(other_company.registration_key == own.registration_key,
+                                           own.registration_key != ""))
+                 .join(other, and_(other.company_id == other_company.id, other.id != applying.id))
+                 .where(applying.id.in_(application_ids)))
+    found = union(by_text, by_number).subquery()
+    target = aliased(Application)
+    return list(db.session.execute(
+        select(found.c.id, found.c.other).join(target, target.id == found.c.other)
+        .where(target.state != "draft", target.fund_id.in_(fund_ids)).limit(CANDIDATES)))
+
+
+def find(application_ids: list[int], fund_ids) -> dict[int, list[Duplicate]]:
+    """The possible duplicates of each application among those submitted to the funds (ids or a query of
+    them): two queries whatever the number of applications."""
+    pairs = _candidates(application_ids, fund_ids) if application_ids else []
+    if not pairs:
+        return {}
+    ids = {i for pair in pairs for i in pair}
+    rows = {row.id: row for row in db.session.execute(
+        select(Application.id, Application.fund_id, Application.company_id, Application.state,
+               Application.pitch, Application.problem, Company.name, Company.registration_key,
+               Fund.name.label("fund_name"))
+        .join(Company, Company.id == Application.company_id).join(Fund, Fund.id == Application.fund_id)
+        .where(Application.id.in_(ids)))}
+    found: dict[int, list[Duplicate]] = {}
+    for application_id, other_id in pairs:
+        mine, theirs = rows[application_id], rows[other_id]
+        same_registration = bool(mine.registration_key) and mine.registration_key == theirs.registration_key
+        similarity = round(fuzz.ratio(plain(_text(mine.pitch, mine.problem)),
+                                      plain(_text(theirs.pitch, theirs.problem))))
+        if similarity < SIMILAR and not same_registration:
+            continue
+        found.setdefault(application_id, []).append(Duplicate(
+            other_id, theirs.fund_id, theirs.fund_name, theirs.name, theirs.state,
+            mine.company_id == theirs.company_id, same_registration,
+            similarity if similarity >= SIMILAR else None))
+    for duplicates in found.values():
+        duplicates.sort(key=lambda d: (not d.same_registration, -(d.similarity or 0), d.application_id))
+    return found
+

@@ -1,0 +1,111 @@
+"""Full-text search of a fund's applications: the company's name and registration number, the pitch,
+and the problem, solution, market and team, ranked by relevance.
+
+Both databases index the same stems (fundapp.text: English and French Snowball stems of the words
+without case or accents), so that a query finds the same applications on either: PostgreSQL as a
+tsvector of the 'simple' configuration under a GIN index, SQLite in an FTS5 table. A query is read as
+its words alone: every word must be found, as any of its stems; what else the user typed (quotes,
+operators, brackets) is never syntax."""
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from sqlalchemy import Connection, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy.sql import Subquery
+
+from fundapp.extensions import db
+from fundapp.text import WORD, registration_key, stemmed, stems, words
+
+MAX_QUERY = 200          # characters of a query read
+MAX_WORDS = 8            # words of a query read
+BODY = ("problem", "solution", "market", "team")
+SHOWN = ("pitch", *BODY)  # where matched words are shown from, in this order
+WEIGHTS = {"title": 10.0, "pitch": 4.0, "body": 1.0}   # SQLite's bm25 per column, as PostgreSQL's A, B, C
+_SQLITE = table("application_search", column("rowid"), column("title"), column("pitch"), column("body"))
+_POSTGRES = table("application_search", column("application_id"), column("document"))
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a user typed, as searched: each word's stems."""
+
+    terms: tuple[tuple[str, ...], ...]
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(stem for term in self.terms for stem in term)
+
+
+def parse(typed: str | None) -> Query | None:
+    """The words of the user's query with their stems; None when it has no word."""
+    found = words((typed or "")[:MAX_QUERY])
+    terms = tuple(dict.fromkeys(stems(word) for word in found))[:MAX_WORDS]
+    return Query(terms) if terms else None
+
+
+def document(name: str, registration_number: str, pitch: str, fields: dict[str, str]) -> dict[str, str]:
+    """The index's columns for one application: the company (A), the pitch (B) and the rest (C)."""
+    number = f"{stemmed(registration_number)} {registration_key(registration_number)}"
+    return {"title": f"{stemmed(name)} {number}",
+            "pitch": stemmed(pitch), "body": stemmed(" ".join(fields.get(f) or "" for f in BODY))}
+
+
+def write(connection: Connection, documents: dict[int, dict[str, str]]) -> None:
+    """Replace the index's rows of these applications."""
+    if not documents:
+        return
+    ids = list(documents)
+    rows = [{"id": application_id, **columns} for application_id, columns in documents.items()]
+    if connection.dialect.name == "postgresql":
+        connection.execute(_POSTGRES.delete().where(_POSTGRES.c.application_id.in_(ids)))
+        connection.execute(text(
+            "INSERT INTO application_search (application_id, document) VALUES (:id, "
+            "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :pitch), 'B')"
+            " || setweight(to_tsvector('simple', :body), 'C'))"), rows)
+    else:
+        connection.execute(_SQLITE.delete().where(_SQLITE.c.rowid.in_(ids)))
+        connection.execute(text("INSERT INTO application_search (rowid, title, pitch, body) "
+                                "VALUES (:id, :title, :pitch, :body)"), rows)
+
+
+def matches(query: Query) -> Subquery:
+    """The applications the query finds, as (id, rank): the lower the rank, the better the match."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # each word as any of its stems; stems are letters and digits only, so nothing here is syntax
+        found = func.to_tsquery(literal_column("'simple'"), bindparam(
+            "search_terms", " & ".join("(" + " | ".join(term) + ")" for term in query.terms)))
+        return (select(_POSTGRES.c.application_id.label("id"),
+                       (-func.ts_rank(_POSTGRES.c.document, found)).label("rank"))
+                .where(_POSTGRES.c.document.op("@@")(found)).subquery("found"))
+    expression = " AND ".join("(" + " OR ".join(f'"{stem}"' for stem in term) + ")" for term in query.terms)
+    weights = ", ".join(str(w) for w in WEIGHTS.values())
+    rank = literal_column(f"bm25(application_search, {weights})")
+    return (select(_SQLITE.c.rowid.label("id"), rank.label("rank"))
+            .where(literal_column("application_search").op("MATCH")(bindparam("search_terms", expression)))
+            .subquery("found"))
+
+
+def excerpt(query: Query, values: dict[str, str], width: int = 12) -> Markup:
+    """Where the query's words are found in the application's texts: the first passage, its matched
+    words marked, about `width` words either side; empty when only the company matched."""
+    wanted = query.stems
+    for field in SHOWN:
+        value = values.get(field) or ""
+        spans = [(m.start(), m.end()) for m in WORD.finditer(value)
+                 if wanted.intersection(*(stems(word) for word in words(m.group())))]
+        if not spans:
+            continue
+        starts = [m.start() for m in WORD.finditer(value)]
+        first = sum(1 for s in starts if s < spans[0][0])
+        begin = starts[max(0, first - width)]
+        ends = [m.end() for m in WORD.finditer(value)]
+        end = ends[min(len(ends) - 1, first + 2 * width)]
+        parts, at = [], begin
+        for start, stop in spans:
+            if start < at or stop > end:
+                continue
+            parts += [escape(value[at:start]), Markup("<mark>%s</mark>") % value[start:stop]]
+            at = stop
+        parts.append(escape(value[at:end]))
+        return Markup("%s%s%s") % ("… " if begin else "", Markup("").join(parts),
+                                   " …" if end < len(value) else "")
+    return Markup("")

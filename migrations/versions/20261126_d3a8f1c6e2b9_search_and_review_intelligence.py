@@ -1,0 +1,60 @@
+"""Search and review intelligence: the applications' full-text index (a GIN-indexed tsvector on
+PostgreSQL, an FTS5 table on SQLite), their text fingerprints and the companies' normalised registration
+numbers for possible duplicates, reviewers' declared expertise, and each fund's agreement of scores
+
+Revision ID: d3a8f1c6e2b9
+Revises: b7e3c1d9a4f2
+Create Date: 2026-11-26 14:00:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = 'd3a8f1c6e2b9'
+down_revision = 'b7e3c1d9a4f2'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column('companies', sa.Column('registration_key', sa.String(length=100), server_default='',
+                                         nullable=False))
+    op.create_index('ix_companies_registration_key', 'companies', ['registration_key'])
+    op.add_column('users', sa.Column('expertise_sectors', sa.JSON(), nullable=True))
+    op.add_column('users', sa.Column('expertise_keywords', sa.String(length=300), server_default='',
+                                     nullable=False))
+    op.add_column('funds', sa.Column('agreement', sa.JSON(), nullable=True))
+    op.create_table(
+        'application_fingerprints',
+        sa.Column('application_id', sa.Integer(), sa.ForeignKey('applications.id'), nullable=False),
+        sa.Column('band', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('application_id', 'band'),
+    )
+    op.create_index('ix_application_fingerprints_band', 'application_fingerprints', ['band'])
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_table(
+            'application_search',
+            sa.Column('application_id', sa.Integer(), sa.ForeignKey('applications.id'), primary_key=True),
+            sa.Column('document', postgresql.TSVECTOR(), nullable=False),
+        )
+        op.create_index('ix_application_search_document', 'application_search', ['document'],
+                        postgresql_using='gin')
+    else:
+        op.execute("CREATE VIRTUAL TABLE application_search USING fts5(title, pitch, body, "
+                   "tokenize = 'unicode61 remove_diacritics 2')")
+    from fundapp.applications import indexing
+    indexing.rebuild(op.get_bind())
+
+
+def downgrade():
+    op.drop_table('application_search')
+    op.drop_index('ix_application_fingerprints_band', table_name='application_fingerprints')
+    op.drop_table('application_fingerprints')
+    # dropped in place (SQLite 3.35+): a copied table would break the keys that name it
+    op.drop_column('funds', 'agreement')
+    op.drop_column('users', 'expertise_keywords')
+    op.drop_column('users', 'expertise_sectors')
+    op.drop_index('ix_companies_registration_key', table_name='companies')
+    op.drop_column('companies', 'registration_key')
