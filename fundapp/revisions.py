@@ -71,13 +71,14 @@ def revision_of(column, fund_id: int) -> tuple | None:
     return tuple(row) if row else None
 
 
-def cached(kind: str, fund_id: int, key, compute):
-    """compute() for the fund at its current figures revision, computed once per revision and key. The
+def cached(kind: str, fund_id: int, key, compute, revision=Fund.figures_revision):
+    """compute() for the fund at its current figures revision (or its activity revision, for what moves
+    with the fund's applications), computed once per revision and key. The
     values are shared between requests: callers read them and never change them. A transaction that
     has changed a fund computes its own figures and keeps none: its changes may never be committed."""
     if pending():
         return compute()
-    name = (kind, fund_id, revision_of(Fund.figures_revision, fund_id), key)
+    name = (kind, fund_id, revision_of(revision, fund_id), key)
     with _lock:
         if name in _figures:
             _figures.move_to_end(name)

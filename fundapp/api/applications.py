@@ -1,4 +1,5 @@
 """Applications, the rubric, assignments, conflicts and reviews in the API (SPEC section 7)."""
+from dataclasses import asdict
 from datetime import date
 from functools import wraps
 
@@ -18,6 +19,7 @@ from fundapp.api.schemas import (
     ConflictSchema,
     CriterionSchema,
     DeckSchema,
+    DuplicateSchema,
     FundMessageSchema,
     ReviewSchema,
     RevisionSchema,
@@ -25,12 +27,13 @@ from fundapp.api.schemas import (
     VoteSchema,
     WithdrawalSchema,
 )
-from fundapp.applications import committee, review, services
+from fundapp.applications import committee, duplicates, review, search, services
 from fundapp.applications.models import Application, Criterion
-from fundapp.applications.queue import Filters, queue
+from fundapp.applications.queue import RELEVANCE, Filters, queue
 from fundapp.auth.permissions import (
     application_part,
     can,
+    funds_where,
     read_application,
     see_scores,
     see_votes,
@@ -111,10 +114,26 @@ def open_fund_for_founder(view):
 @blp.response(200, ApplicationSchema(many=True))
 @documented_errors
 def list_applications(query, fund: Fund):
-    """The fund's applications (drafts never), filtered by state, sorted, one page at a time."""
-    rows = db.session.execute(queue(fund.id, Filters(state=query["state"], sort=query["sort"]))
-                              .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"]))
-    return [application_json(application, scores=True) for application, _company in rows]
+    """The fund's applications (drafts never), searched, filtered, sorted, one page at a time; in a search,
+    each with the words found and where."""
+    searched = search.parse(query["q"])
+    sort = query["sort"] or (RELEVANCE if searched else "normalized")
+    filters = Filters(q=query["q"], state=query["state"], sector=query["sector"], region=query["region"],
+                      flag=query["flag"], sort=sort)
+    rows = db.session.execute(queue(fund.id, filters)
+                              .limit(query["per_page"]).offset((query["page"] - 1) * query["per_page"])).all()
+    found = duplicates.find([application.id for application, _company in rows],
+                            funds_where(g.api_user, "manage_fund"))
+    listed = []
+    for application, company in rows:
+        row = application_json(application, scores=True)
+        row["possible_duplicates"] = [d.application_id for d in found.get(application.id, [])]
+        if searched:
+            texts = {"name": company.name, **search.texts(application)}
+            row["matched"] = search.matched_words(searched, texts)
+            row["excerpt"] = search.excerpt(searched, texts).striptags()
+        listed.append(row)
+    return listed
 
 
 @blp.route("/funds/<int:fund_id>/applications", methods=["POST"])
@@ -282,6 +301,18 @@ def assign(body, application: Application, fund: Fund, part: str):
     db.session.flush()
     done = {"id": assignment.id, "reviewer_id": assignment.reviewer_id, "due_date": assignment.due_date}
     return done
+
+
+@blp.route("/applications/<int:application_id>/duplicates", methods=["GET"])
+@authenticated
+@with_application(only="manager")
+@blp.response(200, DuplicateSchema(many=True))
+@documented_errors
+def list_duplicates(application: Application, fund: Fund, part: str):
+    """Its possible duplicates in the funds the manager runs: the same normalised registration number, or
+    a near-identical pitch and problem (managers)."""
+    found = duplicates.find([application.id], funds_where(g.api_user, "manage_fund"))
+    return [asdict(duplicate) for duplicate in found.get(application.id, [])]
 
 
 def voter(part: str | None, application: Application) -> bool:

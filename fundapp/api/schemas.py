@@ -391,6 +391,23 @@ class ApplicationSchema(Schema):
     normalized_score = fields.Float(dump_only=True, allow_none=True)
     disagreement = fields.Float(dump_only=True, allow_none=True)
     failing_criteria = fields.List(fields.Integer(), dump_only=True)
+    matched = fields.List(fields.String(), dump_only=True,
+                          metadata={"description": "In a search: the words found, as written"})
+    excerpt = fields.String(dump_only=True, metadata={"description": "In a search: where they were found"})
+    possible_duplicates = fields.List(fields.Integer(), dump_only=True,
+                                      metadata={"description": "In a list: the ids of possible duplicates"})
+
+
+class DuplicateSchema(Schema):
+    application_id = fields.Integer()
+    fund_id = fields.Integer()
+    fund_name = fields.String()
+    company_name = fields.String()
+    state = fields.String()
+    same_company = fields.Boolean()
+    same_registration = fields.Boolean()
+    similarity = fields.Integer(allow_none=True, metadata={
+        "description": "How alike the pitch and problem are, 0 to 100, when near-identical"})
 
 
 class ApplicationEditSchema(ApplicationSchema):
@@ -401,9 +418,17 @@ class ApplicationEditSchema(ApplicationSchema):
 
 
 class ApplicationListQuerySchema(Schema):
+    q = fields.String(load_default="", validate=validate.Length(max=200), metadata={
+        "description": "Words to find (English and French stems, any case or accents) in the company's name "
+                       "and registration number and the texts"})
     state = fields.String(load_default="", validate=validate.OneOf(["", *LISTED]))
-    sort = fields.String(load_default="normalized",
-                         validate=validate.OneOf(["normalized", "score", "newest", "oldest", "amount"]))
+    sector = fields.String(load_default="", validate=validate.Length(max=30))
+    region = fields.String(load_default="", validate=validate.Length(max=100))
+    flag = fields.String(load_default="", validate=validate.OneOf(
+        ["", "disagreement", "failing", "unreviewed", "overdue"]))
+    sort = fields.String(load_default=None, validate=validate.OneOf(
+        ["relevance", "normalized", "score", "newest", "oldest", "amount"]),
+        metadata={"description": "relevance when q is given, else normalized"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 

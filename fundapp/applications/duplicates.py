@@ -22,7 +22,7 @@ from fundapp.text import plain, words
 
 BANDS, ROWS = 12, 3      # a pair of texts whose shingles agree at 70 % is a candidate 99 times in 100
 MIN_WORDS = 8            # a text shorter than this says too little to be anyone's copy
-SIMILAR = 90             # how alike (rapidfuzz's ratio, 0 to 100) near-identical texts are
+SIMILAR = 95             # how alike (rapidfuzz's ratio, 0 to 100) near-identical texts are
 CANDIDATES = 500         # at most this many candidates are compared for one page
 
 

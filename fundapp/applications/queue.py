@@ -2,11 +2,16 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, String, and_, cast, exists, func, select
+from sqlalchemy import Select, String, and_, cast, exists, false, func, select
 
+from fundapp.applications import search
 from fundapp.applications.models import Application, Assignment, Review
 from fundapp.applications.workflow import REVIEWABLE, STATES
+from fundapp.extensions import db
+from fundapp.funds.models import Fund
 from fundapp.portfolio.models import Company
+from fundapp.revisions import cached
+from fundapp.text import plain
 
 SORTS = {
     "normalized": Application.normalized_score.desc(),
@@ -15,11 +20,13 @@ SORTS = {
     "oldest": Application.submitted_at.asc(),
     "amount": Application.requested_amount.desc(),
 }
+RELEVANCE = "relevance"     # the best match first: a sort only a search has
 FLAGS = ("disagreement", "failing", "unreviewed", "overdue")
 
 
 @dataclass
 class Filters:
+    q: str = ""
     state: str = ""
     sector: str = ""
     region: str = ""
@@ -37,13 +44,12 @@ def _conditions(fund_id: int, filters: Filters, today: date | None) -> list:
     conditions = [Application.fund_id == fund_id, Application.state != "draft"]
     if filters.state in STATES:
         conditions.append(Application.state == filters.state)
-    companies = []
     if filters.sector:
-        companies.append(Company.sector == filters.sector)
+        conditions.append(Application.sector == filters.sector.lower())
     if filters.region:
-        companies.append(Company.region == filters.region)
-    if companies:
-        conditions.append(Application.company_id.in_(select(Company.id).where(*companies)))
+        spellings = [r for r in regions(fund_id) if plain(r) == plain(filters.region)]
+        conditions.append(Application.company_id.in_(select(Company.id).where(Company.region.in_(spellings)))
+                          if spellings else false())
     if filters.min_amount is not None:
         conditions.append(Application.requested_amount >= filters.min_amount)
     if filters.max_amount is not None:
@@ -71,12 +77,47 @@ def _conditions(fund_id: int, filters: Filters, today: date | None) -> list:
 
 
 def queue(fund_id: int, filters: Filters, today: date | None = None) -> Select:
-    """(application, company) rows of the fund matching the filters, in the chosen order; drafts never."""
-    order = SORTS.get(filters.sort, SORTS["normalized"])
-    return (select(Application, Company).join(Company, Application.company_id == Company.id)
-            .where(*_conditions(fund_id, filters, today)).order_by(order.nulls_last(), Application.id.desc()))
+    """(application, company) rows of the fund matching the filters and the search, in the chosen order
+    (by relevance, the best match first, when searched and no other order is chosen); drafts never."""
+    statement = (select(Application, Company).join(Company, Application.company_id == Company.id)
+                 .where(*_conditions(fund_id, filters, today)))
+    query = search.parse(filters.q)
+    if query is None:
+        return statement.order_by(SORTS.get(filters.sort, SORTS["normalized"]).nulls_last(),
+                                  Application.id.desc())
+    found = search.matches(query)
+    order = found.c.rank.asc() if filters.sort == RELEVANCE else SORTS.get(filters.sort, SORTS["normalized"])
+    return statement.join(found, found.c.id == Application.id).order_by(order.nulls_last(),
+                                                                         Application.id.desc())
 
 
 def queue_size(fund_id: int, filters: Filters, today: date | None = None) -> Select:
-    """How many applications match: counted on the applications' indexes, without the companies."""
-    return select(func.count()).select_from(Application).where(*_conditions(fund_id, filters, today))
+    """How many applications match: counted on the applications' indexes (and the search's), without the
+    companies."""
+    statement = select(func.count()).select_from(Application).where(*_conditions(fund_id, filters, today))
+    query = search.parse(filters.q)
+    if query is None:
+        return statement
+    found = search.matches(query)
+    return statement.join(found, found.c.id == Application.id)
+
+
+def regions(fund_id: int) -> list[str]:
+    """Every spelling of the regions of the companies that applied to the fund, computed once per
+    activity revision of the fund."""
+    def distinct() -> list[str]:
+        return list(db.session.scalars(
+            select(Company.region).distinct()
+            .where(Company.id.in_(select(Application.company_id).where(Application.fund_id == fund_id,
+                                                                       Application.state != "draft")),
+                   Company.region != "")))
+    return cached("regions", fund_id, None, distinct, revision=Fund.activity_revision)
+
+
+def offered_regions(fund_id: int) -> list[str]:
+    """The fund's regions as its filter offers them: one per name, whatever its case or accents, in a
+    spelling neither all capitals nor all lower case when there is one."""
+    names: dict[str, str] = {}
+    for region in sorted(regions(fund_id), key=lambda r: (r.isupper() or r.islower(), r)):
+        names.setdefault(plain(region), region)
+    return sorted(names.values(), key=plain)

@@ -8,9 +8,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, select
 
 from fundapp import inputs
-from fundapp.applications import committee, queue_export, review, services, workflow
+from fundapp.applications import committee, duplicates, queue_export, review, search, services, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, Review
-from fundapp.applications.queue import FLAGS, SORTS, Filters, queue, queue_size
+from fundapp.applications.queue import FLAGS, RELEVANCE, SORTS, Filters, offered_regions, queue, queue_size
 from fundapp.applications.review_forms import (
     AssignForm,
     CriterionForm,
@@ -23,6 +23,7 @@ from fundapp.auth.permissions import (
     abilities,
     application_or_404,
     fund_or_404,
+    funds_where,
     read_application,
     see_founder,
     see_scores,
@@ -34,6 +35,7 @@ from fundapp.extensions import db
 from fundapp.funds.constants import SECTORS
 from fundapp.money import AmountError
 from fundapp.portfolio.models import Company
+from fundapp.text import plain
 from fundapp.web.formatting import amount_from_text
 from fundapp.web.forms import show_refusal
 from fundapp.web.pages import kept_page
@@ -99,11 +101,14 @@ def _filters(fund) -> Filters:
         except ValueError:
             return None
 
-    return Filters(state=args.get("state", ""), sector=args.get("sector", ""), region=args.get("region", ""),
-                   min_amount=amount("min_amount"), max_amount=amount("max_amount"),
-                   min_score=number("min_score"), max_score=number("max_score"),
+    q = args.get("q", "")[:search.MAX_QUERY]
+    sort = args.get("sort") or (RELEVANCE if search.parse(q) else "normalized")
+    return Filters(q=q, state=args.get("state", ""), sector=args.get("sector", "")[:30],
+                   region=args.get("region", "")[:100], min_amount=amount("min_amount"),
+                   max_amount=amount("max_amount"), min_score=number("min_score"),
+                   max_score=number("max_score"),
                    flag=args.get("flag", "") if args.get("flag") in FLAGS else "",
-                   reviewer_id=query_number("reviewer"), sort=args.get("sort", "normalized"))
+                   reviewer_id=query_number("reviewer"), sort=sort)
 
 
 @blueprint.get("/applications")
@@ -116,8 +121,19 @@ def applications(fund_id: int):
     reviewers = review.reviewers_of(fund)
     assign_form = AssignForm(formdata=None)
     assign_form.reviewer_id.choices = [(r.id, r.name) for r in reviewers]
+    searched = search.parse(filters.q)
+    excerpts = {application.id: search.excerpt(searched, search.texts(application))
+                for application, _company in page.items} if searched else {}
+    names = {application.id: search.marked(searched, company.name)
+             for application, company in page.items} if searched else {}
+    regions = offered_regions(fund.id)
+    region = next((r for r in regions if plain(r) == plain(filters.region)), filters.region)
     return render_template("review/queue.html", fund=fund, page=page, filters=filters, states=workflow.STATES,
-                           assign_form=assign_form, sorts=SORTS, flags=FLAGS,
+                           assign_form=assign_form, sorts=SORTS, flags=FLAGS, searched=searched,
+                           excerpts=excerpts, names=names, region=region,
+                           regions=regions if region in regions or not region else [*regions, region],
+                           duplicates=duplicates.find([a.id for a, _c in page.items],
+                                                      funds_where(current_user, "manage_fund")),
                            sectors=sorted(fund.sectors or SECTORS), reviewers=reviewers,
                            abilities=abilities(current_user, fund.id))
 

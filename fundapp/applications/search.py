@@ -84,28 +84,49 @@ def matches(query: Query) -> Subquery:
             .subquery("found"))
 
 
+def texts(application) -> dict[str, str]:
+    """The application's texts where matched words are shown from."""
+    return {field: getattr(application, field) or "" for field in SHOWN}
+
+
+def matched_words(query: Query, values: dict[str, str]) -> list[str]:
+    """The words of the texts that the query found, as written, each once, in order."""
+    return list(dict.fromkeys(value[start:stop] for value in values.values()
+                              for start, stop in _spans(query.stems, value or "")))
+
+
+def marked(query: Query, value: str) -> Markup:
+    """A short text (a company's name) with the query's words marked."""
+    return _marked(query.stems, value, 0, len(value))
+
+
+def _spans(wanted: frozenset[str], value: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in WORD.finditer(value)
+            if any(stem in wanted for word in words(m.group()) for stem in stems(word))]
+
+
+def _marked(wanted: frozenset[str], value: str, begin: int, end: int) -> Markup:
+    parts, at = [], begin
+    for start, stop in _spans(wanted, value[begin:end]):
+        start, stop = start + begin, stop + begin
+        parts += [escape(value[at:start]), Markup("<mark>%s</mark>") % value[start:stop]]
+        at = stop
+    parts.append(escape(value[at:end]))
+    return Markup("").join(parts)
+
+
 def excerpt(query: Query, values: dict[str, str], width: int = 12) -> Markup:
     """Where the query's words are found in the application's texts: the first passage, its matched
     words marked, about `width` words either side; empty when only the company matched."""
-    wanted = query.stems
     for field in SHOWN:
         value = values.get(field) or ""
-        spans = [(m.start(), m.end()) for m in WORD.finditer(value)
-                 if wanted.intersection(*(stems(word) for word in words(m.group())))]
+        spans = _spans(query.stems, value)
         if not spans:
             continue
-        starts = [m.start() for m in WORD.finditer(value)]
-        first = sum(1 for s in starts if s < spans[0][0])
-        begin = starts[max(0, first - width)]
-        ends = [m.end() for m in WORD.finditer(value)]
-        end = ends[min(len(ends) - 1, first + 2 * width)]
-        parts, at = [], begin
-        for start, stop in spans:
-            if start < at or stop > end:
-                continue
-            parts += [escape(value[at:start]), Markup("<mark>%s</mark>") % value[start:stop]]
-            at = stop
-        parts.append(escape(value[at:end]))
-        return Markup("%s%s%s") % ("… " if begin else "", Markup("").join(parts),
+        starts = [m.span() for m in WORD.finditer(value)]
+        first = next(index for index, span in enumerate(starts) if span[0] == spans[0][0])
+        begin = starts[first - width][0] if first > width else 0
+        end = starts[first + 2 * width][1] if first + 2 * width < len(starts) - 1 else len(value)
+        return Markup("%s%s%s") % ("… " if begin else "", _marked(query.stems, value, begin, end),
                                    " …" if end < len(value) else "")
     return Markup("")

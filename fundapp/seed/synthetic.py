@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
-from fundapp.applications import scoring
+from fundapp.applications import indexing, scoring
 from fundapp.applications.models import Application, Assignment, Review, StateChange
 from fundapp.applications.review import _pure_rubric, refresh_scores
 from fundapp.applications.workflow import DECISIONS
@@ -26,7 +26,8 @@ from fundapp.ledger.metrics import fund_metrics
 from fundapp.money import to_major
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 from fundapp.quarters import ends_between, last_ended, period_of
-from fundapp.seed import demo
+from fundapp.seed import demo, pitches
+from fundapp.text import registration_key
 
 SYNTHETIC_PASSWORD = "synthetic-founder-2026"  # noqa: S105  (published, like the demo's)
 CHUNK = 5000
@@ -54,6 +55,7 @@ STATE_WEIGHTS = {
     "declined": 28,
     "withdrawn": 3,
 }
+DUPLICATES = 500    # one application in this many is a possible duplicate of the one before (two kinds)
 REVIEWED = {"in_review", "due_diligence", "committee", "approved", "invested", "declined"}
 WORDS = (
     "solar",
@@ -198,13 +200,22 @@ def _pipeline(
         company_id, application_id = first_company + i, first_application + i
         founder_id = first_user + i % founders
         name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()} {i}"
+        region = rng.choice(regions)
+        number = f"REG-{fund.id}-{i}"
+        other = fund.language if rng.random() < 0.9 else ("en" if fund.language.startswith("fr") else "fr")
+        texts = pitches.pitch(other, name, region, rng)
+        if i % DUPLICATES == DUPLICATES - 1:       # the same company again, its number written another way
+            name, number = f"{companies[-1]['name'].upper()} Ltd", f"reg {fund.id} {i - 1}"
+        elif i % DUPLICATES == DUPLICATES // 2:     # another company with a near-identical pitch and problem
+            texts = {**rows[-1], "problem": rows[-1]["problem"] + " Nothing else exists."}
         companies.append(
             {
                 "id": company_id,
                 "name": name,
-                "registration_number": f"REG-{fund.id}-{i}",
+                "registration_number": number,
+                "registration_key": registration_key(number),
                 "country": code,
-                "region": rng.choice(regions),
+                "region": region,
                 "sector": rng.choice(sectors),
                 "website": "",
                 "owner_id": founder_id,
@@ -226,13 +237,9 @@ def _pipeline(
                 "version": 1 + len(PATHS[state]),
                 "requested_amount": fund.min_ticket * rng.randint(1, 10),
                 "stage": rng.choice(("seed", "pre_seed")),
-                "pitch": f"{name}: {rng.choice(WORDS)} for {rng.choice(WORDS)}",
-                "problem": "A real problem.",
-                "solution": "A working product.",
-                "market": "The home market, then the region.",
+                **{field: texts[field] for field in ("pitch", "problem", "solution", "market", "team")},
                 "business_model": "Subscriptions.",
                 "traction": "Paying customers.",
-                "team": "Three founders.",
                 "use_of_funds": "Hiring and sales.",
                 "full_time": full_time,
                 "part_time": part_time,
@@ -294,6 +301,7 @@ def _pipeline(
     _insert(StateChange, changes)
     _insert(Assignment, assignments)
     _insert(Review, reviews)
+    indexing.refresh(db.session.connection(), [row["id"] for row in rows])
     for name, number in (
         ("applications", len(rows)),
         ("reviews", len(reviews)),
