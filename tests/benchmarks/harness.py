@@ -24,7 +24,7 @@ FLASK = [PYTHON, "-m", "flask", "--app", "wsgi"]
 
 def build_database(data: Path, applications: int, seed: int) -> dict:
     """A SQLite database filled by generate-data, reused when already built for that size and seed."""
-    instance = (data / f"{applications}-{seed}").resolve()
+    instance = (data / f"{applications}-{seed}-{_schema()}").resolve()
     database = instance / "fundapp.db"
     seconds = None
     if not database.exists():
@@ -38,6 +38,33 @@ def build_database(data: Path, applications: int, seed: int) -> dict:
                        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         seconds = round(time.monotonic() - started, 1)
     return {"database": database, "instance": instance, "seconds": seconds}
+
+
+def build_postgres(server: str, applications: int, seed: int) -> str:
+    """A PostgreSQL database filled by generate-data (server is a URL without the database's name),
+    reused when already built for that size, seed and schema."""
+    import psycopg
+    name = f"bench_{applications}_{seed}_{_schema()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    url = f"{server}/{name}"
+    if not exists:
+        env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(),
+               "FUNDAPP_ENV": "development"}
+        subprocess.run([*FLASK, "generate-data", "--applications", str(applications), "--seed", str(seed)],
+                       cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return url
+
+
+def _schema() -> str:
+    """The migrations' head: a database built before it is built again."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def report_figures(database: Path, runs: int = 3) -> dict:
