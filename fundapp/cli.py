@@ -190,6 +190,8 @@ def generate_data(applications: int, seed: int) -> None:
     upgrade()
     if not demo_data.is_empty():
         raise click.ClickException("The database is not empty: generate-data fills an empty one.")
+    # nothing runs beside the bulk load: the mail the demo accounts cause waits in the outbox for a worker
+    current_app.config["JOB_QUEUE"] = "manual"
     started = clock.monotonic()
     phases = ["demo"] + [f"{kind} of fund {n}" for n in range(1, 4) for kind in ("applications", "scores",
                                                                                "portfolio")]
