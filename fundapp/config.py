@@ -118,3 +118,16 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
 
     PER_PAGE = 50
+
+    # Mail domains anyone may hold an address at: a reviewer sharing one with a founder is no conflict
+    # (fundapp.applications.suggestions). An entry starting with a dot is a suffix: the names reserved
+    # for examples and tests (RFC 2606, 6761) are nobody's organisation. PUBLIC_MAIL_DOMAINS in the
+    # environment adds to them (comma-separated).
+    PUBLIC_MAIL_DOMAINS = frozenset({
+        "gmail.com", "googlemail.com", "outlook.com", "outlook.fr", "hotmail.com", "hotmail.fr", "live.com",
+        "live.fr", "msn.com", "yahoo.com", "yahoo.fr", "ymail.com", "icloud.com", "me.com", "mac.com",
+        "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.fr", "mail.com", "zoho.com", "yandex.com",
+        "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "orange.sn",
+        "example.com", "example.org", "example.net", ".example", ".test", ".invalid", ".localhost",
+    } | {domain.strip().casefold() for domain in os.environ.get("PUBLIC_MAIL_DOMAINS", "").split(",")
+         if domain.strip()})

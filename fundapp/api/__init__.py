@@ -22,12 +22,23 @@ api = FundAPI(spec_kwargs={
 
 
 def register_api(app: Flask) -> None:
-    from fundapp.api import applications, capital, funds, jobs, notifications, reports, tokens, users
+    from fundapp.api import (
+        applications,
+        capital,
+        funds,
+        jobs,
+        notifications,
+        reports,
+        suggestions,
+        tokens,
+        users,
+    )
     from fundapp.extensions import csrf
 
     api.init_app(app)
     for blueprint in (tokens.blp, users.blp, users.countries, funds.blp, capital.blp, applications.blp,
-                      jobs.blp, reports.blp, notifications.blp, notifications.outbox_blp):
+                      jobs.blp, reports.blp, notifications.blp, notifications.outbox_blp, suggestions.blp,
+                      suggestions.expertise_blp):
         # Bearer tokens, not cookies, authenticate the API: CSRF does not apply.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -2,13 +2,15 @@
 from flask import abort, g
 from flask_babel import gettext as _
 from flask_smorest import Blueprint
+from marshmallow import fields
 
 from fundapp.api.auth import admin_only, authenticated, fund_scoped
 from fundapp.api.docs import documented_errors as errors_of
-from fundapp.api.schemas import FundSchema, GrantSchema, PartnerSchema
+from fundapp.api.schemas import FundSchema, GrantSchema, PartnerSchema, Schema
+from fundapp.applications import agreement, review
 from fundapp.auth import services as accounts
 from fundapp.auth.models import Grant, User
-from fundapp.auth.permissions import partner_accounts, visible_funds
+from fundapp.auth.permissions import can, partner_accounts, visible_funds
 from fundapp.errors import Refused
 from fundapp.extensions import db
 from fundapp.funds import services
@@ -25,6 +27,27 @@ def fund_json(fund: Fund) -> dict:
 
 
 documented_errors = errors_of(blp)
+
+
+# The fund's agreement of scores (SPEC 14), as fundapp.applications.agreement gives it.
+class AgreementFiguresSchema(Schema):
+    alpha = fields.Float(allow_none=True, metadata={
+        "description": "Krippendorff's alpha (interval), to three decimals; null: not enough reviews yet"})
+    units = fields.Integer(metadata={"description": "The applications scored by at least two reviewers"})
+    values = fields.Integer(metadata={"description": "The scores counted in those applications"})
+    reading = fields.String(metadata={"description": "reliable, tentative, disagree, chance or unknown"})
+    meaning = fields.String(metadata={"description": "What the reading means, in the caller's language"})
+
+
+class CriterionAgreementSchema(AgreementFiguresSchema):
+    criterion_id = fields.Integer()
+    name = fields.String()
+
+
+class AgreementSchema(Schema):
+    overall = fields.Nested(AgreementFiguresSchema, metadata={"description": "Of the review scores"})
+    criteria = fields.List(fields.Nested(CriterionAgreementSchema),
+                           metadata={"description": "Of each criterion's scores, in the rubric's order"})
 
 
 @blp.route("", methods=["GET"])
@@ -66,6 +89,27 @@ def list_partners(fund: Fund):
     """The fund's partner entities and their commitments that the user may read: every one for those
     who run the fund, its own for a partner, none for a reviewer."""
     return partner_accounts(g.api_user, fund.id, services.partners_of(fund))
+
+
+def _figures(found: agreement.Agreement) -> dict:
+    return {"alpha": found.alpha, "units": found.units, "values": found.values, "reading": found.reading,
+            "meaning": found.meaning}
+
+
+@blp.route("/<int:fund_id>/agreement", methods=["GET"])
+@authenticated
+@fund_scoped()
+@blp.response(200, AgreementSchema)
+@documented_errors
+def get_agreement(fund: Fund):
+    """How far the fund's reviewers agree: Krippendorff's alpha of the review scores and of each
+    criterion's, as of the latest review (the fund's managers and its committee members)."""
+    if not (can(g.api_user, "manage_fund", fund.id) or can(g.api_user, "vote", fund.id)):
+        abort(403)
+    shown = agreement.summary(fund.agreement, review.rubric(fund))
+    return {"overall": _figures(shown.overall),
+            "criteria": [{"criterion_id": criterion.id, "name": criterion.name, **_figures(figures)}
+                         for criterion, figures in shown.criteria]}
 
 
 @blp.route("/<int:fund_id>/partners", methods=["POST"])

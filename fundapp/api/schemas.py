@@ -628,3 +628,40 @@ class ReminderSettingsSchema(Schema):
     optional = fields.List(fields.String(), dump_only=True)     # those one may turn off
     muted = fields.List(fields.String(validate=validate.Length(max=30)), required=True,
                         validate=validate.Length(max=20))
+
+
+class CandidateSchema(Schema):
+    """A reviewer of the fund facing the application (fundapp.applications.suggestions)."""
+
+    reviewer_id = fields.Integer()
+    name = fields.String()
+    score = fields.Integer(metadata={"description": "The ranking's points (see rule)"})
+    sector_declared = fields.Boolean(metadata={"description": "The application's sector is among its own"})
+    matched_keywords = fields.List(fields.String(), metadata={
+        "description": "Its declared keywords found in the application's texts"})
+    past_reviews = fields.Integer(metadata={"description": "Its reviews of applications of this sector"})
+    open_reviews = fields.Integer(metadata={"description": "The reviews it owes this fund"})
+    declared_sectors = fields.List(fields.String())
+    declared_keywords = fields.List(fields.String())
+    reasons = fields.List(fields.String(), metadata={"description": "Where its points come from, in words"})
+    conflicts = fields.List(fields.String(), metadata={"description": "Why it is left out, in words"})
+
+
+class ReviewerSuggestionsSchema(Schema):
+    application_id = fields.Integer()
+    suggested = fields.List(fields.Nested(CandidateSchema), metadata={"description": "Ranked, best first"})
+    assigned = fields.List(fields.Nested(CandidateSchema), metadata={"description": "Assigned already"})
+    left_out = fields.List(fields.Nested(CandidateSchema), metadata={
+        "description": "With a conflict the data shows: never assigned"})
+    rule = fields.String(metadata={"description": "How the points are counted, in words"})
+
+
+class ExpertiseSchema(Schema):
+    """What one knows, which the suggestions of reviewers read; a PUT replaces both."""
+
+    sectors = fields.List(fields.String(validate=validate.Length(max=30)), required=True,
+                          validate=validate.Length(max=len(SECTORS)),
+                          metadata={"description": "Sector codes, as a fund's sectors"})
+    keywords = fields.List(fields.String(validate=validate.Length(max=300)), required=True,
+                           validate=validate.Length(max=100),
+                           metadata={"description": "At most 20, of 40 characters each, 300 in all"})

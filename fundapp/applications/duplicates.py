@@ -11,7 +11,7 @@ from hashlib import blake2b
 
 from datasketch import MinHash
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, and_, insert, select, union
+from sqlalchemy import Connection, and_, func, insert, select, union
 from sqlalchemy.orm import aliased
 
 from fundapp.applications.models import Application, Fingerprint
@@ -20,10 +20,12 @@ from fundapp.funds.models import Fund
 from fundapp.portfolio.models import Company
 from fundapp.text import plain, words
 
-BANDS, ROWS = 12, 3      # a pair of texts whose shingles agree at 70 % is a candidate 99 times in 100
+BANDS, ROWS = 12, 3      # texts whose shingles agree at 80 % share two bands or more 997 times in 1,000
 MIN_WORDS = 8            # a text shorter than this says too little to be anyone's copy
 SIMILAR = 95             # how alike (rapidfuzz's ratio, 0 to 100) near-identical texts are
 CANDIDATES = 500         # at most this many candidates are compared for one page
+COMMON = 20              # a band shared by more applications than this proposes none of them
+SHARED = 2               # bands two texts share before they are compared: one alone is often a phrase
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,19 @@ def write(connection: Connection, texts: dict[int, tuple[str, str]]) -> None:
 def _candidates(application_ids: list[int], fund_ids) -> list[tuple[int, int]]:
     """(application, other) pairs sharing a band or a registration key, the other submitted (never a
     draft) to one of the funds."""
-    mine, theirs = aliased(Fingerprint), aliased(Fingerprint)
-    by_text = (select(mine.application_id.label("id"), theirs.application_id.label("other"))
-               .join(theirs, and_(theirs.band == mine.band, theirs.application_id != mine.application_id))
-               .where(mine.application_id.in_(application_ids)))
+    # a band shared by many applications is a phrase everyone writes, not a copy: it proposes nobody
+    # (told from the index by whether it holds one more row than COMMON, without counting them all)
+    theirs = aliased(Fingerprint)
+    crowded = (select(theirs.band).where(theirs.band == Fingerprint.band).limit(1).offset(COMMON)
+               .correlate(Fingerprint).scalar_subquery())
+    bands = list(db.session.execute(select(Fingerprint.application_id, Fingerprint.band).where(
+        Fingerprint.application_id.in_(application_ids), crowded.is_(None))))
+    by_text = (select(Fingerprint.application_id.label("id"), theirs.application_id.label("other"))
+               .join(theirs, and_(theirs.band == Fingerprint.band,
+                                  theirs.application_id != Fingerprint.application_id))
+               .where(Fingerprint.application_id.in_(application_ids),
+                      Fingerprint.band.in_({band for _id, band in bands} or {0}))
+               .group_by(Fingerprint.application_id, theirs.application_id).having(func.count() >= SHARED))
     own, other_company, other = aliased(Company), aliased(Company), aliased(Application)
     applying = aliased(Application)
     by_number = (select(applying.id.label("id"), other.id.label("other"))
@@ -103,12 +114,12 @@ def find(application_ids: list[int], fund_ids) -> dict[int, list[Duplicate]]:
                Fund.name.label("fund_name"))
         .join(Company, Company.id == Application.company_id).join(Fund, Fund.id == Application.fund_id)
         .where(Application.id.in_(ids)))}
+    texts = {row.id: plain(_text(row.pitch, row.problem)) for row in rows.values()}
     found: dict[int, list[Duplicate]] = {}
     for application_id, other_id in pairs:
         mine, theirs = rows[application_id], rows[other_id]
         same_registration = bool(mine.registration_key) and mine.registration_key == theirs.registration_key
-        similarity = round(fuzz.ratio(plain(_text(mine.pitch, mine.problem)),
-                                      plain(_text(theirs.pitch, theirs.problem))))
+        similarity = round(fuzz.ratio(texts[application_id], texts[other_id], score_cutoff=SIMILAR))
         if similarity < SIMILAR and not same_registration:
             continue
         found.setdefault(application_id, []).append(Duplicate(

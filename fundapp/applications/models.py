@@ -144,12 +144,16 @@ class Review(db.Model):
     """A reviewer's scores of an application, per criterion (None for n/a), and its recommendation."""
 
     __tablename__ = "reviews"
-    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),)
+    __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),
+                      # a reviewer's past reviews in a sector, counted from the index alone (suggestions)
+                      Index("ix_reviews_reviewer_sector", "reviewer_id", "sector"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), index=True)
+    # its application's sector, copied when it is saved (an application's sector is not edited)
+    sector: Mapped[str] = mapped_column(String(30), default="", server_default="")
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
     recommendation: Mapped[str] = mapped_column(String(10))
     comment: Mapped[str] = mapped_column(Text, default="")

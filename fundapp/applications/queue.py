@@ -44,12 +44,14 @@ def _conditions(fund_id: int, filters: Filters, today: date | None) -> list:
     conditions = [Application.fund_id == fund_id, Application.state != "draft"]
     if filters.state in STATES:
         conditions.append(Application.state == filters.state)
+    companies = []
     if filters.sector:
-        conditions.append(Application.sector == filters.sector.lower())
+        companies.append(Company.sector == filters.sector.lower())
     if filters.region:
         spellings = [r for r in regions(fund_id) if plain(r) == plain(filters.region)]
-        conditions.append(Application.company_id.in_(select(Company.id).where(Company.region.in_(spellings)))
-                          if spellings else false())
+        companies.append(Company.region.in_(spellings) if spellings else false())
+    if companies:
+        conditions.append(Application.company_id.in_(select(Company.id).where(*companies)))
     if filters.min_amount is not None:
         conditions.append(Application.requested_amount >= filters.min_amount)
     if filters.max_amount is not None:

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, select, update
 
 from fundapp import inputs
-from fundapp.applications import committee, scoring, workflow
+from fundapp.applications import agreement, committee, scoring, workflow
 from fundapp.applications.models import Application, Assignment, Criterion, FundMessage, Review
 from fundapp.applications.services import move, refuse_unless_movable
 from fundapp.audit.services import record, snapshot
@@ -102,6 +102,11 @@ def assign(actor, fund: Fund, application: Application, reviewer_id, due_date: d
         raise Refused({"application": _("Only applications being screened or reviewed are assigned.")})
     if due_date is not None and due_date < date.today():
         raise Refused({"due_date": _("Choose a due date from today on.")})
+    from fundapp.applications.suggestions import conflicts  # it reads this module's rules
+    shown = conflicts(fund, application, [reviewer]).get(reviewer.id)
+    if shown:
+        raise Refused({"reviewer_id": _("%(name)s has a conflict with this application: %(reasons)s.",
+                                        name=reviewer.name, reasons="; ".join(shown))})
     existing = db.session.scalar(select(Assignment).where(Assignment.application_id == application.id,
                                                           Assignment.reviewer_id == reviewer.id))
     if existing is not None:
@@ -231,7 +236,8 @@ def save_review(reviewer, fund: Fund, application: Application, scores: dict, re
     review = db.session.scalar(select(Review).where(Review.application_id == application.id,
                                                     Review.reviewer_id == reviewer.id))
     if review is None:
-        review = Review(application_id=application.id, reviewer_id=reviewer.id, fund_id=fund.id)
+        review = Review(application_id=application.id, reviewer_id=reviewer.id, fund_id=fund.id,
+                        sector=application.sector)
         db.session.add(review)
     review.scores, review.recommendation = clean, recommendation
     review.comment, review.submitted_at = (comment or "").strip()[:5000], utcnow()
@@ -249,13 +255,16 @@ def _pure_rubric(fund: Fund) -> list[scoring.Criterion]:
 
 def refresh_scores(fund: Fund) -> None:
     """Recompute every application's stored scores from the fund's reviews (normalization makes one
-    review move every score of the fund); pages read the stored figures. Only the applications whose
-    figures changed are written, in one statement executed for many rows."""
+    review move every score of the fund), and the fund's agreement of scores; pages read the stored
+    figures. Only the applications whose figures changed are written, in one statement executed for many
+    rows."""
     reviews = [scoring.Review(application_id, reviewer_id, {int(k): v for k, v in scores.items()})
                for application_id, reviewer_id, scores in db.session.execute(
                    select(Review.application_id, Review.reviewer_id, Review.scores)
                    .where(Review.fund_id == fund.id))]
-    results = scoring.fund_scores(_pure_rubric(fund), reviews)
+    criteria = _pure_rubric(fund)
+    results = scoring.fund_scores(criteria, reviews)
+    fund.agreement = agreement.of_reviews(criteria, reviews)
     columns = ("score", "normalized_score", "disagreement", "disagreement_flag", "failing_criteria",
                "review_count")
     stored = {row[0]: tuple(row[1:]) for row in db.session.execute(

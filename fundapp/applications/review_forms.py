@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from fundapp.applications.workflow import STATES
 from fundapp.inputs import MAX_MESSAGE
-from fundapp.web.forms import Form
+from fundapp.web.forms import Form, chosen_id
 
 
 class CriterionForm(Form):
@@ -33,7 +33,9 @@ class CriterionForm(Form):
 
 
 class AssignForm(Form):
-    reviewer_id = SelectField(_l("Reviewer"), coerce=int)
+    # nothing chosen for the manager: the suggestions rank the reviewers, the manager picks one
+    reviewer_id = SelectField(_l("Reviewer"), coerce=chosen_id,
+                              validators=[DataRequired(message=_l("Choose a reviewer."))])
     due_date = DateField(_l("Review due by"), validators=[Optional()])
     submit = SubmitField(_l("Assign"))
 

@@ -8,7 +8,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, select
 
 from fundapp import inputs
-from fundapp.applications import committee, duplicates, queue_export, review, search, services, workflow
+from fundapp.applications import (
+    agreement,
+    committee,
+    duplicates,
+    queue_export,
+    review,
+    search,
+    services,
+    suggestions,
+    workflow,
+)
 from fundapp.applications.models import Application, Assignment, Criterion, Review
 from fundapp.applications.queue import FLAGS, RELEVANCE, SORTS, Filters, offered_regions, queue, queue_size
 from fundapp.applications.review_forms import (
@@ -37,7 +47,7 @@ from fundapp.money import AmountError
 from fundapp.portfolio.models import Company
 from fundapp.text import plain
 from fundapp.web.formatting import amount_from_text
-from fundapp.web.forms import show_refusal
+from fundapp.web.forms import chosen, show_refusal
 from fundapp.web.pages import kept_page
 from fundapp.web.pagination import paginate
 from fundapp.web.query import form_ids, query_number, query_page
@@ -131,6 +141,7 @@ def applications(fund_id: int):
     return render_template("review/queue.html", fund=fund, page=page, filters=filters, states=workflow.STATES,
                            assign_form=assign_form, sorts=SORTS, flags=FLAGS, searched=searched,
                            excerpts=excerpts, names=names, region=region,
+                           agreement=agreement.summary(fund.agreement, review.rubric(fund)),
                            regions=regions if region in regions or not region else [*regions, region],
                            duplicates=duplicates.find([a.id for a, _c in page.items],
                                                       funds_where(current_user, "manage_fund")),
@@ -176,9 +187,9 @@ def _workload(fund, reviewers: list[User]) -> list[tuple]:
 
 
 def application_page(fund, application, assign_form=None, transition_form=None, status=200, typed=None,
-                     conflict_reason="", recusal_refused=False, vote_form=None):
+                     conflict_reason="", recusal_refused=False, vote_form=None, picked=None):
     """The application's page; typed is a refused review's form, and vote_form a refused vote, shown again
-    as the user left them."""
+    as the user left them; picked, the reviewer a manager picked among the suggestions."""
     company = db.session.get(Company, application.company_id)
     allowed = abilities(current_user, fund.id)
     manager = "manage_fund" in allowed
@@ -194,11 +205,13 @@ def application_page(fund, application, assign_form=None, transition_form=None, 
         transition_form = TransitionForm(formdata=None, version=application.version)
     transition_form.with_moves(moves)
     if assign_form is None:
-        assign_form = AssignForm(formdata=None)
-    assign_form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
+        assign_form = AssignForm(formdata=None, reviewer_id=picked)
     assignments = db.session.execute(select(Assignment, User).join(User, Assignment.reviewer_id == User.id)
                                      .where(Assignment.application_id == application.id)).all()
     founder = db.session.get(User, application.founder_id)
+    assignable = manager and application.state in workflow.ASSIGNABLE
+    found = suggestions.suggest(fund, application) if assignable else None
+    assign_form.reviewer_id.choices = _reviewer_choices(found) if found else []
     readable = read_application(current_user, application)
     sits = sits_on_committee(current_user, fund.id)
     seat = committee.seat_of(current_user, application) if sits else None
@@ -219,13 +232,22 @@ def application_page(fund, application, assign_form=None, transition_form=None, 
         history=services.history(application), states=workflow.STATES, transition_form=transition_form,
         moves=moves, typed=typed or _review_as_typed(own_review), conflict_reason=conflict_reason,
         recusal_refused=recusal_refused,
-        assign_form=assign_form, assignments=assignments, abilities=allowed,
+        possible_duplicates=duplicates.find([application.id], funds_where(current_user, "manage_fund"))
+        .get(application.id, []) if manager else [],
+        assign_form=assign_form, assignments=assignments, suggestions=found, abilities=allowed,
         member=member, seat=seat, votes=votes, vote_labels=committee.VOTES,
         seats=seats,
         tally=committee.count(fund, application) if votes and (application.state == "committee" or seats)
         else None, decision=committee.decision_of(application) if votes and seats else None,
         vote_form=vote_form or VoteForm(formdata=None).with_votes(committee.VOTES),
         declare_url=_declaration_url(fund, application, assignment, member, seat)), status
+
+
+def _reviewer_choices(found: suggestions.Suggestions) -> list:
+    """The assign form's reviewers: the suggested ones as ranked, then those assigned already (to change
+    their due date); none chosen, none in conflict."""
+    return chosen([(c.reviewer.id, c.reviewer.name) for c in found.suggested]
+                  + [(c.reviewer.id, _("%(name)s (assigned)", name=c.reviewer.name)) for c in found.assigned])
 
 
 def _declaration_url(fund, application, assignment, member: bool, seat) -> str | None:
@@ -250,7 +272,8 @@ def _review_as_typed(own_review) -> dict:
 @login_required
 def application(fund_id: int, application_id: int):
     fund = fund_or_404(current_user, fund_id)
-    return application_page(fund, application_or_404(current_user, fund_id, application_id))
+    return application_page(fund, application_or_404(current_user, fund_id, application_id),
+                            picked=query_number("reviewer"))
 
 
 @blueprint.get("/applications/<int:application_id>/revisions")
@@ -285,7 +308,7 @@ def assign(fund_id: int, application_id: int):
     fund = fund_or_404(current_user, fund_id, "manage_fund")
     application = application_or_404(current_user, fund_id, application_id)
     form = AssignForm()
-    form.reviewer_id.choices = [(r.id, r.name) for r in review.reviewers_of(fund)]
+    form.reviewer_id.choices = chosen((r.id, r.name) for r in review.reviewers_of(fund))
     if form.validate_on_submit():
         try:
             review.assign(current_user, fund, application, form.reviewer_id.data, form.due_date.data)

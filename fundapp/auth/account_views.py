@@ -1,5 +1,6 @@
 """The user's own account: profile, language and password; second factors (authenticator app, passkeys,
-recovery codes); the sessions signed in; API tokens; reminders; the confirmation of a founder's address."""
+recovery codes); the sessions signed in; API tokens; reminders; a reviewer's expertise; the confirmation of
+a founder's address."""
 import secrets
 
 from flask import (
@@ -18,10 +19,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from fundapp.applications import suggestions
 from fundapp.auth import credentials, passkeys, second_factor, services, sessions, throttle, tokens
 from fundapp.auth.forms import (
     AuthenticatorForm,
     ConfirmPasswordForm,
+    ExpertiseForm,
     LanguageForm,
     PasswordForm,
     TokenForm,
@@ -273,3 +276,24 @@ def reminders():
     always = [name for name in offered if name not in OPTIONAL]
     return render_template("account/reminders.html", form=form, optional=optional, always=always,
                            rules=RULES), 422 if form.errors else 200
+
+
+# --- expertise ------------------------------------------------------------------------------------
+
+@blueprint.route("/expertise", methods=["GET", "POST"])
+def expertise():
+    """The sectors and keywords a reviewer knows, which the suggestions of reviewers read (staff only: a
+    founder reviews for no fund)."""
+    me = _me()
+    if me.is_founder:
+        abort(404)
+    form = ExpertiseForm(sectors=me.expertise_sectors or [], keywords=me.expertise_keywords)
+    if form.validate_on_submit():
+        try:
+            suggestions.declare_expertise(me, form.sectors.data, (form.keywords.data or "").split(","))
+        except Refused as refusal:
+            show_refusal(form, refusal)
+        else:
+            flash(_("Your expertise is saved."), "success")
+            return redirect(url_for("account.expertise"))
+    return render_template("account/expertise.html", form=form), 422 if form.errors else 200

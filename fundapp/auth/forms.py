@@ -1,11 +1,21 @@
 """Forms of accounts: sign in and its second step, registration, activation, passwords and their reset,
-second factors, language, API tokens, reminders."""
+second factors, language, API tokens, reminders, expertise."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from fundapp.applications.suggestions import MAX_KEYWORD, MAX_KEYWORDS, MAX_KEYWORDS_TEXT
 from fundapp.auth.tokens import LIFETIMES
-from fundapp.funds.constants import LANGUAGES
+from fundapp.funds.constants import LANGUAGES, SECTORS
 from fundapp.notifications.reminder_rules import RULES
 from fundapp.web.forms import Form, chosen
 
@@ -130,3 +140,17 @@ def reminder_form(offered: list[str], muted: set[str]) -> ReminderForm:
     fields["submit"] = SubmitField(_l("Save my reminders"))
     offered_form = type("OfferedReminders", (ReminderForm,), fields)
     return offered_form(prefix="reminders")
+
+
+class ExpertiseForm(Form):
+    """What a reviewer knows, which the suggestions of reviewers read: a box per sector, and keywords."""
+
+    sectors = SelectMultipleField(_l("Sectors you know well"), choices=lambda: list(SECTORS.items()),
+                                  widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    keywords = StringField(
+        _l("Keywords"),
+        validators=[Length(max=MAX_KEYWORDS_TEXT,
+                           message=_l("Keep your keywords to %(max)d characters in all."))],
+        description=_l("Separated by commas, e.g. irrigation, drought, mobile money: at most %(count)d, "
+                       "each of up to %(length)d characters.", count=MAX_KEYWORDS, length=MAX_KEYWORD))
+    submit = SubmitField(_l("Save my expertise"))

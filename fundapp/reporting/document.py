@@ -22,6 +22,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from fundapp.applications.agreement import RELIABLE, TENTATIVE
 from fundapp.reporting import figures
 from fundapp.reporting.charts import PRINT_HALF
 from fundapp.reporting.pdf import (
@@ -212,6 +213,18 @@ def story_of(quarter: ReportTable, currency: str) -> list[str]:
     ]
 
 
+def agreement_said(c: Contents) -> str:
+    """What the reviewers' agreement at the quarter's end means, in words."""
+    overall = c.scores_agreement.overall
+    if overall.alpha is None:
+        return overall.meaning
+    return ngettext("On %(date)s, Krippendorff's alpha of the review scores was %(alpha)s, over %(num)d "
+                    "application scored by at least two reviewers.",
+                    "On %(date)s, Krippendorff's alpha of the review scores was %(alpha)s, over %(num)d "
+                    "applications scored by at least two reviewers.", overall.units,
+                    date=day(c.as_of), alpha=ratio(overall.alpha, 3)) + " " + overall.meaning
+
+
 def _styles():
     style = styles()
     style["edition"] = ParagraphStyle("edition", parent=style["h2"], textColor=colors.HexColor("#b00020"))
@@ -339,6 +352,7 @@ def _render(c: Contents, edition: Edition) -> bytes:
         *sub(_("Applications by state")), tab("pipeline_states", 0.6), Spacer(1, 6),
         chart(figures.counts(t["pipeline_states"].rows, _("Applications")), _("Applications by state")),
         *sub(_("Score distribution")), tab("scores", 0.6), Spacer(1, 6),
+        *sub(_("Agreement between reviewers")), para(agreement_said(c)), tab("agreement", 0.3), Spacer(1, 6),
         *sub(_("Sector mix")), tab("sectors", 0.4), Spacer(1, 6),
         chart(figures.counts([[row[0], row[1]] for row in t["sectors"].rows], _("Applications")),
               _("Applications by sector")),
@@ -392,6 +406,14 @@ def methodology() -> list[tuple[str, str]]:
         (_("Pipeline"), _("Applications are counted from their submission; their state is the one they had "
                           "at the quarter's end. The approval rate is approvals over decisions; days to "
                           "decision run from submission to the first approval or decline.")),
+        (_("Agreement between reviewers"), _(
+            "Krippendorff's alpha for interval data tells how far the reviewers' scores of the same "
+            "applications agree: 1 when they agree perfectly, 0 when they agree no more than chance would. "
+            "It compares the applications scored by at least two reviewers, a criterion marked n/a counting "
+            "as no score, and is given for the review scores and for each criterion's. Following "
+            "Krippendorff, %(reliable)s or more is reliable, %(tentative)s to %(reliable)s allows tentative "
+            "conclusions only, and less means the scores disagree too much to rank on.",
+            reliable=ratio(RELIABLE, 3), tentative=ratio(TENTATIVE, 3))),
         (_("Ledger checkpoint"), _(
             "Every entry of the fund's ledger is sealed as it is written, with a key kept outside the "
             "database, and linked to the entry written before it; the checkpoint on the first page sums "

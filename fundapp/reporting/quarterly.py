@@ -14,8 +14,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from fundapp.applications import agreement
 from fundapp.applications.models import Application
 from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile, quarterly_counts
+from fundapp.applications.review import _pure_rubric, rubric
 from fundapp.applications.workflow import LISTED, STATES
 from fundapp.extensions import db
 from fundapp.funds.constants import SECTORS
@@ -84,6 +86,7 @@ class Contents:
     checkpoint: str                             # their seals' checkpoint, printed in the report
     previous: FundMetrics | None = None         # the figures at the end of the quarter before
     previous_jobs: JobFigures | None = None
+    scores_agreement: agreement.Summary | None = None    # of the reviews submitted by the quarter's end
     tables: dict[str, ReportTable] = field(default_factory=dict)
 
 
@@ -130,7 +133,9 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
         jobs=data.figures(as_of, metrics), jobs_history=data.history(as_of),
         pipeline=counted(), partner_names={p.id: p.name for p in partners},
         missing_reports=data.missing_reports(as_of), ledger_positions=positions, checkpoint=checkpoint,
-        previous=previous, previous_jobs=data.figures(before, previous))
+        previous=previous, previous_jobs=data.figures(before, previous),
+        scores_agreement=agreement.summary(agreement.as_of(fund.id, _pure_rubric(fund), as_of),
+                                           rubric(fund)))
     result.tables = {table.name: table for table in _tables(result, partners, data)}
     return result
 
@@ -139,7 +144,7 @@ def _tables(c: Contents, partners: list[Partner], data: FundJobs) -> list[Report
     return [_summary(c), _quarter_against_previous(c, data), _capital_accounts(c, partners),
             *_quarter_flows(c, partners, data.ledger), _expenses(c),
             _co_investment(c), _schedule(c, data), _jobs_by_company(c, data), _jobs_totals(c),
-            _pipeline_summary(c), _pipeline_states(c), _scores(c), _sectors(c, data),
+            _pipeline_summary(c), _pipeline_states(c), _scores(c), _agreement(c), _sectors(c, data),
             _open_figures(c, partners)]
 
 
@@ -386,6 +391,20 @@ def _pipeline_states(c: Contents) -> ReportTable:
 def _scores(c: Contents) -> ReportTable:
     return ReportTable("scores", _("Score distribution"), [_("Normalized score"), _("Applications")],
                        [[band, count] for band, count in c.pipeline.score_bands], empty=_("No score yet."))
+
+
+def _agreement(c: Contents) -> ReportTable:
+    """Krippendorff's alpha of the review scores and of each criterion's, from the reviews submitted by
+    the quarter's end."""
+    def row(name, figures: agreement.Agreement):
+        alpha = "—" if figures.alpha is None else Decimal(str(figures.alpha))
+        return [name, alpha, figures.units, figures.values, figures.label]
+    shown = c.scores_agreement
+    return ReportTable("agreement", _("Agreement between reviewers"),
+                       [_("Scores"), _("Krippendorff's alpha"), _("Applications compared"),
+                        _("Scores compared"), _("Reading")],
+                       [row(_("Review score"), shown.overall),
+                        *(row(criterion.name, figures) for criterion, figures in shown.criteria)])
 
 
 def _sectors(c: Contents, data: FundJobs) -> ReportTable:

@@ -128,7 +128,7 @@ TABLES = {"summary": _l("Key figures"), "quarter": _l("The quarter against the p
           "co_investment": _l("Co-investment"), "schedule": _l("Schedule of investments"),
           "jobs_by_company": _l("Jobs by company"), "jobs": _l("Job creation"), "pipeline": _l("Pipeline"),
           "pipeline_states": _l("Applications by state"), "scores": _l("Score distribution"),
-          "sectors": _l("Sector mix")}
+          "agreement": _l("Agreement between reviewers"), "sectors": _l("Sector mix")}
 
 
 @blueprint.get("/<int:report_id>/tables/<name>.<any(csv, xlsx):kind>")
@@ -137,9 +137,9 @@ def table(fund_id: int, report_id: int, name: str, kind: str):
     """One table of the report as CSV or XLSX, from the same figures as the PDF."""
     fund = fund_or_404(current_user, fund_id, "view_performance")
     report = report_or_404(current_user, fund, report_id)
-    if name not in TABLES:
+    found = services.tables_of_report(fund, report).get(name) if name in TABLES else None
+    if found is None:       # a report published before the table was added stored none
         abort(404)
-    found = services.tables_of_report(fund, report)[name]
     rows = [*found.rows, *([found.total] if found.total else [])]
     frame = pd.DataFrame([[plain(v, fund.currency) for v in row] for row in rows], columns=found.columns)
     suffix = "" if report.published else "-draft"

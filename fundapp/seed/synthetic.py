@@ -287,6 +287,7 @@ def _pipeline(
                         "application_id": application_id,
                         "reviewer_id": reviewer_id,
                         "fund_id": fund.id,
+                        "sector": companies[-1]["sector"],
                         "scores": {str(k): v for k, v in scores.items()},
                         "recommendation": rng.choice(("invest", "maybe", "decline")),
                         "comment": "",

@@ -1,6 +1,7 @@
 """Search and review intelligence: the applications' full-text index (a GIN-indexed tsvector on
 PostgreSQL, an FTS5 table on SQLite), their text fingerprints and the companies' normalised registration
-numbers for possible duplicates, reviewers' declared expertise, and each fund's agreement of scores
+numbers for possible duplicates, reviewers' declared expertise and their reviews' sectors, and each fund's
+agreement of scores
 
 Revision ID: d3a8f1c6e2b9
 Revises: b7e3c1d9a4f2
@@ -26,6 +27,10 @@ def upgrade():
     op.add_column('users', sa.Column('expertise_keywords', sa.String(length=300), server_default='',
                                      nullable=False))
     op.add_column('funds', sa.Column('agreement', sa.JSON(), nullable=True))
+    op.add_column('reviews', sa.Column('sector', sa.String(length=30), server_default='', nullable=False))
+    op.execute("UPDATE reviews SET sector = (SELECT sector FROM applications "
+               "WHERE applications.id = reviews.application_id)")
+    op.create_index('ix_reviews_reviewer_sector', 'reviews', ['reviewer_id', 'sector'])
     op.create_table(
         'application_fingerprints',
         sa.Column('application_id', sa.Integer(), sa.ForeignKey('applications.id'), nullable=False),
@@ -54,6 +59,8 @@ def downgrade():
     op.drop_table('application_fingerprints')
     # dropped in place (SQLite 3.35+): a copied table would break the keys that name it
     op.drop_column('funds', 'agreement')
+    op.drop_index('ix_reviews_reviewer_sector', table_name='reviews')
+    op.drop_column('reviews', 'sector')
     op.drop_column('users', 'expertise_keywords')
     op.drop_column('users', 'expertise_sectors')
     op.drop_index('ix_companies_registration_key', table_name='companies')

@@ -44,6 +44,7 @@ MATRIX = {
     "account.token_list": "signed_in",
     "account.revoke_token": "someone_elses",
     "account.reminders": "signed_in",
+    "account.expertise": "staff",
     "inbox.index": "signed_in",
     "inbox.read_all": "signed_in",
     "inbox.open_notification": "someone_elses",
@@ -72,6 +73,8 @@ MATRIX = {
     "api_notifications.read_notification": "api_someone_elses",
     "api_notifications.reminder_settings": "api_signed_in",
     "api_notifications.choose_reminders": "api_signed_in",
+    "api_expertise.expertise": "api_staff",
+    "api_expertise.declare_expertise": "api_staff",
     "api_outbox.list_messages": "api_admin",
     "api_outbox.retry_message": "api_admin",
     "api_users.create_user": "api_admin",
@@ -86,6 +89,7 @@ MATRIX = {
     "api_funds.list_funds": "api_signed_in",
     "api_funds.create_fund": "api_admin",
     "api_funds.get_fund": "api_fund_member",
+    "api_funds.get_agreement": "api_fund_manager",     # the fund's managers and its committee members
     "api_funds.list_partners": "api_fund_member",
     "api_funds.create_partner": "api_fund_manager",
     "api_funds.create_grant": "api_admin",
@@ -149,6 +153,8 @@ MATRIX = {
     "api_applications.reviews": "api_sealed_reviews",
     "api_applications.transition": "api_application",
     "api_applications.assign": "api_assign",
+    "api_suggestions.reviewer_suggestions": "api_assign",   # the fund's managers alone
+    "api_applications.list_duplicates": "api_assign",        # the fund's managers alone
     "api_applications.conflict": "api_assigned_only",
     "api_applications.create_review": "api_assigned_only",
     "api_applications.get_rubric": "api_rubric",
@@ -217,6 +223,8 @@ def expected(level: str, actor: str):
         return 401 if api else "login"
     if level == "signed_in":
         return "ok"
+    if level == "staff":
+        return 404 if actor == "founder" else "ok"     # a founder reviews for no fund
     if level == "someone_elses":
         return 404
     if level == "admin":

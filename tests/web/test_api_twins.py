@@ -42,6 +42,7 @@ TWINS = {
     "inbox.open_notification": "api_notifications.read_notification",
     "inbox.read_all": "api_notifications.read_all",
     "account.reminders": "api_notifications.choose_reminders",
+    "account.expertise": "api_expertise.declare_expertise",
     "admin.reset_second_factor": "api_users.reset_second_factor",
     "admin.end_sessions": "api_users.end_sessions",
     "admin.countries": "api_countries.create_country",
