@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
-from fundapp.applications import committee, review, services
+from fundapp.applications import committee, review, services, suggestions
 from fundapp.applications.models import Assignment, Review, Revision, StateChange, Vote
 from fundapp.auth import services as accounts
 from fundapp.extensions import db
@@ -27,6 +27,12 @@ RUBRIC = {
            ("Traction", "Clients, revenus ou pilotes à ce jour.", "1", 1, 5, None, True)],
 }
 
+EXPERTISE = {   # what the two demo reviewers of each fund declare: sectors, keywords
+    "en": ((["climate", "agriculture"], ["water", "farmers", "irrigation"]),
+           (["fintech", "health"], ["mobile money", "clinic"])),
+    "fr": ((["agriculture", "climate"], ["agriculteurs", "eau", "irrigation"]),
+           (["fintech", "health"], ["argent mobile", "santé"])),
+}
 GOOD, MIXED = [(5, 4, 5, 3), (4, 4, 4, None)], [(5, 5, 3, 5), (2, 3, 2, 2)]
 WEAK = [(2, 3, 2, 1), (3, 2, 2, None)]
 
@@ -139,6 +145,8 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
     chair = accounts.create_staff(manager, f"chair.{code.lower()}@fundapp.example", CHAIR[code],
                                   fund.language, password=password)[0]
     accounts.grant_role(manager, chair, fund, "committee")
+    for person, (sectors, keywords) in zip((reviewer, second), EXPERTISE[fund.language], strict=True):
+        suggestions.declare_expertise(person, sectors, keywords)
     for index, (name, sector, town, person, pitch, state, scores) in enumerate(PITCHES[code]):
         founder = accounts.register_founder(f"founder{index + 2}.{code.lower()}@fundapp.example", person,
                                             password, fund.language, confirmed=True)
@@ -157,6 +165,26 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
         people = Cast(manager, [reviewer, second], chair, founder, criteria, words)
         _move_to(state, scores, people, fund, application, company)
         _dated_back(application, date(2026, 1, 12) + timedelta(days=23 * index))
+    if code == "KE":
+        _applied_again(fund, password)
+
+
+def _applied_again(fund, password: str) -> None:
+    """The first company's pitch sent again under another name by another account: a possible duplicate."""
+    first = PITCHES["KE"][0]
+    founder = accounts.register_founder("founder.again.ke@fundapp.example", first[3], password, fund.language,
+                                        confirmed=True)
+    company = register_company(founder, None, {"name": "Maji Sensor Systems", "country": "KE",
+                                               "sector": first[1], "region": first[2]}, owner_id=founder.id)
+    application = services.start_application(founder, fund, company)
+    words = WORDS[fund.language]
+    problem = words["problem"].format(town=first[2], pitch_lower=first[4][0].lower() + first[4][1:])
+    services.save_draft(founder, application, fund, {
+        "requested_amount": to_major(fund.min_ticket * 2, fund.currency), "stage": "seed", "pitch": first[4],
+        "solution": first[4], "problem": problem + " Now.", "full_time": 4,
+        "part_time": 0, "jobs_expected": 20})
+    services.store_deck(application, "Maji Sensor Systems.pdf", deck("Maji Sensor Systems"))
+    services.submit(founder, application, fund, company)
 
 
 @dataclass

@@ -51,6 +51,25 @@ def upgrade():
                    "tokenize = 'unicode61 remove_diacritics 2')")
     from fundapp.applications import indexing
     indexing.rebuild(op.get_bind())
+    _agreement_of_funds_reviewed(op.get_bind())
+
+
+def _agreement_of_funds_reviewed(connection):
+    """Each fund's agreement of the scores it already holds, as refreshing its scores stores it."""
+    from fundapp.applications import agreement, scoring
+    from fundapp.applications.models import Criterion, Review
+    from fundapp.funds.models import Fund
+    for fund_id in connection.scalars(sa.select(Review.fund_id).distinct()).all():
+        criteria = [scoring.Criterion(c.id, float(c.weight), c.scale_min, c.scale_max,
+                                      float(c.minimum) if c.minimum is not None else None)
+                    for c in connection.execute(sa.select(Criterion).where(Criterion.fund_id == fund_id)
+                                                .order_by(Criterion.position, Criterion.id))]
+        reviews = [scoring.Review(application_id, reviewer_id, {int(k): v for k, v in scores.items()})
+                   for application_id, reviewer_id, scores in connection.execute(
+                       sa.select(Review.application_id, Review.reviewer_id, Review.scores)
+                       .where(Review.fund_id == fund_id))]
+        connection.execute(sa.update(Fund.__table__).where(Fund.__table__.c.id == fund_id)
+                           .values(agreement=agreement.of_reviews(criteria, reviews)))
 
 
 def downgrade():

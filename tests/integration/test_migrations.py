@@ -116,3 +116,48 @@ def test_existing_ledger_rows_and_published_reports_are_sealed_by_the_migration(
         downgrade(revision="dbbc298ccd8f")
         upgrade()
         assert broken_chains() == []
+
+
+def test_search_fingerprints_keys_sectors_and_agreement_are_filled_in_for_existing_data(make_app, tmp_path):
+    from sqlalchemy import select, text
+
+    from fundapp.applications import duplicates, review
+    from fundapp.applications.models import Application
+    from fundapp.applications.queue import Filters, queue
+    from fundapp.funds.models import Fund
+    from fundapp.portfolio.models import Company
+    from tests.factories import FounderFactory, FundFactory, staff_with_role
+    app = make_app(SQLALCHEMY_DATABASE_URI=scratch_database(tmp_path))
+    with app.app_context():
+        upgrade()
+        fund, founder = FundFactory(), FounderFactory()
+        manager = staff_with_role("manager", fund)
+        reviewers = [staff_with_role("reviewer", fund) for _ in range(2)]
+        team = review.add_criterion(manager, fund, "Team", "", "1", 1, 5)
+        problem = "Smallholder farmers lose a third of their harvest before it reaches a buyer in Kisumu."
+        ids = []
+        for index, number in enumerate(("RC 12-345/b", "rc12345B")):
+            company = Company(name=f"Shamba {index}", country="KE", sector="agriculture", owner_id=founder.id,
+                              registration_number=number)
+            db.session.add(company)
+            db.session.flush()
+            application = Application(fund_id=fund.id, company_id=company.id, founder_id=founder.id,
+                                      sector="agriculture", state="in_review", pitch="Cold rooms", problem=problem)
+            db.session.add(application)
+            db.session.flush()
+            ids.append(application.id)
+            for reviewer, score in zip(reviewers, (index + 2, index + 3), strict=True):
+                review.assign(manager, fund, application, reviewer.id, None)
+                review.declare(reviewer, fund, application, conflict=False)
+                review.save_review(reviewer, fund, application, {team.id: score}, "invest", "")
+        db.session.commit()
+        stored = db.session.get(Fund, fund.id).agreement
+        db.session.remove()
+        downgrade(revision="b7e3c1d9a4f2")      # before search, fingerprints and agreement
+        upgrade()
+        assert db.session.scalars(select(Company.registration_key).order_by(Company.id)).all() == [
+            "rc12345b", "rc12345b"]
+        assert set(db.session.scalars(text("SELECT sector FROM reviews"))) == {"agriculture"}
+        assert [a.id for a, _c in db.session.execute(queue(fund.id, Filters(q="farmer harvests")))] == ids[::-1]
+        assert [d.application_id for d in duplicates.find([ids[0]], [fund.id])[ids[0]]] == [ids[1]]
+        assert db.session.get(Fund, fund.id).agreement == stored and stored["overall"]["alpha"] is not None
