@@ -153,10 +153,7 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
         company = register_company(founder, None, {"name": name, "country": code, "sector": sector,
                                                    "region": town}, owner_id=founder.id)
         application = services.start_application(founder, fund, company)
-        values = {key: text.format(town=town, pitch_lower=pitch[0].lower() + pitch[1:])
-                  for key, text in words.items()
-                  if key in ("problem", "market", "business_model", "traction", "team", "use_of_funds")}
-        services.save_draft(founder, application, fund, values | {
+        services.save_draft(founder, application, fund, _texts(fund, town, pitch) | {
             "requested_amount": to_major(fund.min_ticket * (index % 5 + 2), fund.currency), "stage": "seed",
             "pitch": pitch, "solution": pitch, "full_time": 4 + index, "part_time": index % 4,
             "jobs_expected": 20 + 5 * index})
@@ -171,20 +168,26 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
 
 def _applied_again(fund, password: str) -> None:
     """The first company's pitch sent again under another name by another account: a possible duplicate."""
-    first = PITCHES["KE"][0]
-    founder = accounts.register_founder("founder.again.ke@fundapp.example", first[3], password, fund.language,
+    name, sector, town, person, pitch, _state, _scores = PITCHES["KE"][0]
+    founder = accounts.register_founder("founder.again.ke@fundapp.example", person, password, fund.language,
                                         confirmed=True)
     company = register_company(founder, None, {"name": "Maji Sensor Systems", "country": "KE",
-                                               "sector": first[1], "region": first[2]}, owner_id=founder.id)
+                                               "sector": sector, "region": town}, owner_id=founder.id)
     application = services.start_application(founder, fund, company)
-    words = WORDS[fund.language]
-    problem = words["problem"].format(town=first[2], pitch_lower=first[4][0].lower() + first[4][1:])
-    services.save_draft(founder, application, fund, {
-        "requested_amount": to_major(fund.min_ticket * 2, fund.currency), "stage": "seed", "pitch": first[4],
-        "solution": first[4], "problem": problem + " Now.", "full_time": 4,
-        "part_time": 0, "jobs_expected": 20})
-    services.store_deck(application, "Maji Sensor Systems.pdf", deck("Maji Sensor Systems"))
+    values = _texts(fund, town, pitch)
+    services.save_draft(founder, application, fund, values | {
+        "problem": values["problem"] + " Now.", "pitch": pitch, "solution": pitch, "stage": "seed",
+        "requested_amount": to_major(fund.min_ticket * 2, fund.currency), "full_time": 4, "part_time": 0,
+        "jobs_expected": 20})
+    services.store_deck(application, "Maji Sensor Systems.pdf", deck(name))
     services.submit(founder, application, fund, company)
+
+
+def _texts(fund, town: str, pitch: str) -> dict[str, str]:
+    """An application's texts in the fund's language, around its pitch."""
+    return {key: text.format(town=town, pitch_lower=pitch[0].lower() + pitch[1:])
+            for key, text in WORDS[fund.language].items()
+            if key in ("problem", "market", "business_model", "traction", "team", "use_of_funds")}
 
 
 @dataclass
