@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 from sqlalchemy import Connection, bindparam, column, func, literal_column, select, table, text
-from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.selectable import CTE
 
 from fundapp.extensions import db
 from fundapp.text import WORD, registration_key, stemmed, stems, words
@@ -67,21 +67,23 @@ def write(connection: Connection, documents: dict[int, dict[str, str]]) -> None:
                                 "VALUES (:id, :title, :pitch, :body)"), rows)
 
 
-def matches(query: Query) -> Subquery:
-    """The applications the query finds, as (id, rank): the lower the rank, the better the match."""
+def matches(query: Query) -> CTE:
+    """The applications the query finds, as (id, rank): the lower the rank, the better the match. Found
+    first and kept (a materialized common table expression), so that the database walks the matches
+    and never the fund's applications one by one, whatever their number."""
     if db.session.get_bind().dialect.name == "postgresql":
         # each word as any of its stems; stems are letters and digits only, so nothing here is syntax
         found = func.to_tsquery(literal_column("'simple'"), bindparam(
             "search_terms", " & ".join("(" + " | ".join(term) + ")" for term in query.terms)))
         return (select(_POSTGRES.c.application_id.label("id"),
                        (-func.ts_rank(_POSTGRES.c.document, found)).label("rank"))
-                .where(_POSTGRES.c.document.op("@@")(found)).subquery("found"))
+                .where(_POSTGRES.c.document.op("@@")(found)).cte("found").prefix_with("MATERIALIZED"))
     expression = " AND ".join("(" + " OR ".join(f'"{stem}"' for stem in term) + ")" for term in query.terms)
     weights = ", ".join(str(w) for w in WEIGHTS.values())
     rank = literal_column(f"bm25(application_search, {weights})")
     return (select(_SQLITE.c.rowid.label("id"), rank.label("rank"))
             .where(literal_column("application_search").op("MATCH")(bindparam("search_terms", expression)))
-            .subquery("found"))
+            .cte("found").prefix_with("MATERIALIZED"))
 
 
 def texts(application) -> dict[str, str]:
