@@ -26,9 +26,11 @@ _POSTGRES = table("application_search", column("application_id"), column("docume
 
 @dataclass(frozen=True)
 class Query:
-    """What a user typed, as searched: each word's stems."""
+    """What a user typed, as searched: each word's stems, and the whole as a registration number would
+    be compared (when it holds a digit)."""
 
     terms: tuple[tuple[str, ...], ...]
+    number: str = ""
 
     @property
     def stems(self) -> frozenset[str]:
@@ -37,15 +39,17 @@ class Query:
 
 def parse(typed: str | None) -> Query | None:
     """The words of the user's query with their stems; None when it has no word."""
-    found = words((typed or "")[:MAX_QUERY])
-    terms = tuple(dict.fromkeys(stems(word) for word in found))[:MAX_WORDS]
-    return Query(terms) if terms else None
+    typed = (typed or "")[:MAX_QUERY]
+    terms = tuple(dict.fromkeys(stems(word) for word in words(typed)))[:MAX_WORDS]
+    number = registration_key(typed)
+    return Query(terms, number if any(c.isdigit() for c in number) else "") if terms else None
 
 
 def document(name: str, registration_number: str, pitch: str, fields: dict[str, str]) -> dict[str, str]:
-    """The index's columns for one application: the company (A), the pitch (B) and the rest (C)."""
-    number = f"{stemmed(registration_number)} {registration_key(registration_number)}"
-    return {"title": f"{stemmed(name)} {number}",
+    """The index's columns for one application: the company (A), the pitch (B) and the rest (C). The
+    registration number is one word, its letters and digits run together: found however it is written,
+    and its parts (a prefix every company shares) never make a search walk every application."""
+    return {"title": f"{stemmed(name)} {registration_key(registration_number)}",
             "pitch": stemmed(pitch), "body": stemmed(" ".join(fields.get(f) or "" for f in BODY))}
 
 
@@ -73,12 +77,16 @@ def matches(query: Query) -> CTE:
     and never the fund's applications one by one, whatever their number."""
     if db.session.get_bind().dialect.name == "postgresql":
         # each word as any of its stems; stems are letters and digits only, so nothing here is syntax
+        words_ = "(" + " & ".join("(" + " | ".join(term) + ")" for term in query.terms) + ")"
         found = func.to_tsquery(literal_column("'simple'"), bindparam(
-            "search_terms", " & ".join("(" + " | ".join(term) + ")" for term in query.terms)))
+            "search_terms", f"{words_} | {query.number}" if query.number else words_))
         return (select(_POSTGRES.c.application_id.label("id"),
                        (-func.ts_rank(_POSTGRES.c.document, found)).label("rank"))
                 .where(_POSTGRES.c.document.op("@@")(found)).cte("found").prefix_with("MATERIALIZED"))
-    expression = " AND ".join("(" + " OR ".join(f'"{stem}"' for stem in term) + ")" for term in query.terms)
+    expression = "(" + " AND ".join("(" + " OR ".join(f'"{stem}"' for stem in term) + ")"
+                                    for term in query.terms) + ")"
+    if query.number:
+        expression += f' OR "{query.number}"'
     weights = ", ".join(str(w) for w in WEIGHTS.values())
     rank = literal_column(f"bm25(application_search, {weights})")
     return (select(_SQLITE.c.rowid.label("id"), rank.label("rank"))

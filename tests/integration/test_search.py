@@ -77,8 +77,9 @@ def test_the_company_ranks_before_the_texts(pipeline):
 
 
 def test_the_registration_number_is_found_however_written(pipeline):
-    for typed in ("RC 12-345/b", "rc12345b", "12-345"):
+    for typed in ("RC 12-345/b", "rc12345b", "R.C. 12 345 B"):
         assert found(pipeline, typed) == ["Quiet Ledger"], typed
+    assert found(pipeline, "12") == []          # its parts are not words: a prefix is everyone's
 
 
 def test_search_combines_with_every_filter_and_sort(pipeline):
