@@ -103,10 +103,10 @@ def _candidates(application_ids: list[int], fund_ids) -> list[tuple[int, int]]:
 
 def find(application_ids: list[int], fund_ids) -> dict[int, list[Duplicate]]:
     """The possible duplicates of each application among those submitted to the funds (ids or a query of
-    them): two queries whatever the number of applications."""
-    pairs = _candidates(application_ids, fund_ids) if application_ids else []
-    if not pairs:
+    them): three queries whatever the number of applications and of candidates (none for no application)."""
+    if not application_ids:
         return {}
+    pairs = _candidates(application_ids, fund_ids)
     ids = {i for pair in pairs for i in pair}
     rows = {row.id: row for row in db.session.execute(
         select(Application.id, Application.fund_id, Application.company_id, Application.state,
