@@ -45,7 +45,8 @@ def main(url: str, repeats: int) -> None:
     from fundapp.portfolio.models import Company
     from tests.conftest import sign_in
 
-    app = create_app({"RATELIMIT_ENABLED": False, "CACHE_TYPE": "NullCache"})
+    # no worker beside the measures (its schedule would take the write lock while a check waits)
+    app = create_app({"RATELIMIT_ENABLED": False, "CACHE_TYPE": "NullCache", "JOB_QUEUE": "manual"})
     with app.app_context():
         manager = db.session.scalar(select(User).where(User.email == "manager.kenya@fundapp.example"))
         first = db.session.scalar(select(Application.id).where(Application.fund_id == 1).order_by(Application.id))
