@@ -7,19 +7,23 @@ from functools import lru_cache
 import snowballstemmer
 
 WORD = re.compile(r"[^\W_]+")
+MAX_WORD = 60           # characters of a word compared: a longer one is cut, alike on every side
 _ENGLISH = snowballstemmer.stemmer("english")
 _FRENCH = snowballstemmer.stemmer("french")
 
 
 def plain(text: str) -> str:
-    """The text without accents, in lower case: "Thiès" and "THIES" read alike."""
+    """The text without accents, invisible formatting characters (a zero-width space, a soft hyphen) or
+    case, its digits in 0 to 9: "Thiès", "THIES" and "Thi\u200bès" read alike, and so do "١٢" and "12"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in decomposed
+                   if not unicodedata.combining(c) and unicodedata.category(c) != "Cf").casefold()
 
 
 def words(text: str) -> list[str]:
-    """The plain text's words, in order (punctuation, spaces and symbols separate them)."""
-    return WORD.findall(plain(text))
+    """The plain text's words, in order (punctuation, spaces and symbols separate them), each cut to
+    MAX_WORD characters."""
+    return [word[:MAX_WORD] for word in WORD.findall(plain(text))]
 
 
 @lru_cache(maxsize=200_000)
@@ -36,5 +40,12 @@ def stemmed(text: str) -> str:
 
 
 def registration_key(number: str) -> str:
-    """A registration number as compared: its letters and digits only, without case or accents."""
-    return "".join(words(number))[:100]
+    """A registration number as searched: its letters and digits only, without case or accents."""
+    return "".join(WORD.findall(plain(number)))[:100]
+
+
+def comparable_key(number: str) -> str:
+    """A registration number as compared between companies: its key, when it can name one company (at
+    least four characters, a digit among them); else nothing ("N/A", "0" and "TBD" name nobody)."""
+    key = registration_key(number)
+    return key if len(key) >= 4 and any(c.isdigit() for c in key) else ""

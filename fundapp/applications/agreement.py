@@ -19,6 +19,7 @@ from fundapp.web.formatting import ratio
 # Krippendorff's guidance (Content Analysis, 2004, p. 241): rely on alpha >= .800, draw tentative
 # conclusions only from .667 to .800; at 0 and below the scores agree no better than chance.
 RELIABLE, TENTATIVE = 0.800, 0.667
+MIN_UNITS = 5       # applications scored at least twice before an alpha is told
 READINGS = {  # code -> a short label, and what it means in a sentence
     "reliable": (_l("reliable"), _l(
         "The reviewers' scores agree well enough to rank on (Krippendorff's alpha of %(reliable)s or "
@@ -31,7 +32,7 @@ READINGS = {  # code -> a short label, and what it means in a sentence
     "chance": (_l("no better than chance"), _l(
         "The reviewers' scores agree no better than chance (Krippendorff's alpha of 0 or less).")),
     "unknown": (_l("not enough reviews yet"), _l(
-        "Not enough reviews yet: agreement is measured once applications are scored by at least two "
+        "Not enough reviews yet: agreement is measured once five applications are scored by at least two "
         "reviewers and their scores differ.")),
 }
 
@@ -100,8 +101,10 @@ def of_reviews(criteria: list[scoring.Criterion], reviews: Iterable[scoring.Revi
         values = np.array(scores, dtype=float)      # n/a (None) reads as NaN, and is left out
         given = ~np.isnan(values)
         found = asdict(interval_alpha(units[given], values[given]))
-        # kept to Krippendorff's three decimals: pages, report and API show the figure their reading is of
-        return found | {"alpha": None if found["alpha"] is None else round(found["alpha"], 3)}
+        # kept to Krippendorff's three decimals: pages, report and API show the figure their reading is of;
+        # none from fewer applications than MIN_UNITS, whose alpha says more of chance than of the reviewers
+        few = found["alpha"] is None or found["units"] < MIN_UNITS
+        return found | {"alpha": None if few else round(found["alpha"], 3)}
     overall = agreement_of([scoring.review_score(criteria, review.scores) for review in reviews])
     return {"overall": overall, "criteria": {
         str(criterion.id): agreement_of([review.scores.get(criterion.id) for review in reviews])

@@ -24,7 +24,8 @@ BANDS, ROWS = 12, 3      # texts whose shingles agree at 80 % share two bands or
 MIN_WORDS = 8            # a text shorter than this says too little to be anyone's copy
 SIMILAR = 95             # how alike (rapidfuzz's ratio, 0 to 100) near-identical texts are
 CANDIDATES = 500         # at most this many candidates are compared for one page
-COMMON = 20              # a band shared by more applications than this proposes none of them
+COMMON = 20              # a band (or a registration number) shared by more applications (companies) than
+                         # this proposes none of them
 SHARED = 2               # bands two texts share before they are compared: one alone is often a phrase
 
 
@@ -87,18 +88,23 @@ def _candidates(application_ids: list[int], fund_ids) -> list[tuple[int, int]]:
                       Fingerprint.band.in_({band for _id, band in bands} or {0}))
                .group_by(Fingerprint.application_id, theirs.application_id).having(func.count() >= SHARED))
     own, other_company, other = aliased(Company), aliased(Company), aliased(Application)
-    applying = aliased(Application)
+    applying, namesake = aliased(Application), aliased(Company)
+    # a number shared by many companies is a placeholder someone typed, not a company's: it names nobody
+    common = (select(namesake.id).where(namesake.registration_key == own.registration_key,
+                                        namesake.country == own.country)
+              .limit(1).offset(COMMON).correlate(own).scalar_subquery())
     by_number = (select(applying.id.label("id"), other.id.label("other"))
                  .join(own, own.id == applying.company_id)
                  .join(other_company, and_(other_company.registration_key == own.registration_key,
-                                           own.registration_key != ""))
+                                           other_company.country == own.country, own.registration_key != ""))
                  .join(other, and_(other.company_id == other_company.id, other.id != applying.id))
-                 .where(applying.id.in_(application_ids)))
+                 .where(applying.id.in_(application_ids), common.is_(None)))
     found = union(by_text, by_number).subquery()
     target = aliased(Application)
     return list(db.session.execute(
         select(found.c.id, found.c.other).join(target, target.id == found.c.other)
-        .where(target.state != "draft", target.fund_id.in_(fund_ids)).limit(CANDIDATES)))
+        .where(target.state != "draft", target.fund_id.in_(fund_ids))
+        .order_by(found.c.id, found.c.other).limit(CANDIDATES)))
 
 
 def find(application_ids: list[int], fund_ids) -> dict[int, list[Duplicate]]:

@@ -10,9 +10,10 @@ from fundapp.applications import duplicates, search
 from fundapp.applications.models import Application
 from fundapp.database import listen
 from fundapp.portfolio.models import Company
-from fundapp.text import registration_key
+from fundapp.text import comparable_key
 
 APPLICATION_FIELDS = ("pitch", *search.BODY)
+WATCHED = (*APPLICATION_FIELDS, "state")     # a draft has no fingerprint: it gets one when submitted
 COMPANY_FIELDS = ("name", "registration_number")
 BATCH = 2000
 
@@ -29,7 +30,7 @@ def _changed(instance, fields) -> bool:
 def _follow(session: Session, _context) -> None:
     applications = {a.id for a in session.new if isinstance(a, Application)}
     applications |= {a.id for a in session.dirty
-                     if isinstance(a, Application) and _changed(a, APPLICATION_FIELDS)}
+                     if isinstance(a, Application) and _changed(a, WATCHED)}
     companies = [c.id for c in session.dirty if isinstance(c, Company) and _changed(c, COMPANY_FIELDS)]
     connection = session.connection()
     if companies:
@@ -43,7 +44,7 @@ def refresh(connection: Connection, application_ids: list[int]) -> None:
     """Write again the index rows and fingerprints of these applications, from the database."""
     for start in range(0, len(application_ids), BATCH):
         rows = connection.execute(
-            select(Application.id, Company.name, Company.registration_number,
+            select(Application.id, Application.state, Company.name, Company.registration_number,
                    *(getattr(Application, field) for field in APPLICATION_FIELDS))
             .join(Company, Company.id == Application.company_id)
             .where(Application.id.in_(application_ids[start:start + BATCH])))
@@ -51,7 +52,8 @@ def refresh(connection: Connection, application_ids: list[int]) -> None:
         for row in rows:
             values = row._mapping
             documents[row.id] = search.document(row.name, row.registration_number, row.pitch, values)
-            texts[row.id] = (row.pitch, row.problem)
+            # a draft is its founder's own: copies of it in drafts must never crowd out a submitted one
+            texts[row.id] = ("", "") if row.state == "draft" else (row.pitch, row.problem)
         search.write(connection, documents)
         duplicates.write(connection, texts)
 
@@ -60,7 +62,7 @@ def rebuild(connection: Connection) -> int:
     """Every application's index rows and fingerprints, and every company's registration key (after a
     bulk load or a migration). Returns how many applications."""
     companies = connection.execute(select(Company.id, Company.registration_number)).all()
-    changes = [{"row_id": cid, "key": registration_key(number)} for cid, number in companies]
+    changes = [{"row_id": cid, "key": comparable_key(number)} for cid, number in companies]
     if changes:
         table = Company.__table__
         connection.execute(update(table).where(table.c.id == bindparam("row_id"))

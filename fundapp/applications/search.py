@@ -6,6 +6,7 @@ without case or accents), so that a query finds the same applications on either:
 tsvector of the 'simple' configuration under a GIN index, SQLite in an FTS5 table. A query is read as
 its words alone: every word must be found, as any of its stems; what else the user typed (quotes,
 operators, brackets) is never syntax."""
+import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -101,13 +102,20 @@ def texts(application) -> dict[str, str]:
 
 def matched_words(query: Query, values: dict[str, str]) -> list[str]:
     """The words of the texts that the query found, as written, each once, in order."""
-    return list(dict.fromkeys(value[start:stop] for value in values.values()
-                              for start, stop in _spans(query.stems, value or "")))
+    texts = [_composed(value) for value in values.values()]
+    return list(dict.fromkeys(value[start:stop] for value in texts
+                              for start, stop in _spans(query.stems, value)))
 
 
 def marked(query: Query, value: str) -> Markup:
     """A short text (a company's name) with the query's words marked."""
+    value = _composed(value)
     return _marked(query.stems, value, 0, len(value))
+
+
+def _composed(value: str) -> str:
+    """The text with its accents composed ("e" and a combining accent as "é"), as it is marked."""
+    return unicodedata.normalize("NFC", value or "")
 
 
 def _spans(wanted: frozenset[str], value: str) -> list[tuple[int, int]]:
@@ -129,7 +137,7 @@ def excerpt(query: Query, values: dict[str, str], width: int = 12) -> Markup:
     """Where the query's words are found in the application's texts: the first passage, its matched
     words marked, about `width` words either side; empty when only the company matched."""
     for field in SHOWN:
-        value = values.get(field) or ""
+        value = _composed(values.get(field))
         spans = _spans(query.stems, value)
         if not spans:
             continue

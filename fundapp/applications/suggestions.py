@@ -165,7 +165,7 @@ def suggest(fund, application: Application) -> Suggestions:
     conflicts = _conflicts(fund, application, reviewers, assignments)
     assigned = {reviewer_id for reviewer_id, application_id, _conflict in assignments
                 if application_id == application.id}
-    past, load = _past_reviews(application.sector, ids), _open_reviews(fund, ids)
+    past, load = _past_reviews(fund, application.sector, ids), _open_reviews(fund, ids)
     text = text_stems(getattr(application, field) or "" for field in TEXTS)
     candidates = []
     for reviewer in reviewers:
@@ -235,12 +235,14 @@ def _rival_companies(fund, company: Company, ids: list[int]) -> list[tuple[int, 
                Application.state != "draft").order_by(Company.name, Company.id))]
 
 
-def _past_reviews(sector: str, ids: list[int]) -> dict[int, int]:
-    """How many reviews each reviewer submitted of applications of the sector, in any fund."""
+def _past_reviews(fund, sector: str, ids: list[int]) -> dict[int, int]:
+    """How many reviews each reviewer submitted of the fund's applications of the sector (another fund's
+    work is not this fund's managers' to see)."""
     if not sector or not ids:
         return {}
     return dict(db.session.execute(
-        select(Review.reviewer_id, func.count()).where(Review.reviewer_id.in_(ids), Review.sector == sector)
+        select(Review.reviewer_id, func.count()).where(Review.reviewer_id.in_(ids), Review.sector == sector,
+                                                       Review.fund_id == fund.id)
         .group_by(Review.reviewer_id)).all())
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from fundapp.columns import UTCDateTime, utcnow
 from fundapp.extensions import db
 from fundapp.ledger.rows import LedgerEntry
-from fundapp.text import registration_key
+from fundapp.text import comparable_key
 
 
 class Company(db.Model):
@@ -22,7 +22,7 @@ class Company(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     registration_number: Mapped[str] = mapped_column(String(100), default="")
     # the number as written without case, accents, spaces or punctuation: "RC 12-345/b" and "rc12345B"
-    # are the same company's (possible duplicates are found on it)
+    # are the same company's (possible duplicates are found on it); empty when it names nobody ("N/A")
     registration_key: Mapped[str] = mapped_column(String(100), default="", server_default="", index=True)
     country: Mapped[str] = mapped_column(String(2))
     region: Mapped[str] = mapped_column(String(100), default="")
@@ -35,7 +35,7 @@ class Company(db.Model):
 
     @validates("registration_number")
     def _key(self, _name: str, value: str) -> str:
-        self.registration_key = registration_key(value)
+        self.registration_key = comparable_key(value)
         return value
 
 

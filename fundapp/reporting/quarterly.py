@@ -397,7 +397,7 @@ def _agreement(c: Contents) -> ReportTable:
     """Krippendorff's alpha of the review scores and of each criterion's, from the reviews submitted by
     the quarter's end."""
     def row(name, figures: agreement.Agreement):
-        alpha = "—" if figures.alpha is None else Decimal(str(figures.alpha))
+        alpha = "—" if figures.alpha is None else Decimal(f"{figures.alpha:.3f}")
         return [name, alpha, figures.units, figures.values, figures.label]
     shown = c.scores_agreement
     return ReportTable("agreement", _("Agreement between reviewers"),

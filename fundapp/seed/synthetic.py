@@ -27,7 +27,7 @@ from fundapp.money import to_major
 from fundapp.portfolio.models import Company, Exit, Investment, Valuation
 from fundapp.quarters import ends_between, last_ended, period_of
 from fundapp.seed import demo, pitches
-from fundapp.text import registration_key
+from fundapp.text import comparable_key
 
 SYNTHETIC_PASSWORD = "synthetic-founder-2026"  # noqa: S105  (published, like the demo's)
 CHUNK = 5000
@@ -213,7 +213,7 @@ def _pipeline(
                 "id": company_id,
                 "name": name,
                 "registration_number": number,
-                "registration_key": registration_key(number),
+                "registration_key": comparable_key(number),
                 "country": code,
                 "region": region,
                 "sector": rng.choice(sectors),

@@ -206,10 +206,12 @@ def test_not_enough_reviews_yet(app, db, panel):
     reviewed(db, panel, [[3, 4, 5] + [None] * 9], lambda value, *_: {panel.merit.id: value})
     assert stored(db, panel)["overall"] == {"alpha": None, "units": 0, "values": 0}     # one review each
     reviewed(db, panel, [[None] * 12, [3, 4, 5] + [None] * 9], lambda value, *_: {panel.merit.id: value})
-    assert stored(db, panel)["overall"] == {"alpha": 1.0, "units": 3, "values": 6}
-    reviewed(db, panel, [[3, 3, 3] + [None] * 9, [3, 3, 3] + [None] * 9],
+    assert stored(db, panel)["overall"] == {"alpha": None, "units": 3, "values": 6}     # too few to tell
+    reviewed(db, panel, [[None] * 3 + [2, 1] + [None] * 7, [None] * 3 + [2, 1] + [None] * 7],
              lambda value, *_: {panel.merit.id: value})
-    assert stored(db, panel)["overall"] == {"alpha": None, "units": 3, "values": 6}     # nothing varies
+    assert stored(db, panel)["overall"] == {"alpha": 1.0, "units": 5, "values": 10}     # five agree
+    reviewed(db, panel, [[3] * 5 + [None] * 7, [3] * 5 + [None] * 7], lambda value, *_: {panel.merit.id: value})
+    assert stored(db, panel)["overall"] == {"alpha": None, "units": 5, "values": 10}    # nothing varies
 
 
 # --- shown beside the ranking, in the API and in the report -------------------------------------------------

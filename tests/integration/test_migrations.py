@@ -160,4 +160,4 @@ def test_search_fingerprints_keys_sectors_and_agreement_are_filled_in_for_existi
         assert set(db.session.scalars(text("SELECT sector FROM reviews"))) == {"agriculture"}
         assert [a.id for a, _c in db.session.execute(queue(fund.id, Filters(q="farmer harvests")))] == ids[::-1]
         assert [d.application_id for d in duplicates.find([ids[0]], [fund.id])[ids[0]]] == [ids[1]]
-        assert db.session.get(Fund, fund.id).agreement == stored and stored["overall"]["alpha"] is not None
+        assert db.session.get(Fund, fund.id).agreement == stored and stored["overall"]["units"] == 2

@@ -62,9 +62,10 @@ def test_declared_sectors_keywords_and_past_reviews_rank_the_reviewers(db, setti
     other_fund = FundFactory()
     GrantFactory(user=seasoned, fund=other_fund, role="reviewer")
     farmer = FounderFactory()
-    for index in range(3):      # reviews of its sector in any fund count; of another sector, not
-        reviewed(db, seasoned, applying(db, other_fund, farmer, name=f"Farm {index}", state="declined"))
-    reviewed(db, seasoned, applying(db, other_fund, farmer, name="Clinic", sector="health"))
+    for index in range(3):      # reviews of its sector in this fund count; of another fund or sector, not
+        reviewed(db, seasoned, applying(db, fund, farmer, name=f"Farm {index}", state="declined"))
+    reviewed(db, seasoned, applying(db, other_fund, farmer, name="Farm elsewhere", state="declined"))
+    reviewed(db, seasoned, applying(db, fund, farmer, name="Clinic", sector="health"))
     db.session.commit()
 
     found = suggestions.suggest(fund, application)

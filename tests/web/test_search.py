@@ -13,11 +13,11 @@ from tests.integration.test_search import TEXT, apply
 def queue_of(db):
     fund, other = FundFactory(), FundFactory()
     manager = staff_with_role("manager", fund)
-    shamba = apply(fund, "Shamba Cold", region="Nairobi", number="KE-1",
+    shamba = apply(fund, "Shamba Cold", region="Nairobi", number="KE-2024-01",
                    pitch="Cold rooms for <farmers>", problem=TEXT)
     apply(fund, "Duka Books", region="nairobi", pitch="Bookkeeping by SMS", problem="Shops lose notebooks.")
     apply(fund, "Agri Fr", region="Thiès", pitch="Pour l'agriculteur", problem="Les récoltes se perdent.")
-    copy = apply(other, "SHAMBA COLD LTD", number="ke 1", pitch="Cold rooms", problem="Other words.")
+    copy = apply(other, "SHAMBA COLD LTD", number="ke 2024 01", pitch="Cold rooms", problem="Other words.")
     database.session.commit()
     return fund, other, manager, shamba, copy
 
