@@ -132,7 +132,8 @@ def applications(fund_id: int):
     assign_form = AssignForm(formdata=None)
     assign_form.reviewer_id.choices = [(r.id, r.name) for r in reviewers]
     searched = search.parse(filters.q)
-    excerpts = {application.id: search.excerpt(searched, search.texts(application))
+    excerpts = {application.id: (search.where(searched, search.texts(application)),
+                                 search.excerpt(searched, search.texts(application)))
                 for application, _company in page.items} if searched else {}
     names = {application.id: search.marked(searched, company.name)
              for application, company in page.items} if searched else {}
@@ -141,6 +142,7 @@ def applications(fund_id: int):
     return render_template("review/queue.html", fund=fund, page=page, filters=filters, states=workflow.STATES,
                            assign_form=assign_form, sorts=SORTS, flags=FLAGS, searched=searched,
                            excerpts=excerpts, names=names, region=region,
+                           ignored=search.ignored(filters.q), max_words=search.MAX_WORDS,
                            agreement=agreement.summary(fund.agreement, review.rubric(fund)),
                            regions=regions if region in regions or not region else [*regions, region],
                            duplicates=duplicates.find([a.id for a, _c in page.items],

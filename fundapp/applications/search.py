@@ -40,10 +40,17 @@ class Query:
 
 def parse(typed: str | None) -> Query | None:
     """The words of the user's query with their stems; None when it has no word."""
-    typed = (typed or "")[:MAX_QUERY]
+    typed = typed or ""
+    if len(typed) > MAX_QUERY:          # cut before the word the limit falls in, never through it
+        typed = typed[:MAX_QUERY].rsplit(None, 1)[0] if " " in typed[:MAX_QUERY] else typed[:MAX_QUERY]
     terms = tuple(dict.fromkeys(stems(word) for word in words(typed)))[:MAX_WORDS]
     number = registration_key(typed)
     return Query(terms, number if any(c.isdigit() for c in number) else "") if terms else None
+
+
+def ignored(typed: str | None) -> list[str]:
+    """The words of what the user typed that a search leaves out (those after the first MAX_WORDS)."""
+    return list(dict.fromkeys(words((typed or "")[:MAX_QUERY])))[MAX_WORDS:]
 
 
 def document(name: str, registration_number: str, pitch: str, fields: dict[str, str]) -> dict[str, str]:
@@ -131,6 +138,11 @@ def _marked(wanted: frozenset[str], value: str, begin: int, end: int) -> Markup:
         at = stop
     parts.append(escape(value[at:end]))
     return Markup("").join(parts)
+
+
+def where(query: Query, values: dict[str, str]) -> str | None:
+    """The first text (pitch, problem, solution, market, team) the query's words are found in."""
+    return next((field for field in SHOWN if _spans(query.stems, _composed(values.get(field)))), None)
 
 
 def excerpt(query: Query, values: dict[str, str], width: int = 12) -> Markup:

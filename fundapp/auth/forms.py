@@ -151,6 +151,9 @@ class ExpertiseForm(Form):
         _l("Keywords"),
         validators=[Length(max=MAX_KEYWORDS_TEXT,
                            message=_l("Keep your keywords to %(max)d characters in all."))],
+        # the browser lets more through than is kept, so that a list too long is refused with why, not cut
+        render_kw={"maxlength": 4 * MAX_KEYWORDS_TEXT},
         description=_l("Separated by commas, e.g. irrigation, drought, mobile money: at most %(count)d, "
-                       "each of up to %(length)d characters.", count=MAX_KEYWORDS, length=MAX_KEYWORD))
+                       "each of up to %(length)d characters, %(total)d in all.", count=MAX_KEYWORDS,
+                       length=MAX_KEYWORD, total=MAX_KEYWORDS_TEXT))
     submit = SubmitField(_l("Save my expertise"))

@@ -167,10 +167,14 @@ def pipeline(manager, reviewer, fund, password: str) -> None:
 
 
 def _applied_again(fund, password: str) -> None:
-    """The first company's pitch sent again under another name by another account: a possible duplicate."""
+    """The first company's pitch sent again under another name by another account: a possible duplicate;
+    and a reviewer of the fund at the same company's mail domain, whom the suggestions leave out."""
     name, sector, town, person, pitch, _state, _scores = PITCHES["KE"][0]
-    founder = accounts.register_founder("founder.again.ke@fundapp.example", person, password, fund.language,
+    founder = accounts.register_founder("achieng@majisensors.co.ke", person, password, fund.language,
                                         confirmed=True)
+    colleague = accounts.create_staff(None, "brian@majisensors.co.ke", "Brian Otieno", fund.language,
+                                      password=password)[0]
+    accounts.grant_role(None, colleague, fund, "reviewer")
     company = register_company(founder, None, {"name": "Maji Sensor Systems", "country": "KE",
                                                "sector": sector, "region": town}, owner_id=founder.id)
     application = services.start_application(founder, fund, company)
