@@ -8,7 +8,7 @@ import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from fundapp.applications import indexing, scoring
 from fundapp.applications.models import Application, Assignment, Review, StateChange
@@ -415,9 +415,11 @@ def _portfolio(fund: Fund, invested: list, rng: random.Random, today: date, coun
 
 
 def _advance_sequences() -> None:
-    """On PostgreSQL, move each table's id sequence past the ids given explicitly."""
+    """On PostgreSQL, move each table's id sequence past the ids given explicitly, and gather the
+    statistics its planner chooses by (a bulk load leaves none until autovacuum comes by)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
+    db.session.execute(text("ANALYZE"))
     for model in (User, Company, Application):
         sequence = func.pg_get_serial_sequence(model.__tablename__, "id")
         db.session.execute(select(func.setval(sequence, select(func.max(model.id)).scalar_subquery())))

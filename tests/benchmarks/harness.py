@@ -22,6 +22,13 @@ PYTHON = sys.executable
 FLASK = [PYTHON, "-m", "flask", "--app", "wsgi"]
 
 
+def child_json(script: str, *args) -> dict:
+    """The JSON object a benchmark script prints last, run in a child process for a clean memory."""
+    output = subprocess.run([PYTHON, str(HERE / script), *map(str, args)], cwd=ROOT, capture_output=True,
+                            text=True, check=True, env={**os.environ, "FUNDAPP_ENV": "development"})
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
 def build_database(data: Path, applications: int, seed: int) -> dict:
     """A SQLite database filled by generate-data, reused when already built for that size and seed."""
     instance = (data / f"{applications}-{seed}-{_schema()}").resolve()

@@ -10,8 +10,6 @@ printed is one JSON object with every figure.
 """
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
     build_database,
+    child_json,
     concurrent_submissions,
     report_figures,
     soak,
@@ -33,10 +32,7 @@ PAGES = ("queue", "api_list", "application", "dashboard", "jobs", "statement")
 
 def measure_pages(database: Path, repeats: int) -> dict:
     """Median latency (ms) and query count of each page, in a child process for a clean memory."""
-    output = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve().parent / "pages.py"), str(database), str(repeats)],
-        cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, "FUNDAPP_ENV": "development"})
-    return json.loads(output.stdout.strip().splitlines()[-1])
+    return child_json("pages.py", database, repeats)
 
 
 def main() -> None:

@@ -12,8 +12,6 @@ JSON object with every figure.
 """
 import argparse
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,14 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from harness import build_database, build_postgres  # noqa: E402
-
-
-def probe(url: str, repeats: int) -> dict:
-    output = subprocess.run([sys.executable, str(HERE / "search_probe.py"), url, str(repeats)], cwd=ROOT,
-                            capture_output=True, text=True, check=True,
-                            env={**os.environ, "FUNDAPP_ENV": "development"})
-    return json.loads(output.stdout.strip().splitlines()[-1])
+from harness import build_database, build_postgres, child_json  # noqa: E402
 
 
 def main() -> None:
@@ -48,7 +39,7 @@ def main() -> None:
                 urls[size] = f"sqlite:///{build_database(arguments.data, size, arguments.seed)['database']}"
             else:
                 urls[size] = build_postgres(arguments.postgres, size, arguments.seed)
-        small, large = (probe(urls[size], arguments.repeats) for size in (arguments.small, arguments.large))
+        small, large = (child_json("search_probe.py", urls[size], arguments.repeats) for size in (arguments.small, arguments.large))
         figures[database] = {"small": small, "large": large}
         print(f"{database}")
         for name in small:
