@@ -69,4 +69,5 @@ def rebuild(connection: Connection) -> int:
                            .values(registration_key=bindparam("key")), changes)
     ids = list(connection.scalars(select(Application.id).order_by(Application.id)))
     refresh(connection, ids)
+    search.optimize(connection)
     return len(ids)

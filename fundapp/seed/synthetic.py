@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, text
 
-from fundapp.applications import indexing, scoring
+from fundapp.applications import indexing, scoring, search
 from fundapp.applications.models import Application, Assignment, Review, StateChange
 from fundapp.applications.review import _pure_rubric, refresh_scores
 from fundapp.applications.workflow import DECISIONS
@@ -119,6 +119,7 @@ def generate(applications: int, seed: int, step=lambda label: None, today: date 
         step(f"portfolio of {fund.name}")
         _portfolio(fund, invested, rng, today, counts)
         db.session.commit()
+    search.optimize(db.session.connection())
     _advance_sequences()
     db.session.commit()
     return counts

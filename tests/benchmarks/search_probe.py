@@ -61,6 +61,7 @@ def main(url: str, repeats: int) -> None:
         searches = {"name": company.name, "registration": company.registration_number.lower().replace("-", " "),
                     "founder_words": f"{words} {application.pitch.split()[-1]}", "broad": "farmers"}
         texts = (application.pitch, application.problem)
+        founder_id = db.session.scalar(select(User.id).where(User.account_type == "founder").limit(1))
     counter = {"n": 0}
     event.listen(Engine, "before_cursor_execute", lambda *args: counter.__setitem__("n", counter["n"] + 1))
     results = {}
@@ -82,12 +83,11 @@ def main(url: str, repeats: int) -> None:
 
     def check_new_application():
         with app.app_context():
-            founder = db.session.scalar(select(User).where(User.account_type == "founder"))
-            newcomer = Company(name="Newcomer", country="KE", sector="ai", owner_id=founder.id,
+            newcomer = Company(name="Newcomer", country="KE", sector="ai", owner_id=founder_id,
                                registration_number="NEW-1")
             db.session.add(newcomer)
             db.session.flush()
-            fresh = Application(fund_id=1, company_id=newcomer.id, founder_id=founder.id, state="submitted",
+            fresh = Application(fund_id=1, company_id=newcomer.id, founder_id=founder_id, state="submitted",
                                 pitch=texts[0], problem=texts[1] + " Again.")
             db.session.add(fresh)
             db.session.flush()                                   # the fingerprint and index rows written
