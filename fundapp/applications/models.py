@@ -145,8 +145,8 @@ class Review(db.Model):
 
     __tablename__ = "reviews"
     __table_args__ = (UniqueConstraint("application_id", "reviewer_id"),
-                      # a reviewer's past reviews in a sector, counted from the index alone (suggestions)
-                      Index("ix_reviews_reviewer_sector", "reviewer_id", "sector"))
+                      # a reviewer's past reviews in a fund's sector, from the index alone (suggestions)
+                      Index("ix_reviews_reviewer_sector", "reviewer_id", "fund_id", "sector"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from fundapp import inputs
 from fundapp.applications import review
@@ -229,10 +229,12 @@ def _assignments_to_company(application: Application, ids: list[int]) -> list[tu
 def _rival_companies(fund, company: Company, ids: list[int]) -> list[tuple[int, str]]:
     """(owner, name) of the other companies these reviewers own that applied to the fund (a draft is its
     founder's own and says nothing)."""
+    applied = exists().where(Application.company_id == Company.id, Application.fund_id == fund.id,
+                             Application.state != "draft")
     return [tuple(row) for row in db.session.execute(
-        select(Company.owner_id, Company.name).join(Application, Application.company_id == Company.id)
-        .where(Company.owner_id.in_(ids), Company.id != company.id, Application.fund_id == fund.id,
-               Application.state != "draft").order_by(Company.name, Company.id))]
+        # from the reviewers' companies, never through the fund's whole pipeline
+        select(Company.owner_id, Company.name).where(Company.owner_id.in_(ids), Company.id != company.id,
+                                                     applied).order_by(Company.name, Company.id))]
 
 
 def _past_reviews(fund, sector: str, ids: list[int]) -> dict[int, int]:

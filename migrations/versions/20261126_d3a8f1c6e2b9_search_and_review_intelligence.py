@@ -30,7 +30,7 @@ def upgrade():
     op.add_column('reviews', sa.Column('sector', sa.String(length=30), server_default='', nullable=False))
     op.execute("UPDATE reviews SET sector = (SELECT sector FROM applications "
                "WHERE applications.id = reviews.application_id)")
-    op.create_index('ix_reviews_reviewer_sector', 'reviews', ['reviewer_id', 'sector'])
+    op.create_index('ix_reviews_reviewer_sector', 'reviews', ['reviewer_id', 'fund_id', 'sector'])
     op.create_table(
         'application_fingerprints',
         sa.Column('application_id', sa.Integer(), sa.ForeignKey('applications.id'), nullable=False),
