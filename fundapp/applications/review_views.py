@@ -132,9 +132,9 @@ def applications(fund_id: int):
     assign_form = AssignForm(formdata=None)
     assign_form.reviewer_id.choices = [(r.id, r.name) for r in reviewers]
     searched = search.parse(filters.q)
-    excerpts = {application.id: (search.where(searched, search.texts(application)),
-                                 search.excerpt(searched, search.texts(application)))
-                for application, _company in page.items} if searched else {}
+    texts = {application.id: search.texts(application) for application, _company in page.items}
+    excerpts = {key: (search.where(searched, values), search.excerpt(searched, values))
+                for key, values in texts.items()} if searched else {}
     names = {application.id: search.marked(searched, company.name)
              for application, company in page.items} if searched else {}
     regions = offered_regions(fund.id)
