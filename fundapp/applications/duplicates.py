@@ -60,11 +60,10 @@ def bands(pitch: str, problem: str) -> list[int]:
                                digest_size=8).digest(), "big", signed=True) for band in range(BANDS)))
 
 
-def write(connection: Connection, texts: dict[int, tuple[str, str]]) -> None:
-    """Replace the fingerprints of these applications."""
-    if not texts:
-        return
-    connection.execute(Fingerprint.__table__.delete().where(Fingerprint.application_id.in_(list(texts))))
+def write(connection: Connection, ids: list[int], texts: dict[int, tuple[str, str]]) -> None:
+    """Replace the fingerprints of these applications by those of their pitch and problem (none for
+    those without)."""
+    connection.execute(Fingerprint.__table__.delete().where(Fingerprint.application_id.in_(ids)))
     rows = [{"application_id": application_id, "band": band}
             for application_id, (pitch, problem) in texts.items() for band in bands(pitch, problem)]
     if rows:

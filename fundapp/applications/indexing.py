@@ -1,7 +1,7 @@
 """The search index and the fingerprints of possible duplicates follow the applications and companies
-they are made of: whenever a flush changes an application's texts or a company's name or registration
-number, the rows of the applications concerned are written again in the same transaction, so that no
-change can leave them behind."""
+they are made of: whenever a flush changes an application's texts or state or a company's name or
+registration number, the rows of the applications concerned are written again in the same transaction,
+so that no change can leave them behind. Drafts have none."""
 from flask import Flask
 from sqlalchemy import Connection, bindparam, inspect, select, update
 from sqlalchemy.orm import Session
@@ -43,19 +43,16 @@ def _follow(session: Session, _context) -> None:
 def refresh(connection: Connection, application_ids: list[int]) -> None:
     """Write again the index rows and fingerprints of these applications, from the database."""
     for start in range(0, len(application_ids), BATCH):
-        rows = connection.execute(
-            select(Application.id, Application.state, Company.name, Company.registration_number,
+        ids = application_ids[start:start + BATCH]
+        # a draft is its founder's own: never searched, and its copies never crowd out a submitted one
+        submitted = connection.execute(
+            select(Application.id, Company.name, Company.registration_number,
                    *(getattr(Application, field) for field in APPLICATION_FIELDS))
             .join(Company, Company.id == Application.company_id)
-            .where(Application.id.in_(application_ids[start:start + BATCH])))
-        documents, texts = {}, {}
-        for row in rows:
-            values = row._mapping
-            documents[row.id] = search.document(row.name, row.registration_number, row.pitch, values)
-            # a draft is its founder's own: copies of it in drafts must never crowd out a submitted one
-            texts[row.id] = ("", "") if row.state == "draft" else (row.pitch, row.problem)
-        search.write(connection, documents)
-        duplicates.write(connection, texts)
+            .where(Application.id.in_(ids), Application.state != "draft")).all()
+        search.write(connection, ids, {row.id: search.document(row.name, row.registration_number, row.pitch,
+                                                               row._mapping) for row in submitted})
+        duplicates.write(connection, ids, {row.id: (row.pitch, row.problem) for row in submitted})
 
 
 def rebuild(connection: Connection) -> int:

@@ -241,16 +241,17 @@ def save_review(reviewer, fund: Fund, application: Application, scores: dict, re
         db.session.add(review)
     review.scores, review.recommendation = clean, recommendation
     review.comment, review.submitted_at = (comment or "").strip()[:5000], utcnow()
-    review.score = scoring.review_score(_pure_rubric(fund), {int(k): v for k, v in clean.items()})
+    review.score = scoring.review_score(pure_rubric(criteria), {int(k): v for k, v in clean.items()})
     db.session.flush()
     record(reviewer, "review.save", review, fund_id=fund.id)
     refresh_scores(fund)
     return review
 
 
-def _pure_rubric(fund: Fund) -> list[scoring.Criterion]:
+def pure_rubric(criteria) -> list[scoring.Criterion]:
+    """The rubric's criteria (models, or rows with the same columns) as the scoring rules read them."""
     return [scoring.Criterion(c.id, float(c.weight), c.scale_min, c.scale_max,
-                              float(c.minimum) if c.minimum is not None else None) for c in rubric(fund)]
+                              float(c.minimum) if c.minimum is not None else None) for c in criteria]
 
 
 def refresh_scores(fund: Fund) -> None:
@@ -262,7 +263,7 @@ def refresh_scores(fund: Fund) -> None:
                for application_id, reviewer_id, scores in db.session.execute(
                    select(Review.application_id, Review.reviewer_id, Review.scores)
                    .where(Review.fund_id == fund.id))]
-    criteria = _pure_rubric(fund)
+    criteria = pure_rubric(rubric(fund))
     results = scoring.fund_scores(criteria, reviews)
     fund.agreement = agreement.of_reviews(criteria, reviews)
     columns = ("score", "normalized_score", "disagreement", "disagreement_flag", "failing_criteria",

@@ -61,22 +61,20 @@ def document(name: str, registration_number: str, pitch: str, fields: dict[str, 
             "pitch": stemmed(pitch), "body": stemmed(" ".join(fields.get(f) or "" for f in BODY))}
 
 
-def write(connection: Connection, documents: dict[int, dict[str, str]]) -> None:
-    """Replace the index's rows of these applications."""
-    if not documents:
-        return
-    ids = list(documents)
-    rows = [{"id": application_id, **columns} for application_id, columns in documents.items()]
+def write(connection: Connection, ids: list[int], documents: dict[int, dict[str, str]]) -> None:
+    """Replace the index's rows of these applications by their documents (none for those without)."""
     if connection.dialect.name == "postgresql":
         connection.execute(_POSTGRES.delete().where(_POSTGRES.c.application_id.in_(ids)))
-        connection.execute(text(
-            "INSERT INTO application_search (application_id, document) VALUES (:id, "
-            "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :pitch), 'B')"
-            " || setweight(to_tsvector('simple', :body), 'C'))"), rows)
+        insert = ("INSERT INTO application_search (application_id, document) VALUES (:id, "
+                  "setweight(to_tsvector('simple', :title), 'A') || "
+                  "setweight(to_tsvector('simple', :pitch), 'B') || "
+                  "setweight(to_tsvector('simple', :body), 'C'))")
     else:
         connection.execute(_SQLITE.delete().where(_SQLITE.c.rowid.in_(ids)))
-        connection.execute(text("INSERT INTO application_search (rowid, title, pitch, body) "
-                                "VALUES (:id, :title, :pitch, :body)"), rows)
+        insert = ("INSERT INTO application_search (rowid, title, pitch, body) "
+                  "VALUES (:id, :title, :pitch, :body)")
+    if documents:
+        connection.execute(text(insert), [{"id": key, **columns} for key, columns in documents.items()])
 
 
 def optimize(connection: Connection) -> None:

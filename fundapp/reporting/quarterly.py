@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from fundapp.applications import agreement
 from fundapp.applications.models import Application
 from fundapp.applications.pipeline import Pipeline, pipeline_meanwhile, quarterly_counts
-from fundapp.applications.review import _pure_rubric, rubric
+from fundapp.applications.review import pure_rubric, rubric
 from fundapp.applications.workflow import LISTED, STATES
 from fundapp.extensions import db
 from fundapp.funds.constants import SECTORS
@@ -125,6 +125,7 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
     positions, checkpoint = ledger_checkpoint(fund)
     before = start - timedelta(days=1)
     previous = fund_metrics(data.ledger, before, company_irr=False)
+    criteria = rubric(fund)
     result = Contents(
         fund=fund, country=db.session.get(Country, fund.country_id), year=year, quarter=quarter,
         start=start, as_of=as_of, metrics=metrics,
@@ -134,8 +135,7 @@ def _contents(fund: Fund, year: int, quarter: int) -> Contents:
         pipeline=counted(), partner_names={p.id: p.name for p in partners},
         missing_reports=data.missing_reports(as_of), ledger_positions=positions, checkpoint=checkpoint,
         previous=previous, previous_jobs=data.figures(before, previous),
-        scores_agreement=agreement.summary(agreement.as_of(fund.id, _pure_rubric(fund), as_of),
-                                           rubric(fund)))
+        scores_agreement=agreement.summary(agreement.as_of(fund.id, pure_rubric(criteria), as_of), criteria))
     result.tables = {table.name: table for table in _tables(result, partners, data)}
     return result
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select, text
 
 from fundapp.applications import indexing, scoring, search
 from fundapp.applications.models import Application, Assignment, Review, StateChange
-from fundapp.applications.review import _pure_rubric, refresh_scores
+from fundapp.applications.review import pure_rubric, refresh_scores, rubric
 from fundapp.applications.workflow import DECISIONS
 from fundapp.auth.models import Grant, User
 from fundapp.auth.passwords import hash_password
@@ -166,7 +166,7 @@ def _pipeline(
 ) -> list[tuple[int, date]]:
     """Founders, companies, applications with their state history, assignments and reviews. Returns
     (company id, approval date) of the applications that became investments."""
-    criteria = _pure_rubric(fund)
+    criteria = pure_rubric(rubric(fund))
     opened = fund.first_day
     span = max(1, (today - opened).days - 30)
     founders = max(1, size // 4)

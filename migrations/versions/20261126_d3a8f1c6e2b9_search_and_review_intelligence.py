@@ -58,12 +58,11 @@ def _agreement_of_funds_reviewed(connection):
     """Each fund's agreement of the scores it already holds, as refreshing its scores stores it."""
     from fundapp.applications import agreement, scoring
     from fundapp.applications.models import Criterion, Review
+    from fundapp.applications.review import pure_rubric
     from fundapp.funds.models import Fund
     for fund_id in connection.scalars(sa.select(Review.fund_id).distinct()).all():
-        criteria = [scoring.Criterion(c.id, float(c.weight), c.scale_min, c.scale_max,
-                                      float(c.minimum) if c.minimum is not None else None)
-                    for c in connection.execute(sa.select(Criterion).where(Criterion.fund_id == fund_id)
-                                                .order_by(Criterion.position, Criterion.id))]
+        criteria = pure_rubric(connection.execute(sa.select(Criterion).where(Criterion.fund_id == fund_id)
+                                                  .order_by(Criterion.position, Criterion.id)))
         reviews = [scoring.Review(application_id, reviewer_id, {int(k): v for k, v in scores.items()})
                    for application_id, reviewer_id, scores in connection.execute(
                        sa.select(Review.application_id, Review.reviewer_id, Review.scores)

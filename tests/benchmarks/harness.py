@@ -1,5 +1,6 @@
 """The parts of the benchmark run: databases generated at scale, the report's overhead and memory,
 gunicorn throughput against a bare page, and 50 founders submitting at once."""
+import argparse
 import json
 import os
 import re
@@ -20,6 +21,20 @@ from tests.serving import gunicorn, stop  # noqa: E402
 
 PYTHON = sys.executable
 FLASK = [PYTHON, "-m", "flask", "--app", "wsgi"]
+
+
+def arguments(*extra) -> argparse.ArgumentParser:
+    """The options every benchmark takes: its two sizes, the data's seed, how many times each figure is
+    measured, and where the databases are kept; extra is (name, default, help) for more."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--small", type=int, default=2000)
+    parser.add_argument("--large", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=21)
+    parser.add_argument("--data", type=Path, default=ROOT / ".benchmarks", help="Where the databases are kept.")
+    for name, default, description in extra:
+        parser.add_argument(name, default=default, help=description)
+    return parser
 
 
 def child_json(script: str, *args) -> dict:

@@ -8,7 +8,6 @@ own overhead over reportlab's rendering (the median of three fresh processes) an
 against a bare page, and 50 founders submitting at once on SQLite and PostgreSQL. The last line
 printed is one JSON object with every figure.
 """
-import argparse
 import json
 import sys
 import time
@@ -18,6 +17,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from harness import (  # noqa: E402
+    arguments as harness_arguments,
+)
 from harness import (  # noqa: E402
     build_database,
     child_json,
@@ -36,13 +38,7 @@ def measure_pages(database: Path, repeats: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--small", type=int, default=2000)
-    parser.add_argument("--large", type=int, default=200_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=21)
-    parser.add_argument("--data", type=Path, default=ROOT / ".benchmarks", help="Where the databases are kept.")
-    arguments = parser.parse_args()
+    arguments = harness_arguments().parse_args()
     started = time.monotonic()
     small = build_database(arguments.data, arguments.small, arguments.seed)
     large = build_database(arguments.data, arguments.large, arguments.seed)

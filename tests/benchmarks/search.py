@@ -10,7 +10,6 @@ at the large size against the small one (the target: within 1.5, with equal quer
 duplicate check's median at the large size (the target: under 100 ms). The last line printed is one
 JSON object with every figure.
 """
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -19,18 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from harness import arguments as harness_arguments  # noqa: E402
 from harness import build_database, build_postgres, child_json  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--small", type=int, default=2000)
-    parser.add_argument("--large", type=int, default=200_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=21)
-    parser.add_argument("--data", type=Path, default=ROOT / ".benchmarks")
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
-    arguments = parser.parse_args()
+    arguments = harness_arguments(("--postgres", "postgresql://postgres@127.0.0.1:5432",
+                                   "The PostgreSQL server, without a database's name.")).parse_args()
     figures = {}
     for database in ("sqlite", "postgresql"):
         urls = {}
@@ -39,7 +33,8 @@ def main() -> None:
                 urls[size] = f"sqlite:///{build_database(arguments.data, size, arguments.seed)['database']}"
             else:
                 urls[size] = build_postgres(arguments.postgres, size, arguments.seed)
-        small, large = (child_json("search_probe.py", urls[size], arguments.repeats) for size in (arguments.small, arguments.large))
+        small, large = (child_json("search_probe.py", urls[size], arguments.repeats)
+                        for size in (arguments.small, arguments.large))
         figures[database] = {"small": small, "large": large}
         print(f"{database}")
         for name in small:
