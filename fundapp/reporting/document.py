@@ -53,6 +53,7 @@ WIDE = 261 * mm      # a landscape page's text width
 # proceeds, MOIC, ownership, status. Sector names and amounts in the billions fit on one line, and no
 # heading breaks inside a word, in English and in French (larger figures widen their columns: see _fitted).
 SCHEDULE_SHARES = (0.14, 0.12, 0.065, 0.08, 0.09, 0.105, 0.105, 0.105, 0.04, 0.07, 0.08)
+AGREEMENT_SHARES = (0.24, 0.15, 0.16, 0.16, 0.29)    # the reading in words on one line beside its figures
 DIGITS = str.maketrans("123456789", "000000000")     # a text's shape, for measuring it
 
 
@@ -352,7 +353,7 @@ def _render(c: Contents, edition: Edition) -> bytes:
         *sub(_("Applications by state")), tab("pipeline_states", 0.6), Spacer(1, 6),
         chart(figures.counts(t["pipeline_states"].rows, _("Applications")), _("Applications by state")),
         *sub(_("Score distribution")), tab("scores", 0.6), Spacer(1, 6),
-        *sub(_("Agreement between reviewers")), para(agreement_said(c)), tab("agreement", 0.3), Spacer(1, 6),
+        *sub(_("Agreement between reviewers")), para(agreement_said(c)), tab("agreement", shares=AGREEMENT_SHARES), Spacer(1, 6),
         *sub(_("Sector mix")), tab("sectors", 0.4), Spacer(1, 6),
         chart(figures.counts([[row[0], row[1]] for row in t["sectors"].rows], _("Applications")),
               _("Applications by sector")),
