@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import exists, select
 
 from fundapp.applications import suggestions
 from fundapp.auth import credentials, passkeys, second_factor, services, sessions, throttle, tokens
@@ -30,7 +31,7 @@ from fundapp.auth.forms import (
     TokenForm,
     reminder_form,
 )
-from fundapp.auth.models import ApiToken, Passkey, UserSession
+from fundapp.auth.models import ApiToken, Grant, Passkey, UserSession
 from fundapp.auth.permissions import second_factor_required
 from fundapp.auth.views import site, start_session
 from fundapp.columns import utcnow
@@ -41,6 +42,13 @@ from fundapp.notifications.reminder_rules import OPTIONAL, RULES
 from fundapp.web.forms import show_refusal
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
+
+
+@blueprint.app_template_global()
+def reviews_for_a_fund() -> bool:
+    """Whether the signed-in user reviews for a fund: only then does My account offer its expertise."""
+    return db.session.scalar(select(exists().where(Grant.user_id == current_user.id,
+                                                   Grant.role == "reviewer")))
 
 
 @blueprint.before_request

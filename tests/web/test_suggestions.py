@@ -54,7 +54,7 @@ def test_the_page_ranks_the_suggestions_and_leaves_out_the_conflicts(client, db,
     suggested = html.split("Suggested reviewers")[1].split("Left out")[0]
     assert suggested.index("Wanjiku Expert") < suggested.index("Otieno Plain")
     assert "Declared sector: Agriculture and food" in suggested and "Keywords: irrigation" in suggested
-    assert "Declares: Agriculture and food, irrigation, blockchain" in suggested
+    assert "Declares: Agriculture and food · irrigation, blockchain" in suggested
     assert "No open review" in suggested and "Kofi" not in suggested
     left_out = html.split("Left out")[1].split("</ul>")[0]
     assert "Kofi Colleague" in left_out and "Same email domain as the founder: shamba.co.ke" in left_out
